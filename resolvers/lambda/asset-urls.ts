@@ -1,0 +1,2 @@
+// PLACEHOLDER: being written (issue 5).
+export async function handler(event: unknown): Promise<unknown> { return event; }
