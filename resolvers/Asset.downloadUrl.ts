@@ -1,4 +1,35 @@
-// PLACEHOLDER: being written (issue 5).
-import type { Context } from '@aws-appsync/utils';
-export function request(ctx: Context) { return { payload: null }; }
-export function response(ctx: Context) { return ctx.prev?.result ?? ctx.result; }
+/**
+ * Asset.downloadUrl (data source: the assetUrls Lambda, BatchInvoke): a presigned GET URL with an
+ * attachment disposition, so a page of N assets costs one Lambda call. Only READY assets of the
+ * caller get one; for anything else the field is null and the Lambda is not called.
+ */
+import { runtime, util } from '@aws-appsync/utils';
+import type { Context, LambdaRequest } from '@aws-appsync/utils';
+import type { AssetItem, AssetUrlsPayload, BatchItemResult, DownloadUrl } from './shared/asset.ts';
+import { ownerOf } from './shared/owner.ts';
+
+export function request(ctx: Context<Record<string, never>, Record<string, never>, undefined, AssetItem>): LambdaRequest {
+  const asset = ctx.source;
+  if (asset === undefined || asset === null || asset.status !== 'READY' || asset.owner !== ownerOf(ctx)) {
+    runtime.earlyReturn(null);
+  }
+  const payload: AssetUrlsPayload = { action: 'mintDownloadUrl', key: asset.key, name: asset.name };
+  return { operation: 'BatchInvoke', payload };
+}
+
+/** `ctx.result` is this asset's element of the Lambda's answer array. */
+export function response(
+  ctx: Context<Record<string, never>, Record<string, never>, undefined, AssetItem, BatchItemResult<DownloadUrl> | null>,
+): string | null {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  const item = ctx.result;
+  if (item === null || item === undefined) {
+    return null;
+  }
+  if (typeof item.errorMessage === 'string') {
+    util.error(item.errorMessage, item.errorType ?? 'Lambda:Unhandled');
+  }
+  return item.data?.url ?? null;
+}

@@ -1,4 +1,26 @@
-// PLACEHOLDER: being written (issue 5).
+/**
+ * Mutation.deleteAsset (pipeline: markDeleting -> deleteObject -> deleteAssetItem). The item is
+ * marked DELETING first (only by its owner), then the object is removed, then the item: if a step
+ * fails the item stays DELETING and the call can be repeated, so neither bytes without metadata nor
+ * metadata without bytes remain. Returns the asset as marked (status DELETING), or null when there is
+ * no such asset.
+ */
+import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
-export function request(ctx: Context) { return { payload: null }; }
-export function response(ctx: Context) { return ctx.prev?.result ?? ctx.result; }
+import type { MutationDeleteAssetArgs } from '../generated/schema-types.ts';
+import type { AssetItem } from './shared/asset.ts';
+import { requireOwner } from './shared/owner.ts';
+import type { DeleteAssetStash } from './shared/stash.ts';
+
+export function request(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash>): Record<string, never> {
+  ctx.stash.owner = requireOwner(ctx);
+  ctx.stash.id = ctx.args.id;
+  return {};
+}
+
+export function response(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, { result: AssetItem | null }>): AssetItem | null {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  return ctx.prev.result ?? null;
+}

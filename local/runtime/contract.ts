@@ -67,11 +67,21 @@ export interface HandlerOutcome {
   readonly error: ResolverErrorValue | null;
   /** `util.appendError` calls, in order. */
   readonly appendedErrors: readonly ResolverErrorValue[];
-  /** Set when the handler called `runtime.earlyReturn(value, { skipTo })`. */
-  readonly earlyReturn: { readonly value: unknown; readonly skipTo: 'END' | 'NEXT' } | null;
+  /**
+   * Set when the handler called `runtime.earlyReturn(value, { skipTo })`. Without `skipTo` the runtime
+   * reports `'NEXT'` and sets `skipToDefaulted` (in a pipeline's before handler AppSync's default is END).
+   */
+  readonly earlyReturn: { readonly value: unknown; readonly skipTo: 'END' | 'NEXT'; readonly skipToDefaulted?: boolean } | null;
   readonly extensions: ExtensionCalls;
   /** Lines written with `console.log`/`console.error`, formatted as AppSync logs them. */
   readonly logs: readonly string[];
+  /** Headers added with `util.http.addResponseHeader(s)` (last write of a name wins). */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Set when the handler threw (uncaught exception): `error` then carries errorType `Code` and the
+   * message `code.js:L:C: <Name>: <message>` (spec §1.6); these are its position in the code.
+   */
+  readonly codeError?: { readonly line: number | null; readonly column: number | null };
 }
 
 export type HandlerName = 'request' | 'response';

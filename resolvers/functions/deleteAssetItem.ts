@@ -1,4 +1,30 @@
-// PLACEHOLDER: being written (issue 5).
-import type { Context } from '@aws-appsync/utils';
-export function request(ctx: Context) { return { payload: null }; }
-export function response(ctx: Context) { return ctx.prev?.result ?? ctx.result; }
+/**
+ * Pipeline function deleteAssetItem (data source: the assets table): removes the item once its
+ * object is gone, still only the caller's own. Answers with the item as marked (status DELETING).
+ */
+import { util } from '@aws-appsync/utils';
+import type { Context, DynamoDBDeleteItemRequest } from '@aws-appsync/utils';
+import type { MutationDeleteAssetArgs } from '../../generated/schema-types.ts';
+import type { AssetItem } from '../shared/asset.ts';
+import type { DeleteAssetStash } from '../shared/stash.ts';
+
+export function request(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash>): DynamoDBDeleteItemRequest {
+  return {
+    operation: 'DeleteItem',
+    key: util.dynamodb.toMapValues({ id: ctx.stash.id }),
+    condition: {
+      expression: '#owner = :owner',
+      expressionNames: { '#owner': 'owner' },
+      expressionValues: util.dynamodb.toMapValues({ ':owner': ctx.stash.owner }),
+    },
+  };
+}
+
+export function response(
+  ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, { result: AssetItem }, undefined, unknown>,
+): AssetItem {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  return ctx.prev.result;
+}

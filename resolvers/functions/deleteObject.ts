@@ -1,4 +1,24 @@
-// PLACEHOLDER: being written (issue 5).
-import type { Context } from '@aws-appsync/utils';
-export function request(ctx: Context) { return { payload: null }; }
-export function response(ctx: Context) { return ctx.prev?.result ?? ctx.result; }
+/** Pipeline function deleteObject (data source: the assetUrls Lambda): removes the asset's object. */
+import { runtime, util } from '@aws-appsync/utils';
+import type { Context, LambdaRequest } from '@aws-appsync/utils';
+import type { MutationDeleteAssetArgs } from '../../generated/schema-types.ts';
+import type { AssetItem, AssetUrlsPayload } from '../shared/asset.ts';
+import type { DeleteAssetStash } from '../shared/stash.ts';
+
+export function request(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, { result: AssetItem | null }>): LambdaRequest {
+  const item = ctx.prev.result;
+  if (item === null) {
+    runtime.earlyReturn(null, { skipTo: 'END' });
+  }
+  const payload: AssetUrlsPayload = { action: 'deleteObject', key: item.key };
+  return { operation: 'Invoke', payload };
+}
+
+export function response(
+  ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, { result: AssetItem }, undefined, unknown>,
+): AssetItem {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  return ctx.prev.result;
+}

@@ -1,4 +1,36 @@
-// PLACEHOLDER: being written (issue 5).
-import type { Context } from '@aws-appsync/utils';
-export function request(ctx: Context) { return { payload: null }; }
-export function response(ctx: Context) { return ctx.prev?.result ?? ctx.result; }
+/**
+ * Pipeline function putAsset (data source: the assets table). Writes the PENDING item once the
+ * ticket exists. `expiresAt` (the table's TTL attribute) = ticket expiry + PENDING_GRACE_SECONDS, so
+ * an asset whose bytes never arrive disappears. `attribute_not_exists(id)` never overwrites.
+ */
+import { util } from '@aws-appsync/utils';
+import type { Context, DynamoDBPutItemRequest } from '@aws-appsync/utils';
+import type { MutationCreateUploadArgs } from '../../generated/schema-types.ts';
+import type { AssetItem } from '../shared/asset.ts';
+import { ENV_NAMES, readPositiveInt } from '../shared/settings.ts';
+import type { CreateUploadStash } from '../shared/stash.ts';
+
+export function request(ctx: Context<MutationCreateUploadArgs, CreateUploadStash>): DynamoDBPutItemRequest {
+  const { asset, upload } = ctx.stash;
+  if (upload === undefined) {
+    util.error('putAsset: no upload ticket in the stash', 'InternalFailure');
+  }
+  const ticketExpiry = util.time.epochMilliSecondsToSeconds(util.time.parseISO8601ToEpochMilliSeconds(upload.expiresAt));
+  const { id, ...attributes } = asset;
+  return {
+    operation: 'PutItem',
+    key: util.dynamodb.toMapValues({ id }),
+    attributeValues: util.dynamodb.toMapValues({
+      ...attributes,
+      expiresAt: ticketExpiry + readPositiveInt(ctx.env, ENV_NAMES.PENDING_GRACE_SECONDS),
+    }),
+    condition: { expression: 'attribute_not_exists(#id)', expressionNames: { '#id': 'id' } },
+  };
+}
+
+export function response(ctx: Context<MutationCreateUploadArgs, CreateUploadStash, { result: unknown }, undefined, AssetItem>): AssetItem {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  return ctx.result;
+}

@@ -1,0 +1,151 @@
+/**
+ * The Asset API stack, generated from the one definition (`api/definition.ts`): nothing about the API
+ * (tables, keys, indexes, data sources, resolvers, Lambdas, auth modes) is written here. Deployment
+ * settings come from `InfraConfig` (CDK context). The stack is environment-agnostic and makes no
+ * lookups, so `cdk synth` runs offline without credentials.
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { ConfigError } from '../api/config-error.ts';
+import { lambdaEnvironment } from '../api/environment.ts';
+import type { ApiDefinition } from '../api/types.ts';
+import { validateDefinition } from '../api/validate.ts';
+import type { InfraConfig } from './config.ts';
+import { AssetBucket } from './constructs/asset-bucket.ts';
+import { AssetGraphqlApi } from './constructs/asset-graphql-api.ts';
+import { AssetUserPool } from './constructs/asset-user-pool.ts';
+import { DefinitionFunction } from './constructs/definition-function.ts';
+import { DefinitionResolvers } from './constructs/definition-resolvers.ts';
+import { DefinitionTable } from './constructs/definition-table.ts';
+import { UploadCompletion } from './constructs/upload-completion.ts';
+
+export interface AssetApiStackProps extends StackProps {
+  /** The API definition the stack is generated from. */
+  readonly api: ApiDefinition;
+  /** Deployment settings (`loadInfraConfig(app.node)`). */
+  readonly config: InfraConfig;
+}
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+export class AssetApiStack extends Stack {
+  readonly graphql: AssetGraphqlApi;
+  readonly userPool: AssetUserPool | undefined;
+  readonly tables: ReadonlyMap<string, DefinitionTable>;
+  readonly bucket: AssetBucket;
+  readonly functions: ReadonlyMap<string, DefinitionFunction>;
+  readonly resolvers: DefinitionResolvers;
+  readonly uploadCompletion: UploadCompletion;
+  /** The customer-managed key of the table and bucket, when `config.encryption` is 'customer-managed'. */
+  readonly dataKey: kms.Key | undefined;
+
+  constructor(scope: Construct, id: string, props: AssetApiStackProps) {
+    super(scope, id, props);
+    const { api, config } = props;
+    // Throws a ConfigError naming the field and value for any inconsistency (STYLE 2).
+    validateDefinition(api);
+    if (props.env?.account !== undefined || props.env?.region !== undefined) {
+      throw new ConfigError(`env: the stack is environment-agnostic (synth runs offline); pick account and region at deploy time. Received: ${JSON.stringify(props.env)}`);
+    }
+
+    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.dataKey =
+      config.encryption === 'customer-managed'
+        ? new kms.Key(this, 'DataKey', { description: `${api.name} ${config.stage}: tables and asset bucket`, enableKeyRotation: true, removalPolicy })
+        : undefined;
+
+    const usesCognito = [api.auth.default, ...api.auth.additional].some((m) => m.type === 'AMAZON_COGNITO_USER_POOLS');
+    this.userPool = usesCognito
+      ? new AssetUserPool(this, 'Users', { removalPolicy, threatProtection: config.stage === 'prod' ? 'ENFORCED' : 'AUDIT' })
+      : undefined;
+
+    this.graphql = new AssetGraphqlApi(this, 'GraphQL', {
+      api,
+      name: `${api.name}-${config.stage}`,
+      ...(this.userPool ? { userPool: this.userPool.userPool } : {}),
+      introspection: config.introspection,
+      fieldLogLevel: config.stage === 'prod' ? 'ERROR' : 'ALL',
+      logRetention,
+      removalPolicy,
+      ...(config.wafWebAclArn === undefined ? {} : { wafWebAclArn: config.wafWebAclArn }),
+    });
+    const graphqlApi = this.graphql.graphqlApi;
+
+    const tables = new Map<string, DefinitionTable>();
+    for (const [name, definition] of Object.entries(api.tables)) {
+      tables.set(name, new DefinitionTable(this, `${pascal(name)}Table`, { name, definition, removalPolicy, ...(this.dataKey ? { encryptionKey: this.dataKey } : {}) }));
+    }
+    this.tables = tables;
+
+    this.bucket = new AssetBucket(this, 'Assets', {
+      keyPrefix: api.bucket.keyPrefix,
+      abortIncompleteMultipartUploadAfterDays: api.bucket.abortIncompleteMultipartUploadAfterDays,
+      corsAllowedOrigins: config.corsAllowedOrigins,
+      ...(config.storageTransitions ? { storageTransitions: config.storageTransitions } : {}),
+      versioned: config.bucketVersioning,
+      removalPolicy,
+      ...(this.dataKey ? { encryptionKey: this.dataKey } : {}),
+      accessLogRetentionDays: config.logRetentionDays,
+    });
+    const bucket: s3.Bucket = this.bucket.bucket;
+    const bucketLogicalId = this.resolve((bucket.node.defaultChild as s3.CfnBucket).logicalId) as string;
+
+    const environment = lambdaEnvironment(api, { bucketName: bucket.bucketName, graphqlUrl: graphqlApi.graphqlUrl });
+    const functions = new Map<string, DefinitionFunction>();
+    for (const [name, definition] of Object.entries(api.lambdas)) {
+      functions.set(
+        name,
+        new DefinitionFunction(this, `${pascal(name)}Lambda`, {
+          name,
+          definition,
+          environment,
+          logRetention,
+          removalPolicy,
+          assetObjectsArn: this.bucket.assetObjectsArn,
+          assetObjectsFinding: `<${bucketLogicalId}.Arn>/${api.bucket.keyPrefix}/*`,
+          graphqlApiArn: graphqlApi.arn,
+          ...(this.dataKey ? { bucketKey: this.dataKey } : {}),
+        }),
+      );
+    }
+    this.functions = functions;
+    const lambdaFunctions = new Map<string, lambda.IFunction>([...functions].map(([name, f]) => [name, f.function]));
+
+    this.resolvers = new DefinitionResolvers(this, 'Resolvers', {
+      api,
+      graphqlApi,
+      tables,
+      functions: lambdaFunctions,
+      ...(this.dataKey ? { tableKey: this.dataKey } : {}),
+    });
+
+    const onObjectCreated = lambdaFunctions.get(api.bucket.onObjectCreated);
+    if (!onObjectCreated) throw new ConfigError(`bucket.onObjectCreated: no such lambda. Received: ${api.bucket.onObjectCreated}`);
+    this.uploadCompletion = new UploadCompletion(this, 'UploadCompletion', { bucketName: bucket.bucketName, keyPrefix: api.bucket.keyPrefix, handler: onObjectCreated });
+
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    const { graphqlApi, cfnApi, apiKey } = this.graphql;
+    new CfnOutput(this, 'GraphQLUrl', { value: graphqlApi.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
+    new CfnOutput(this, 'RealtimeUrl', { value: cfnApi.attrRealtimeUrl, description: 'Realtime endpoint (WebSocket) for subscriptions' });
+    new CfnOutput(this, 'GraphQLApiId', { value: graphqlApi.apiId });
+    if (apiKey) new CfnOutput(this, 'ApiKeyId', { value: apiKey.attrApiKeyId, description: 'API key id; read the key with: aws appsync list-api-keys --api-id <GraphQLApiId>' });
+    if (this.userPool) {
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
+    }
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucket.bucketName });
+    for (const [name, table] of this.tables) new CfnOutput(this, `${pascal(name)}TableName`, { value: table.table.tableName });
+    new CfnOutput(this, 'UploadDeadLetterQueueUrl', { value: this.uploadCompletion.deadLetterQueue.queueUrl });
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The local server's configuration, resolved once from the environment and the command line (STYLE 10).
+ * Only the entry points (`local/main.ts`, `local/cli/token.ts`) call `loadConfig`; everything below them
+ * receives the frozen `Config`.
+ *
+ * Command line: `--port N`, `--host H`, `--data-dir [DIR]`, `--verbose`, `--no-tls`,
+ * `--no-introspection`, `--no-watch` (also accepted as `--flag=value`).
+ * Environment: `PORT`, `API_KEY`, `DYNAMODB_ENDPOINT`, `S3_ENDPOINT`, `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `LOCAL_ACCOUNT_ID`.
+ */
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError } from '../api/config-error.ts';
+
+/** A documented development API key, in AppSync's format (`da2-` + 26 lowercase alphanumerics). */
+export const DEV_API_KEY = 'da2-localdevelopmentapikey0000';
+
+/**
+ * Documented development IAM credentials. The local server checks SigV4 signatures (AppSync IAM mode
+ * and the S3 verifier) against them, and the in-process Lambdas sign with them. They grant nothing on AWS.
+ */
+export const DEV_CREDENTIALS: AwsCredentials = Object.freeze({
+  accessKeyId: 'AKIALOCALDEVELOPMENT',
+  secretAccessKey: 'localdevelopmentsecretaccesskey/00000000',
+});
+
+/** The account id reported in IAM identities and ARNs of the local API. */
+export const DEV_ACCOUNT_ID = '123456789012';
+
+/** Folder used for the issuer key and the local CA when no data folder is given. */
+export const DEFAULT_STATE_DIR = join(tmpdir(), 'asset-api-local');
+
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface Config {
+  /** TCP port for HTTP, WebSocket and TLS (one port). 0 picks a free port. @default 4000 */
+  readonly port: number;
+  /** Interface to bind. @default '127.0.0.1' */
+  readonly host: string;
+  /** The API key accepted in `x-api-key`. @default DEV_API_KEY (`API_KEY` env overrides) */
+  readonly apiKey: string;
+  /** Absolute folder that keeps tables and objects across restarts; null keeps data in memory. @default null (`--data-dir` alone: `.data/`) */
+  readonly dataDir: string | null;
+  /** Absolute folder for the issuer key and the local CA: the data folder, else a fixed temp folder. @default DEFAULT_STATE_DIR */
+  readonly stateDir: string;
+  /** DynamoDB endpoint to use instead of the embedded store (DynamoDB Local, or real AWS). @default null */
+  readonly dynamodbEndpoint: string | null;
+  /** S3 endpoint to use instead of the embedded store. @default null */
+  readonly s3Endpoint: string | null;
+  /** AWS region used for signing and ARNs. @default 'us-east-1' */
+  readonly region: string;
+  /** Credentials for the configured external endpoints (`AWS_*` env). @default DEV_CREDENTIALS */
+  readonly storeCredentials: AwsCredentials;
+  /** Credentials the local API accepts for SigV4 and gives its Lambdas. @default DEV_CREDENTIALS */
+  readonly localCredentials: AwsCredentials;
+  /** Account id in IAM identities. @default DEV_ACCOUNT_ID */
+  readonly accountId: string;
+  /** Log one line per resolver evaluation. @default false */
+  readonly verbose: boolean;
+  /** Answer introspection queries (AppSync `introspectionConfig`). @default true */
+  readonly introspection: boolean;
+  /** Also speak TLS on the same port (Amplify JS v6 always dials `wss://`). @default true */
+  readonly tls: boolean;
+  /** Rebuild and reload on changes to `resolvers/` and the schema. @default true */
+  readonly watch: boolean;
+  /** Local Cognito user pool: the `iss` of minted tokens. @default `https://cognito-idp.<region>.amazonaws.com/<region>_localpool` */
+  readonly userPoolIssuer: string;
+  /** Local Cognito app client id (`aud`/`client_id` of minted tokens). @default 'localappclient' */
+  readonly userPoolClientId: string;
+  /** Realtime keep-alive cadence; AppSync sends `ka` about every 60 s. @default 60000 */
+  readonly keepAliveMs: number;
+  /** `connection_ack.payload.connectionTimeoutMs`. @default 300000 */
+  readonly connectionTimeoutMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const FLAGS_WITH_VALUE = new Set(['--port', '--host']);
+const BOOLEAN_FLAGS = new Set(['--verbose', '--no-tls', '--no-introspection', '--no-watch']);
+
+interface ParsedArgs {
+  readonly values: Map<string, string | true>;
+}
+
+function parseArgs(argv: readonly string[]): ParsedArgs {
+  const values = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (FLAGS_WITH_VALUE.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new ConfigError(`${name}: a value is required. Received: nothing`);
+      values.set(name, value);
+    } else if (name === '--data-dir') {
+      const next = argv[i + 1];
+      if (inline !== undefined) values.set(name, inline);
+      else if (next !== undefined && !next.startsWith('--')) values.set(name, argv[++i] ?? '');
+      else values.set(name, true);
+    } else if (BOOLEAN_FLAGS.has(name) && inline === undefined) {
+      values.set(name, true);
+    } else {
+      throw new ConfigError(`unknown argument. Received: ${arg} (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch)`);
+    }
+  }
+  return { values };
+}
+
+function parsePort(source: string, raw: string): number {
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new ConfigError(`${source}: must be an integer 0-65535. Received: ${raw}`);
+  return Number(raw);
+}
+
+function parseEndpoint(name: string, raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}: must be an absolute http(s) URL. Received: ${raw}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: must be an absolute http(s) URL. Received: ${raw}`);
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Reads the options from `env` and `argv` (arguments after the script name), validates them and
+ * returns a frozen `Config`. Throws a `ConfigError` naming the option and the value received.
+ */
+export function loadConfig(env: Env, argv: readonly string[], cwd: string = process.cwd()): Config {
+  const { values } = parseArgs(argv);
+
+  const portArg = values.get('--port');
+  const port = typeof portArg === 'string' ? parsePort('--port', portArg) : env['PORT'] ? parsePort('PORT', env['PORT']) : 4000;
+
+  const hostArg = values.get('--host');
+  const host = typeof hostArg === 'string' ? hostArg : '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError(`--host: must be a host name or IP address. Received: ${host}`);
+
+  const apiKey = env['API_KEY'] || DEV_API_KEY;
+  if (!/^[\x21-\x7e]{8,128}$/.test(apiKey)) throw new ConfigError('API_KEY: must be 8-128 printable characters without spaces. Received: a value of another shape');
+
+  const dataArg = values.get('--data-dir');
+  const dataDir = dataArg === undefined ? null : dataArg === true ? resolve(cwd, '.data') : isAbsolute(dataArg) ? dataArg : resolve(cwd, dataArg);
+  if (dataDir !== null && dataArg === '') throw new ConfigError('--data-dir: must not be empty. Received: ""');
+
+  const region = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError(`AWS_REGION: must be a region name like us-east-1. Received: ${region}`);
+
+  const dynamodbEndpoint = parseEndpoint('DYNAMODB_ENDPOINT', env['DYNAMODB_ENDPOINT']);
+  const s3Endpoint = parseEndpoint('S3_ENDPOINT', env['S3_ENDPOINT']);
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: give both or neither. Received: only one');
+  }
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const storeCredentials: AwsCredentials =
+    accessKeyId !== undefined && secretAccessKey !== undefined && (dynamodbEndpoint !== null || s3Endpoint !== null)
+      ? Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
+      : DEV_CREDENTIALS;
+
+  const accountId = env['LOCAL_ACCOUNT_ID'] || DEV_ACCOUNT_ID;
+  if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`LOCAL_ACCOUNT_ID: must be 12 digits. Received: ${accountId}`);
+
+  return Object.freeze({
+    port,
+    host,
+    apiKey,
+    dataDir,
+    stateDir: dataDir ?? DEFAULT_STATE_DIR,
+    dynamodbEndpoint,
+    s3Endpoint,
+    region,
+    storeCredentials,
+    localCredentials: DEV_CREDENTIALS,
+    accountId,
+    verbose: values.get('--verbose') === true,
+    introspection: values.get('--no-introspection') !== true,
+    tls: values.get('--no-tls') !== true,
+    watch: values.get('--no-watch') !== true,
+    userPoolIssuer: `https://cognito-idp.${region}.amazonaws.com/${region}_localpool`,
+    userPoolClientId: 'localappclient',
+    keepAliveMs: 60_000,
+    connectionTimeoutMs: 300_000,
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Transport-level failures (non-200) with AppSync's envelope and the `x-amzn-ErrorType` header
+ * (spec/appsync-protocol.md §1.6). Auth raises them too; the realtime transport turns them into
+ * `connection_error`/`error` frames carrying `errorCode` = status (§2.5).
+ */
+const BRAND = Symbol.for('asset-api.AppSyncHttpError');
+
+/** AppSync's error types for transport failures, spelled as AppSync spells them. */
+export const HTTP_ERROR_TYPE = {
+  MALFORMED: 'MalformedHttpRequestException',
+  UNAUTHORIZED: 'UnauthorizedException',
+  UNRECOGNIZED_CLIENT: 'UnrecognizedClientException',
+  INVALID_SIGNATURE: 'InvalidSignatureException',
+  BAD_REQUEST: 'BadRequestException',
+  NOT_FOUND: 'NotFoundException',
+  PAYLOAD_TOO_LARGE: 'PayloadTooLargeException',
+  INTERNAL: 'InternalFailureException',
+} as const;
+
+export type HttpErrorType = (typeof HTTP_ERROR_TYPE)[keyof typeof HTTP_ERROR_TYPE];
+
+/** Messages observed from AppSync (§1.6), reused wherever the same failure happens. */
+export const HTTP_ERROR_MESSAGE = {
+  EMPTY_BODY: 'Request body is empty.',
+  UNPARSABLE: 'Unable to parse GraphQL query.',
+  MISSING_AUTH: 'Missing authorization header',
+  NOT_AUTHORIZED: 'You are not authorized to make this call.',
+  INVALID_AUTH_HEADER: 'Valid authorization header not provided.',
+  UNPARSABLE_JWT: 'Unable to parse JWT token.',
+  /** Not confirmed against the live service (§8). */
+  TOKEN_EXPIRED: 'Token has expired.',
+  INVALID_SECURITY_TOKEN: 'The security token included in the request is invalid.',
+  SIGNATURE_MISMATCH:
+    'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+} as const;
+
+export class AppSyncHttpError extends Error {
+  readonly [BRAND] = true;
+  override readonly name = 'AppSyncHttpError';
+  constructor(
+    readonly status: number,
+    readonly errorType: HttpErrorType,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isAppSyncHttpError(e: unknown): e is AppSyncHttpError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+export function unauthorized(message: string = HTTP_ERROR_MESSAGE.NOT_AUTHORIZED): AppSyncHttpError {
+  return new AppSyncHttpError(401, HTTP_ERROR_TYPE.UNAUTHORIZED, message);
+}
+
+/** The one formatter for transport failures: AppSync's minimal envelope plus `x-amzn-ErrorType`. */
+export function formatHttpError(error: AppSyncHttpError, headers: HeadersInit = {}): Response {
+  const out = new Headers(headers);
+  out.set('content-type', 'application/json;charset=UTF-8');
+  out.set('x-amzn-ErrorType', error.errorType);
+  return new Response(JSON.stringify({ errors: [{ errorType: error.errorType, message: error.message }] }), { status: error.status, headers: out });
+}

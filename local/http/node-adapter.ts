@@ -1,0 +1,68 @@
+/**
+ * Node `http` <-> Web `Request`/`Response` (STYLE 1): the only place that touches `IncomingMessage`
+ * and `ServerResponse`. Handlers stay plain functions over Web values and are tested without sockets.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+
+/** Facts about the connection that a Web `Request` cannot carry. */
+export interface ConnectionInfo {
+  /** The TCP peer address. */
+  readonly remoteAddress: string | null;
+}
+
+export type WebHandler = (request: Request, connection: ConnectionInfo) => Promise<Response>;
+
+/** Builds a Web `Request` whose body streams from the socket (read with a limit by the handler). */
+export function toWebRequest(req: IncomingMessage): Request {
+  const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
+  const host = req.headers.host ?? `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`;
+  const url = `${encrypted ? 'https' : 'http'}://${host}${req.url ?? '/'}`;
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i];
+    const value = req.rawHeaders[i + 1];
+    if (name !== undefined && value !== undefined) headers.append(name, value);
+  }
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(url, {
+    method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+  } as RequestInit);
+}
+
+/** Writes a Web `Response` to a Node `ServerResponse`. */
+export async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    const existing = headers[name];
+    headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  });
+  const body = response.body === null ? null : Buffer.from(await response.arrayBuffer());
+  if (body !== null) headers['content-length'] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body ?? undefined);
+}
+
+/** A Node request listener that runs a Web handler; a handler that throws becomes a 500. */
+export function createNodeListener(handler: WebHandler, onError: (error: unknown) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return function nodeListener(req, res) {
+    void (async () => {
+      try {
+        const response = await handler(toWebRequest(req), { remoteAddress: req.socket.remoteAddress ?? null });
+        await writeWebResponse(res, response);
+      } catch (error) {
+        onError(error);
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json;charset=UTF-8', 'x-amzn-ErrorType': 'InternalFailureException' });
+          res.end(JSON.stringify({ errors: [{ errorType: 'InternalFailureException', message: 'An internal failure occurred.' }] }));
+        } else {
+          res.destroy();
+        }
+      }
+    })();
+  };
+}

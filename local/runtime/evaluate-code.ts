@@ -1,0 +1,123 @@
+/**
+ * `evaluateCode`: the local twin of AWS AppSync `EvaluateCode` (runtime APPSYNC_JS 1.0.0). Same input
+ * (code, function, a JSON context) and the same response members (API_EvaluateCode.html):
+ * `evaluationResult` (JSON string), `error` (`message`, `codeErrors`), `logs`, `stash`, `outErrors`.
+ */
+import type { ResolverContextInput } from './contract.ts';
+import { compileResolver, type LocalCompiledResolver } from './compile.ts';
+import { isCodeValidationError, type CodeError } from './errors.ts';
+import { EVALUATE_CONTEXT_SIZE_LIMIT } from './limits.ts';
+
+export interface EvaluateCodeInput {
+  readonly code: string;
+  readonly function: 'request' | 'response';
+  /** The mock context: a JSON string (as the API takes it) or the parsed object. */
+  readonly context: unknown;
+}
+
+export interface EvaluateCodeResult {
+  readonly evaluationResult?: string;
+  readonly error?: { readonly message: string; readonly codeErrors?: readonly CodeError[] };
+  readonly logs: readonly string[];
+  readonly stash?: string;
+  readonly outErrors?: string;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const has = (o: Record<string, unknown>, k: string): boolean => Object.hasOwn(o, k);
+
+/**
+ * `util.authType()` as EvaluateCode derives it from the mock identity's shape; any incomplete shape
+ * falls back to API key (spec §2.2, recorded [E]).
+ */
+export function authTypeFromIdentity(identity: unknown): string {
+  if (!isRecord(identity)) return 'API Key Authorization';
+  const keys = Object.keys(identity);
+  if (keys.length === 0 || has(identity, 'resolverContext')) return 'Lambda Authorization';
+  if (has(identity, 'userArn') && has(identity, 'accountId') && Array.isArray(identity['sourceIp'])) return 'IAM Authorization';
+  if (has(identity, 'sub') && has(identity, 'issuer') && has(identity, 'claims')) {
+    if (has(identity, 'defaultAuthStrategy') && Array.isArray(identity['sourceIp'])) return 'User Pool Authorization';
+    if (!has(identity, 'username') && !has(identity, 'sourceIp')) return 'Open ID Connect Authorization';
+  }
+  return 'API Key Authorization';
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isRecord(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** Builds the runtime input from a mock context; `args` is synthesised from `arguments` (spec §2.1 [E]). */
+function contextInput(mock: Record<string, unknown>): Omit<ResolverContextInput, 'authType'> {
+  const info = isRecord(mock['info']) ? mock['info'] : {};
+  const request = isRecord(mock['request']) ? mock['request'] : {};
+  const error = isRecord(mock['error']) ? { message: String(mock['error']['message'] ?? ''), type: String(mock['error']['type'] ?? '') } : undefined;
+  return {
+    arguments: isRecord(mock['arguments']) ? mock['arguments'] : isRecord(mock['args']) ? mock['args'] : {},
+    identity: isRecord(mock['identity']) ? mock['identity'] : null,
+    source: isRecord(mock['source']) ? mock['source'] : null,
+    stash: isRecord(mock['stash']) ? { ...mock['stash'] } : {},
+    ...(isRecord(mock['prev']) ? { prev: { result: mock['prev']['result'] } } : {}),
+    ...(has(mock, 'result') ? { result: mock['result'] } : {}),
+    ...(error ? { error } : {}),
+    request: { headers: stringRecord(request['headers']), domainName: typeof request['domainName'] === 'string' ? request['domainName'] : null },
+    info: {
+      fieldName: String(info['fieldName'] ?? ''),
+      parentTypeName: String(info['parentTypeName'] ?? ''),
+      variables: isRecord(info['variables']) ? info['variables'] : {},
+      selectionSetList: Array.isArray(info['selectionSetList']) ? info['selectionSetList'].map(String) : [],
+      selectionSetGraphQL: typeof info['selectionSetGraphQL'] === 'string' ? info['selectionSetGraphQL'] : '',
+    },
+    env: stringRecord(mock['env']),
+  };
+}
+
+const compiledByCode = new Map<string, LocalCompiledResolver>();
+const COMPILED_CACHE_SIZE = 64;
+
+function compileCached(code: string): LocalCompiledResolver {
+  const cached = compiledByCode.get(code);
+  if (cached) return cached;
+  const compiled = compileResolver(code, 'code.js');
+  if (compiledByCode.size >= COMPILED_CACHE_SIZE) compiledByCode.delete(compiledByCode.keys().next().value as string);
+  compiledByCode.set(code, compiled);
+  return compiled;
+}
+
+export function evaluateCode(input: EvaluateCodeInput): EvaluateCodeResult {
+  let mock: unknown = input.context;
+  if (typeof mock === 'string') {
+    if (mock.length > EVALUATE_CONTEXT_SIZE_LIMIT) {
+      return { error: { message: `context: length ${mock.length} exceeds the ${EVALUATE_CONTEXT_SIZE_LIMIT} characters EvaluateCode accepts` }, logs: [] };
+    }
+    try {
+      mock = JSON.parse(mock);
+    } catch (e) {
+      return { error: { message: `context: not valid JSON (${(e as Error).message})` }, logs: [] };
+    }
+  }
+  if (!isRecord(mock)) return { error: { message: 'context: must be a JSON object' }, logs: [] };
+  let compiled: LocalCompiledResolver;
+  try {
+    compiled = compileCached(input.code);
+  } catch (e) {
+    if (isCodeValidationError(e)) return { error: { message: 'The code contains one or more errors', codeErrors: e.codeErrors }, logs: [] };
+    throw e;
+  }
+  const ctx = contextInput(mock);
+  const raw = compiled.evaluateRaw(input.function, ctx, authTypeFromIdentity(ctx.identity));
+  // Members in the order of the API reference: evaluationResult, error, logs, stash, outErrors.
+  const rest = {
+    logs: raw.logs,
+    stash: JSON.stringify(raw.stash ?? {}),
+    ...(raw.appendedErrors.length > 0 ? { outErrors: JSON.stringify(raw.appendedErrors) } : {}),
+  };
+  if (raw.codeError) return { error: { message: raw.codeError.message }, ...rest };
+  if (raw.error) return { error: { message: raw.error.message }, ...rest };
+  const value = raw.earlyReturn ? raw.earlyReturn.value : raw.value;
+  return { evaluationResult: JSON.stringify(value ?? null), ...rest };
+}

@@ -1,0 +1,123 @@
+/**
+ * S3 "Object Created" events as S3 sends them to Amazon EventBridge, and their in-order delivery.
+ * Shape from docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html ("Object created"):
+ * `detail.object.etag` has no quotes; `version-id` appears only on versioned buckets (ours is not).
+ */
+import { randomUUID } from 'node:crypto';
+
+export type ObjectCreatedReason = 'PutObject' | 'CopyObject' | 'CompleteMultipartUpload' | 'PostObject';
+
+export interface ObjectCreatedEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': 'Object Created';
+  readonly source: 'aws.s3';
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: {
+    readonly version: '0';
+    readonly bucket: { readonly name: string };
+    readonly object: { readonly key: string; readonly size: number; readonly etag: string; readonly sequencer: string };
+    readonly 'request-id': string;
+    readonly requester: string;
+    readonly 'source-ip-address': string;
+    readonly reason: ObjectCreatedReason;
+  };
+}
+
+export interface ObjectCreatedFacts {
+  readonly accountId: string;
+  readonly region: string;
+  readonly bucketName: string;
+  /** The object key, decoded (not URL-encoded). */
+  readonly key: string;
+  readonly size: number;
+  /** The ETag with or without quotes. */
+  readonly etag: string;
+  readonly sequencer: string;
+  readonly requestId: string;
+  readonly sourceIp: string;
+  readonly reason: ObjectCreatedReason;
+  readonly time: Date;
+}
+
+export function createObjectCreatedEvent(facts: ObjectCreatedFacts): ObjectCreatedEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: facts.accountId,
+    time: facts.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: facts.region,
+    resources: [`arn:aws:s3:::${facts.bucketName}`],
+    detail: {
+      version: '0',
+      bucket: { name: facts.bucketName },
+      object: { key: facts.key, size: facts.size, etag: facts.etag.replace(/^"|"$/g, ''), sequencer: facts.sequencer },
+      'request-id': facts.requestId,
+      requester: facts.accountId,
+      'source-ip-address': facts.sourceIp,
+      reason: facts.reason,
+    },
+  };
+}
+
+/** S3 sequencers are hex strings that grow for later events on the same key. */
+export function createSequencer(): () => string {
+  let last = 0n;
+  return function nextSequencer() {
+    const candidate = BigInt(Date.now()) * 1_000_000n;
+    last = candidate > last ? candidate : last + 1n;
+    return last.toString(16).toUpperCase().padStart(18, '0');
+  };
+}
+
+export interface EventDispatcherOptions {
+  /** Attempts per event before it is reported as failed. @default 3 */
+  readonly maxAttempts?: number;
+  /** Delay before the second attempt; doubles after each. @default 100 */
+  readonly retryDelayMs?: number;
+  /** Told about each failed attempt and whether the event is given up. */
+  readonly onDeliveryError: (error: unknown, event: ObjectCreatedEvent, attempt: number, givenUp: boolean) => void;
+}
+
+export interface EventDispatcher {
+  /** Queues an event; events are delivered one at a time, in queue order. */
+  dispatch(event: ObjectCreatedEvent): void;
+  /** Resolves when every queued event has been delivered or given up. */
+  drain(): Promise<void>;
+}
+
+export function createEventDispatcher(
+  deliver: (event: ObjectCreatedEvent) => void | Promise<void>,
+  options: EventDispatcherOptions,
+): EventDispatcher {
+  const maxAttempts = options.maxAttempts ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  let tail: Promise<void> = Promise.resolve();
+
+  async function deliverWithRetries(event: ObjectCreatedEvent): Promise<void> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      try {
+        await deliver(event);
+        return;
+      } catch (error) {
+        const givenUp = attempt === maxAttempts;
+        options.onDeliveryError(error, event, attempt, givenUp);
+        if (!givenUp) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  return {
+    dispatch: function dispatchObjectCreated(event) {
+      tail = tail.then(() => deliverWithRetries(event));
+    },
+    drain: function drainObjectCreated() {
+      return tail;
+    },
+  };
+}

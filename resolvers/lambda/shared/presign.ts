@@ -1,0 +1,92 @@
+/**
+ * Presigned S3 URLs with `S3RequestPresigner` on a plain `HttpRequest`: no S3 client, so no client
+ * middleware either (the client's flexible-checksum middleware is what adds `x-amz-checksum-crc32` /
+ * `x-amz-sdk-checksum-algorithm` to PUT URLs in SDK versions since 3.729).
+ *
+ * The presigner leaves `content-type` unsigned unless told (`unsignableHeaders.add('content-type')`
+ * in its `prepareRequest`), so uploads pass it in `signableHeaders`, with `content-length` and the
+ * optional `x-amz-checksum-sha256`; the checksum stays a header (unhoisted), which S3 verifies.
+ */
+import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+import type { AwsContext, BucketConfig } from './config.ts';
+import { objectRequest, requestUrl } from './s3-object.ts';
+import { NodeSha256 } from './sha256.ts';
+
+export interface PresignedRequest {
+  readonly url: string;
+  /** Headers the client must send exactly as given (host excluded: HTTP clients set it). */
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+  readonly expiresAt: string;
+}
+
+export interface UploadRequest {
+  readonly key: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly checksumSha256: string | null;
+  readonly expiresInSeconds: number;
+}
+
+export interface DownloadRequest {
+  readonly key: string;
+  /** The file name offered to the browser. */
+  readonly fileName: string;
+  readonly expiresInSeconds: number;
+}
+
+export interface Presigner {
+  presignUpload(request: UploadRequest): Promise<PresignedRequest>;
+  presignDownload(request: DownloadRequest): Promise<PresignedRequest>;
+}
+
+/** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 §4.3, RFC 5987 / 8187). */
+export function attachmentDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+export function createPresigner(aws: AwsContext, bucket: BucketConfig, now: () => Date): Presigner {
+  const presigner = new S3RequestPresigner({
+    region: aws.region,
+    credentials: aws.credentials,
+    sha256: NodeSha256,
+  });
+
+  async function presign(
+    request: ReturnType<typeof objectRequest>,
+    expiresIn: number,
+    signedHeaders: readonly string[],
+  ): Promise<PresignedRequest> {
+    const signingDate = now();
+    const signed = await presigner.presign(request, {
+      signingDate,
+      expiresIn,
+      signableHeaders: new Set(signedHeaders),
+      unhoistableHeaders: new Set(signedHeaders.filter((name) => name.startsWith('x-amz-'))),
+    });
+    return {
+      url: requestUrl(signed),
+      headers: signedHeaders.map((name) => ({ name, value: String(signed.headers[name]) })),
+      expiresAt: new Date(Math.floor(signingDate.getTime() / 1000) * 1000 + expiresIn * 1000).toISOString(),
+    };
+  }
+
+  return {
+    presignUpload: function presignUpload({ key, contentType, size, checksumSha256, expiresInSeconds }) {
+      const headers: Record<string, string> = { 'content-type': contentType, 'content-length': String(size) };
+      if (checksumSha256 !== null) {
+        headers['x-amz-checksum-sha256'] = checksumSha256;
+      }
+      const request = objectRequest(bucket, aws.region, key, { method: 'PUT', headers });
+      return presign(request, expiresInSeconds, Object.keys(headers));
+    },
+    presignDownload: function presignDownload({ key, fileName, expiresInSeconds }) {
+      const request = objectRequest(bucket, aws.region, key, {
+        method: 'GET',
+        query: { 'response-content-disposition': attachmentDisposition(fileName) },
+      });
+      return presign(request, expiresInSeconds, []);
+    },
+  };
+}

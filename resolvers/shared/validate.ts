@@ -1,0 +1,93 @@
+/**
+ * Input checks for `createUpload`, written for APPSYNC_JS: no regex literals, no `charCodeAt`
+ * (both rejected by the runtime, spec/appsync-runtime.md §1.2/§1.5), so strings are walked
+ * character by character with `split('')` and compared as strings.
+ */
+import { util } from '@aws-appsync/utils';
+import type { CreateUploadInput } from '../../generated/schema-types.ts';
+import { VALIDATION_ERROR } from './asset.ts';
+
+export const NAME_MAX_LENGTH = 255;
+export const DESCRIPTION_MAX_LENGTH = 1000;
+export const TAGS_MAX_COUNT = 20;
+export const TAG_MAX_LENGTH = 64;
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** The last base64 digit before `=` of 32 bytes carries 4 bits; the other 2 must be zero. */
+const BASE64_LAST_OF_32_BYTES = 'AEIMQUYcgkosw048';
+/** Characters kept as they are in the object key's file name; every other character becomes `_`. */
+const SAFE_NAME_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-';
+
+/** True for C0 controls, DEL and C1 controls. */
+function isControlCharacter(c: string): boolean {
+  return c < ' ' || (c >= '\u007f' && c <= '\u009f');
+}
+
+function hasControlCharacter(value: string): boolean {
+  return value.split('').some((c) => isControlCharacter(c));
+}
+
+function fail(message: string): never {
+  return util.error(message, VALIDATION_ERROR);
+}
+
+export interface UploadLimits {
+  readonly allowedContentTypes: readonly string[];
+  readonly maxUploadBytes: number;
+}
+
+/** Checks `createUpload`'s input; raises a `ValidationError` naming the field and the rule broken. */
+export function validateCreateUploadInput(input: CreateUploadInput, limits: UploadLimits): void {
+  const { name, contentType, size, checksumSha256, description, tags } = input;
+  if (name.length < 1 || name.length > NAME_MAX_LENGTH) {
+    fail(`input.name must be 1-${NAME_MAX_LENGTH} characters, got ${name.length}`);
+  }
+  if (hasControlCharacter(name)) {
+    fail('input.name must not contain control characters');
+  }
+  if (name.indexOf('/') !== -1 || name.indexOf('\\') !== -1) {
+    fail('input.name must not contain "/" or "\\"');
+  }
+  if (name === '.' || name === '..') {
+    fail(`input.name must not be "${name}"`);
+  }
+  if (limits.allowedContentTypes.indexOf(contentType) === -1) {
+    fail(`input.contentType "${contentType}" is not allowed; allowed: ${limits.allowedContentTypes.join(', ')}`);
+  }
+  if (!Number.isFinite(size) || Math.floor(size) !== size || size < 1 || size > limits.maxUploadBytes) {
+    fail(`input.size must be an integer from 1 to ${limits.maxUploadBytes} bytes, got ${size}`);
+  }
+  if (checksumSha256 !== undefined && checksumSha256 !== null && !isBase64Sha256(checksumSha256)) {
+    fail('input.checksumSha256 must be the base64 encoding of 32 bytes (a SHA-256 digest)');
+  }
+  if (description !== undefined && description !== null && description.length > DESCRIPTION_MAX_LENGTH) {
+    fail(`input.description must be at most ${DESCRIPTION_MAX_LENGTH} characters, got ${description.length}`);
+  }
+  if (tags !== undefined && tags !== null) {
+    if (tags.length > TAGS_MAX_COUNT) {
+      fail(`input.tags must hold at most ${TAGS_MAX_COUNT} tags, got ${tags.length}`);
+    }
+    const badTag = tags.find((tag) => tag.length < 1 || tag.length > TAG_MAX_LENGTH || hasControlCharacter(tag));
+    if (badTag !== undefined) {
+      fail(`input.tags: each tag must be 1-${TAG_MAX_LENGTH} characters without control characters, got "${badTag}"`);
+    }
+  }
+}
+
+/** True when `value` is canonical base64 of exactly 32 bytes (44 characters ending in one `=`). */
+export function isBase64Sha256(value: string): boolean {
+  if (value.length !== 44 || !value.endsWith('=')) {
+    return false;
+  }
+  const digits = value.slice(0, 43).split('');
+  const last = digits[42] ?? '';
+  return digits.every((c) => BASE64_ALPHABET.indexOf(c) !== -1) && BASE64_LAST_OF_32_BYTES.indexOf(last) !== -1;
+}
+
+/** The file name used in the object key: ASCII letters, digits, `.`, `_` and `-`; the rest become `_`. */
+export function safeFileName(name: string): string {
+  return name
+    .split('')
+    .map((c) => (SAFE_NAME_CHARACTERS.indexOf(c) === -1 ? '_' : c))
+    .join('');
+}

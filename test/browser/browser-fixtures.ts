@@ -1,0 +1,162 @@
+/**
+ * Fixtures for the browser tests: the real local server (port 0, in-memory stores) and Debian's
+ * Chromium driven by playwright-core. No browser is ever downloaded: without `/usr/bin/chromium`
+ * the suites skip and say so (CI installs it with apt-get, so there they run).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { test } from 'vitest';
+import { PROJECT_ROOT } from '../../api/paths.ts';
+import { loadConfig } from '../../local/config.ts';
+import { startLocalServer } from '../../local/server.ts';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** True when the suites can run; otherwise they skip after printing why. */
+export const hasChromium = existsSync(CHROMIUM_PATH);
+if (!hasChromium) {
+  process.stdout.write(
+    `\n[browser tests] SKIPPED: ${CHROMIUM_PATH} not found. Install it with: apt-get install -y chromium\n\n`,
+  );
+}
+
+/** The parts of the started server the tests use. */
+export interface ServerUnderTest {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly apiKey: string;
+}
+
+/** A page plus every console error and uncaught exception it produced. */
+export interface WatchedPage {
+  readonly page: Page;
+  readonly consoleErrors: readonly string[];
+}
+
+export const browserTest = test.extend<{ watched: WatchedPage }, { server: ServerUnderTest; browser: Browser }>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
+    async ({}, use) => {
+      const server = await startLocalServer(loadConfig({ API_KEY: 'da2-browsertestsapikey00000000' }, ['--port', '0', '--no-watch', '--no-tls']));
+      try {
+        await use({ origin: `http://127.0.0.1:${server.port}`, apiKey: server.apiKey });
+      } finally {
+        await server.close();
+      }
+    },
+    { scope: 'file' },
+  ],
+  browser: [
+    // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
+    async ({}, use) => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      try {
+        await use(browser);
+      } finally {
+        await browser.close();
+      }
+    },
+    { scope: 'file' },
+  ],
+  watched: async ({ browser }, use) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message: ConsoleMessage) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error: Error) => consoleErrors.push(`uncaught: ${error.message}`));
+    try {
+      await use({ page, consoleErrors });
+    } finally {
+      await context.close();
+    }
+  },
+});
+
+/** Writes a screenshot for the README into `docs/screenshots/`. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const path = join(PROJECT_ROOT, 'docs', 'screenshots', name);
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path });
+}
+
+export interface UploadTicketJson {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+}
+
+/** `POST /graphql` with the API key, as any client would; returns the parsed body. */
+export async function postGraphQL(server: ServerUnderTest, query: string, variables?: Record<string, unknown>): Promise<unknown> {
+  const response = await fetch(`${server.origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': server.apiKey },
+    body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+  });
+  return response.json();
+}
+
+const CREATE_UPLOAD = `mutation Create($input: CreateUploadInput!) {
+  createUpload(input: $input) { asset { id name status size contentType } upload { url method headers { name value } } }
+}`;
+
+export interface CreatedUpload {
+  readonly asset: { readonly id: string; readonly name: string; readonly status: string; readonly size: number; readonly contentType: string };
+  readonly upload: UploadTicketJson;
+}
+
+/** `createUpload` from the test, outside the browser; fails the test with the response on errors. */
+export async function createUpload(server: ServerUnderTest, name: string, bytes: Uint8Array, contentType = 'text/plain'): Promise<CreatedUpload> {
+  const body = (await postGraphQL(server, CREATE_UPLOAD, { input: { name, contentType, size: bytes.byteLength } })) as {
+    data?: { createUpload?: CreatedUpload };
+  };
+  const created = body.data?.createUpload;
+  if (!created) throw new Error(`createUpload failed: ${JSON.stringify(body)}`);
+  return created;
+}
+
+/** PUTs the bytes exactly as the ticket says (Node's fetch sets Content-Length itself). */
+export async function putWithTicket(ticket: UploadTicketJson, bytes: Uint8Array): Promise<number> {
+  const headers = Object.fromEntries(ticket.headers.filter((h) => h.name.toLowerCase() !== 'content-length').map((h) => [h.name, h.value]));
+  const response = await fetch(ticket.url, { method: ticket.method, headers, body: bytes });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Replaces the text of GraphiQL's query editor (CodeMirror 5) as a paste would. */
+export async function setQueryEditorText(page: Page, text: string): Promise<void> {
+  await page.locator('.graphiql-query-editor .CodeMirror').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** The JSON shown in GraphiQL's result pane, or undefined while it is empty or not JSON. */
+export async function readResultPane(page: Page): Promise<unknown> {
+  const text = await page.evaluate(() => {
+    const element = document.querySelector('.graphiql-response .CodeMirror') as (Element & { CodeMirror?: { getValue(): string } }) | null;
+    return element?.CodeMirror?.getValue() ?? '';
+  });
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Polls `read` until `accept` likes its value and returns that value. Gives up after `limitMs` with
+ * the last value in the message, so a failure says what was seen instead of only timing out.
+ */
+export async function waitForValue<T>(read: () => Promise<T>, accept: (value: T) => boolean, limitMs = 15_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`waitForValue: gave up; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../../../api/definition.ts';
+import { bundleExplorer, type ExplorerBundleReport } from '../../../local/explorer/bundle.ts';
+import { ASSET_PREFIX, createExplorerHandler } from '../../../local/explorer/index.ts';
+import { PAGE_CONFIG_ELEMENT_ID, parsePageConfig } from '../../../local/explorer/page-config.ts';
+
+let outDir: string;
+let report: ExplorerBundleReport;
+
+beforeAll(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'explorer-bundle-'));
+  report = bundleExplorer({ outDir });
+}, 60_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+function handler() {
+  return createExplorerHandler({
+    apiKey: 'da2-unittestkey',
+    graphqlPath: '/graphql',
+    realtimePath: '/graphql/realtime',
+    tokenHint: 'npm run token -- --sub alice',
+    bundleDir: outDir,
+  });
+}
+
+function embeddedConfig(html: string): unknown {
+  const match = new RegExp(`<script id="${PAGE_CONFIG_ELEMENT_ID}" type="application/json">(.*?)</script>`).exec(html);
+  return match?.[1] === undefined ? undefined : parsePageConfig(match[1]);
+}
+
+describe('bundleExplorer', () => {
+  it('builds one JS bundle and one CSS file per page, and skips the build while inputs are unchanged', () => {
+    expect(report.built).toBe(true);
+    const { explorer, demo } = report.manifest.pages;
+    expect([explorer.js, explorer.css.length, demo.js, demo.css.length]).toEqual([
+      expect.stringMatching(/^explorer-[A-Z0-9]{8}\.js$/),
+      1,
+      expect.stringMatching(/^demo-[A-Z0-9]{8}\.js$/),
+      1,
+    ]);
+    expect(report.manifest.inputs).toEqual(expect.arrayContaining(['local/explorer/explorer-page.ts', 'local/demo/demo-page.ts']));
+
+    const again = bundleExplorer({ outDir });
+    expect({ built: again.built, manifest: again.manifest }).toEqual({ built: false, manifest: report.manifest });
+  });
+});
+
+describe('explorer handler: pages', () => {
+  it.each([
+    ['/', 'explorer'],
+    ['/demo', 'demo'],
+  ] as const)('serves %s as HTML naming its hashed bundles, with the page config embedded', async (path, page) => {
+    const response = await handler()(new Request(`http://127.0.0.1:4000${path}`));
+    expect(response?.status).toBe(200);
+    expect(Object.fromEntries(response?.headers ?? [])).toEqual({
+      'cache-control': 'no-cache',
+      'content-type': 'text/html; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+    });
+    const html = (await response?.text()) ?? '';
+    const assets = report.manifest.pages[page];
+    expect(html).toContain(`<script type="module" src="${ASSET_PREFIX}${assets.js}"></script>`);
+    expect(html).toContain(`<link rel="stylesheet" href="${ASSET_PREFIX}${assets.css[0] ?? ''}">`);
+    expect(embeddedConfig(html)).toEqual({
+      apiKey: 'da2-unittestkey',
+      graphqlPath: '/graphql',
+      realtimePath: '/graphql/realtime',
+      tokenHint: 'npm run token -- --sub alice',
+      allowedContentTypes: [...api.assets.allowedContentTypes],
+    });
+  });
+
+  it('escapes the embedded config so a hint cannot close the script element', async () => {
+    const hostile = createExplorerHandler({
+      apiKey: 'k',
+      graphqlPath: '/graphql',
+      realtimePath: '/graphql/realtime',
+      tokenHint: '</script><script>alert(1)</script>',
+      bundleDir: outDir,
+    });
+    const html = (await (await hostile(new Request('http://127.0.0.1/')))?.text()) ?? '';
+    expect(html).not.toContain('</script><script>alert(1)');
+    expect(embeddedConfig(html)).toMatchObject({ tokenHint: '</script><script>alert(1)</script>' });
+  });
+});
+
+describe('explorer handler: bundles', () => {
+  it('serves a listed bundle with its content type and an immutable cache header', async () => {
+    const js = report.manifest.pages.explorer.js;
+    const response = await handler()(new Request(`http://127.0.0.1/explorer-assets/${js}`));
+    const body = new Uint8Array((await response?.arrayBuffer()) ?? new ArrayBuffer(0));
+    expect({ status: response?.status, headers: Object.fromEntries(response?.headers ?? []) }).toEqual({
+      status: 200,
+      headers: {
+        'cache-control': 'public, max-age=31536000, immutable',
+        'content-length': String(body.byteLength),
+        'content-type': 'text/javascript; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+    expect(body.byteLength).toBeGreaterThan(100_000);
+  });
+
+  it('answers 404 for a file the manifest does not list, including traversal attempts', async () => {
+    for (const path of ['/explorer-assets/nope.js', '/explorer-assets/..%2Fmanifest.json', '/explorer-assets/manifest.json']) {
+      const response = await handler()(new Request(`http://127.0.0.1${path}`));
+      expect({ path, status: response?.status, body: await response?.text() }).toEqual({ path, status: 404, body: 'Not found' });
+    }
+  });
+});
+
+describe('explorer handler: everything else', () => {
+  it('returns null for other paths and for methods other than GET and HEAD', async () => {
+    const h = handler();
+    const results = await Promise.all([
+      h(new Request('http://127.0.0.1/graphql')),
+      h(new Request('http://127.0.0.1/graphql/realtime')),
+      h(new Request('http://127.0.0.1/favicon.ico')),
+      h(new Request('http://127.0.0.1/', { method: 'POST', body: '{}' })),
+    ]);
+    expect(results).toEqual([null, null, null, null]);
+  });
+
+  it('answers 503 with a hint while nothing is built', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'explorer-empty-'));
+    try {
+      const h = createExplorerHandler({ apiKey: 'k', graphqlPath: '/graphql', realtimePath: '/graphql/realtime', bundleDir: empty });
+      const response = await h(new Request('http://127.0.0.1/demo'));
+      expect({ status: response?.status, body: await response?.text() }).toEqual({
+        status: 503,
+        body: 'The explorer is not built yet: call bundleExplorer() before serving it.',
+      });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

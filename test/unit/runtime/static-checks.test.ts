@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { CODE_SIZE_LIMIT, compileResolver, isCodeValidationError, type CodeError } from '../../../local/runtime/index.ts';
+
+/** Compiles `body` as the request handler's body; returns the code errors (empty when accepted). */
+function errorsOf(code: string): readonly CodeError[] {
+  try {
+    compileResolver(code, 'code.js');
+    return [];
+  } catch (e) {
+    if (isCodeValidationError(e)) return e.codeErrors;
+    throw e;
+  }
+}
+
+const wrap = (body: string): string => `export function request(ctx) {\n  ${body}\n}\nexport function response(ctx) { return ctx.result; }\n`;
+
+describe('save-time syntax checks (spec §1.2, @aws-appsync/eslint-plugin base rules; supported-features.html)', () => {
+  const cases: [string, string, string, number, number, number][] = [
+    ['no-try', 'try { ctx.stash.a = 1; } catch (e) { }', 'Try statements are not supported. (@aws-appsync/no-try)', 2, 3, 36],
+    ['no-throw', 'throw new Error("x");', 'Throw statements are not supported. Use util.error(). (@aws-appsync/no-throw)', 2, 3, 21],
+    ['no-while', 'while (ctx.args.a) { }', 'While statements are not supported. (@aws-appsync/no-while)', 2, 3, 22],
+    ['no-while (do-while)', 'do { } while (ctx.args.a);', 'While statements are not supported. (@aws-appsync/no-while)', 2, 3, 26],
+    ['no-for', 'for (let i = 0; i < 2; i += 1) { }', 'For statements are not supported. (@aws-appsync/no-for)', 2, 3, 34],
+    ['no-continue', 'for (const x of ctx.args.list) { if (x) continue; }', 'Continue statements are not supported. (@aws-appsync/no-continue)', 2, 43, 9],
+    ['no-labels', 'outer: for (const x of ctx.args.list) { break outer; }', 'Labeled statements are not supported. (@aws-appsync/no-labels)', 2, 3, 54],
+    ['no-classes', 'class A { }', 'Class declarations are not supported. (@aws-appsync/no-classes)', 2, 3, 11],
+    ['no-this', 'return this;', 'This expressions are not supported. (@aws-appsync/no-this)', 2, 10, 4],
+    ['no-regex', 'return /a+/.test("a");', 'Regex literals are not supported. (@aws-appsync/no-regex)', 2, 10, 4],
+    ['no-promise', 'return new Promise(ctx.args.f);', 'Promise is not supported (@aws-appsync/no-promise)', 2, 10, 30],
+    ['no-in-operator', 'return "a" in ctx.args;', 'in operator is not supported. Use Object.hasOwn(). (@aws-appsync/no-in-operator)', 2, 10, 13],
+    ['no-disallowed-unary-operators', 'let i = 0; i++;', 'The operator ++ is not supported (@aws-appsync/no-disallowed-unary-operators)', 2, 14, 3],
+    ['no-disallowed-binary-operators', 'return ctx.args instanceof Object;', 'The operator instanceof is not supported (@aws-appsync/no-disallowed-binary-operators)', 2, 10, 24],
+    ['no-disallowed-re-assignment', 'ctx.stash = {};', 'ctx is readonly. Adding/Updating stash is not supported. (@aws-appsync/no-disallowed-re-assignment)', 2, 3, 9],
+  ];
+  it.each(cases)('%s: rejected with the rule and the position', (_rule, body, value, line, column, span) => {
+    expect(errorsOf(wrap(body))).toEqual([{ errorType: 'LINT_ERROR', value, location: { line, column, span } }]);
+  });
+
+  it('async functions, await, generators and yield are rejected by their rules', () => {
+    const code = 'export async function request(ctx) { return await ctx.args; }\nfunction* gen() { yield 1; }\nexport function response(ctx) { return ctx.result; }\n';
+    expect(errorsOf(code).map((e) => e.value)).toEqual([
+      'Async functions are not supported. (@aws-appsync/no-async)',
+      'await is not supported (@aws-appsync/no-await)',
+      'Generator functions are not supported. (@aws-appsync/no-generators)',
+      'Yield statements are not supported (@aws-appsync/no-yield)',
+    ]);
+  });
+
+  it('a parse error is a PARSER_ERROR with its position', () => {
+    expect(errorsOf('export function request(ctx) {\n  return "unterminated;\n}\n')).toEqual([
+      { errorType: 'PARSER_ERROR', value: 'Parsing error: Unterminated string constant', location: { line: 2, column: 10, span: 0 } },
+    ]);
+  });
+
+  it('accepts what AppSync allows: for-of, for-in, switch, spread, template literals, arrow functions, ctx.stash writes at depth 2', () => {
+    const code = wrap('const out = [];\n  for (const x of ctx.args.list) { out.push(`${x}`); }\n  for (const k in ctx.args) { out.push(k); }\n  switch (out.length) { case 0: break; default: out.push(0); }\n  ctx.stash.seen = [...out].map((x) => x);\n  return out;');
+    expect(errorsOf(code)).toEqual([]);
+  });
+});
+
+describe('save-time module checks (spec §1.1)', () => {
+  it('rejects imports other than the built-in modules', () => {
+    expect(errorsOf(`import { x } from 'lodash';\n${wrap('return 1;')}`)).toEqual([
+      { errorType: 'VALIDATION_ERROR', value: "Cannot find module 'lodash': only the built-in @aws-appsync modules can be imported; bundle everything else", location: { line: 1, column: 1, span: 27 } },
+    ]);
+  });
+  it('rejects a name the built-in module does not export (AppSync: TS2339)', () => {
+    expect(errorsOf(`import { nope } from '@aws-appsync/utils/dynamodb';\n${wrap('return 1;')}`)).toEqual([
+      { errorType: 'VALIDATION_ERROR', value: "Module '@aws-appsync/utils/dynamodb' has no exported member 'nope'", location: { line: 1, column: 10, span: 4 } },
+    ]);
+  });
+  it('rejects code without a response export', () => {
+    expect(errorsOf('export function request(ctx) { return {}; }\n')).toEqual([
+      { errorType: 'VALIDATION_ERROR', value: 'The code must export a response function', location: { line: 1, column: 1, span: 0 } },
+    ]);
+  });
+});
+
+describe('limits (spec §1.1; API_Resolver.html code length)', () => {
+  it(`rejects code longer than ${CODE_SIZE_LIMIT} characters`, () => {
+    const code = wrap('return 1;') + `// ${'x'.repeat(CODE_SIZE_LIMIT)}\n`;
+    expect(errorsOf(code)).toEqual([
+      { errorType: 'VALIDATION_ERROR', value: `The code is ${code.length} characters; AppSync accepts at most ${CODE_SIZE_LIMIT}`, location: { line: 1, column: 1, span: code.length } },
+    ]);
+  });
+  it(`accepts code of exactly ${CODE_SIZE_LIMIT} characters`, () => {
+    const base = wrap('return 1;') + '// ';
+    expect(errorsOf(base + 'x'.repeat(CODE_SIZE_LIMIT - base.length))).toEqual([]);
+  });
+});
