@@ -22,7 +22,9 @@ function argValue(name: string): string | undefined {
 runAsChildHost<OursHostInfo>(async () => {
   const store = argValue('--store');
   const env: Record<string, string | undefined> = { ...(store === undefined ? {} : { DYNAMODB_ENDPOINT: store }) };
-  const config = loadConfig(env, ['--port', '0', '--no-watch', '--no-tls']);
+  const loaded = loadConfig(env, ['--port', '0', '--no-watch', '--no-tls']);
+  // The AWS SDK writes `$source` onto the credentials object it is given; frozen ones make it throw.
+  const config = { ...loaded, localCredentials: { ...loaded.localCredentials }, storeCredentials: { ...loaded.storeCredentials } };
   const server = await startLocalServer(config);
   return {
     info: { url: server.url, realtimeUrl: server.realtimeUrl, apiKey: server.apiKey, port: server.port },

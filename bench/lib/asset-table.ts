@@ -1,17 +1,11 @@
 /**
- * The assets table on the bench's store: created from the one definition (`api/definition.ts`) and
- * seeded with asset items, so ours, the simulator and the raw SDK baseline all read the same rows.
+ * The assets table on the bench's store: created from the one definition (`api/definition.ts`) by
+ * the same `ensureTables` our server uses, under the same physical name, and seeded with asset items,
+ * so ours, the simulator and the raw SDK baseline all read the same rows.
  */
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  type AttributeDefinition,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { api } from '../../api/definition.ts';
-import type { KeyAttribute, TableDefinition } from '../../api/types.ts';
+import { ensureTables, localTableNames } from '../../local/stores/tables.ts';
 
 /** The owner of every API-key caller (`schema.graphql`: "all API-key callers share the owner `apikey`"). */
 export const API_KEY_OWNER = 'apikey';
@@ -29,49 +23,12 @@ export function createStoreClient(endpoint: string, maxSockets = 64): DynamoDBCl
   });
 }
 
-function attributeDefinitions(table: TableDefinition): AttributeDefinition[] {
-  const keys = new Map<string, KeyAttribute>();
-  const add = (key: KeyAttribute | undefined): void => {
-    if (key !== undefined) keys.set(key.name, key);
-  };
-  add(table.partitionKey);
-  add(table.sortKey);
-  for (const gsi of table.globalSecondaryIndexes) {
-    add(gsi.partitionKey);
-    add(gsi.sortKey);
-  }
-  return [...keys.values()].map((k) => ({ AttributeName: k.name, AttributeType: k.type }));
-}
+/** The physical name our server gives the assets table (`asset-api-assets`). */
+export const ASSETS_TABLE_NAME: string = localTableNames(api)['assets'] ?? 'asset-api-assets';
 
-function keySchema(partitionKey: KeyAttribute, sortKey: KeyAttribute | undefined) {
-  return [
-    { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
-    ...(sortKey === undefined ? [] : [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }]),
-  ];
-}
-
-/** Creates the `assets` table of the definition under `tableName` unless it exists (on-demand billing). */
-export async function ensureAssetTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const table = api.tables.assets;
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if ((error as { name?: unknown }).name !== 'ResourceNotFoundException') throw error;
-  }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: attributeDefinitions(table),
-      KeySchema: keySchema(table.partitionKey, undefined),
-      GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((gsi) => ({
-        IndexName: gsi.indexName,
-        KeySchema: keySchema(gsi.partitionKey, gsi.sortKey),
-        Projection: { ProjectionType: gsi.projection },
-      })),
-    }),
-  );
+/** Creates every table of the definition on the store, as our server does at start. */
+export async function ensureBenchTables(client: DynamoDBClient): Promise<void> {
+  await ensureTables(client, api, localTableNames(api));
 }
 
 export interface SeedOptions {

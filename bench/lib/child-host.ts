@@ -31,8 +31,16 @@ type ChildMessage =
   | { readonly type: 'rss'; readonly rss: number }
   | { readonly type: 'failed'; readonly message: string };
 
-function isChildMessage(value: unknown): value is ChildMessage {
+function hasMessageType(value: unknown): value is { readonly type: string } {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function isChildMessage(value: unknown): value is ChildMessage {
+  return hasMessageType(value) && (value.type === 'ready' || value.type === 'rss' || value.type === 'failed');
+}
+
+function isParentMessage(value: unknown): value is ParentMessage {
+  return hasMessageType(value) && (value.type === 'rss' || value.type === 'close');
 }
 
 const TAIL_LINES = 30;
@@ -126,7 +134,7 @@ export function runAsChildHost<Info>(start: () => Promise<HostResources<Info>>):
   start().then(
     (resources) => {
       process.on('message', (message: unknown) => {
-        if (!isChildMessage(message)) return;
+        if (!isParentMessage(message)) return;
         if (message.type === 'rss') send({ type: 'rss', rss: process.memoryUsage().rss });
         if (message.type === 'close') {
           resources.close().finally(() => process.exit(0));

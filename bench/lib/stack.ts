@@ -8,11 +8,9 @@ import { PROJECT_ROOT } from '../../api/paths.ts';
 import type { OursHostInfo } from '../hosts/ours-host.ts';
 import type { StoreHostInfo } from '../hosts/store-host.ts';
 import type { SimulatorHostInfo } from '../peer/simulator-host.ts';
+import { ASSETS_TABLE_NAME } from './asset-table.ts';
 import { startChildHost, type ChildHost } from './child-host.ts';
 import { BenchSkipped } from './context.ts';
-
-/** The table name our server uses on an external store (see `local/server.ts`). */
-export const ASSETS_TABLE_NAME = 'assets';
 
 export interface Stack {
   readonly store: ChildHost<StoreHostInfo>;
@@ -36,7 +34,7 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const store = await startChildHost<StoreHostInfo>('bench/hosts/store-host.ts', { args: [ASSETS_TABLE_NAME] });
+  const store = await startChildHost<StoreHostInfo>('bench/hosts/store-host.ts');
   const started: ChildHost<unknown>[] = [store];
   try {
     const [oursStart, simulatorStart] = await Promise.allSettled([

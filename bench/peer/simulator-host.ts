@@ -1,7 +1,7 @@
 /**
  * Child process: the Amplify AppSync simulator with the equivalent VTL resolvers.
  * Arguments: `--store <endpoint>` (use a running store) or `--embedded-store` (start dynalite in this
- * process and create the table, as `npm start` does for ours), `--table <name>`, `--port <n>` (0: free).
+ * process and create the table, as `npm start` does for ours), `--table <name>` (default: our server's name), `--port <n>` (0: free).
  * The `assetUrls` Lambda is the very bundle ours runs (`dist/lambda/assetUrls/index.mjs`), imported here.
  */
 import { pathToFileURL } from 'node:url';
@@ -9,9 +9,9 @@ import { api } from '../../api/definition.ts';
 import { lambdaEnvironment } from '../../api/environment.ts';
 import { lambdaBundlePath } from '../../api/paths.ts';
 import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
-import { createStoreClient, ensureAssetTable, STORE_CREDENTIALS } from '../lib/asset-table.ts';
+import { ASSETS_TABLE_NAME, createStoreClient, ensureBenchTables, STORE_CREDENTIALS } from '../lib/asset-table.ts';
 import { runAsChildHost } from '../lib/child-host.ts';
-import { startSimulator } from './simulator.ts';
+import { PEER_API_KEY, startSimulator } from './simulator.ts';
 
 export interface SimulatorHostInfo {
   readonly url: string;
@@ -19,9 +19,6 @@ export interface SimulatorHostInfo {
   readonly port: number;
   readonly apiKey: string;
 }
-
-/** The simulator's API key in the bench (any value works; this one has AppSync's shape). */
-export const PEER_API_KEY = 'da2-simulatorbenchapikey000000';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -44,14 +41,14 @@ async function loadAssetUrlsHandler(s3Endpoint: string, graphqlUrl: string): Pro
 }
 
 runAsChildHost<SimulatorHostInfo>(async () => {
-  const tableName = argValue('--table') ?? 'assets';
+  const tableName = argValue('--table') ?? ASSETS_TABLE_NAME;
   const port = Number(argValue('--port') ?? '0');
   const embedded = process.argv.includes('--embedded-store') ? await startDynamoStore() : undefined;
   const dynamoEndpoint = embedded?.endpoint ?? argValue('--store');
   if (dynamoEndpoint === undefined) throw new Error('give --store <endpoint> or --embedded-store');
   if (embedded !== undefined) {
     const client = createStoreClient(embedded.endpoint);
-    await ensureAssetTable(client, tableName);
+    await ensureBenchTables(client);
     client.destroy();
   }
   const handler = await loadAssetUrlsHandler('http://127.0.0.1:9/', 'http://127.0.0.1:9/graphql');

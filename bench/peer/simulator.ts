@@ -53,6 +53,9 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
+/** The simulator's API key in the bench (any value works; this one has AppSync's shape). */
+export const PEER_API_KEY = 'da2-simulatorbenchapikey000000';
+
 const VTL_DIR = join(PROJECT_ROOT, 'bench', 'peer', 'vtl');
 
 /**
@@ -71,7 +74,11 @@ export const MINT_UPLOAD_PAYLOAD_VTL = `{
 function loadTemplate(file: string): { path: string; content: string } {
   const env = resolverEnvironment(api);
   const values: Record<string, string> = { ...env, MINT_UPLOAD_PAYLOAD: MINT_UPLOAD_PAYLOAD_VTL };
-  const content = readFileSync(join(VTL_DIR, file), 'utf8').replace(/__([A-Z_]+)__/g, (whole, name: string) => values[name] ?? whole);
+  const content = readFileSync(join(VTL_DIR, file), 'utf8').replace(/__([A-Z0-9_]+)__/g, (_whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${file}: unknown placeholder __${name}__ (known: ${Object.keys(values).join(', ')})`);
+    return value;
+  });
   return { path: file, content };
 }
 

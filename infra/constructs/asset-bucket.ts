@@ -4,7 +4,7 @@
  * multipart uploads are aborted; object-created events go to EventBridge for the upload-completion
  * wiring. Its server access logs go to a second bucket of their own.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -64,10 +64,6 @@ export class AssetBucket extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogRetentionDays) }],
       removalPolicy,
-    });
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log destination of the asset bucket; logging it as well would only log the log deliveries.',
     });
 
     const transitions: s3.Transition[] = [];

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { evaluateCode, type EvaluateCodeResult } from '../runtime/index.ts';
 import { RESOLVER_BUILD_OPTIONS } from '../../scripts/bundle.ts';
 
-const USAGE = 'usage: npm run evaluate -- --code <file.js|file.ts> --function request|response --context <context.json>';
+const USAGE = 'usage: npm run evaluate -- --code <file.js|file.ts> --function request|response|before|after --context <context.json>';
 
 function parseArgs(argv: readonly string[]): Map<string, string> {
   const args = new Map<string, string>();
@@ -50,7 +50,9 @@ function runEvaluateCli(argv: readonly string[]): { output: string; exitCode: nu
     return { output: `${(e as Error).message}\n${USAGE}`, exitCode: 2 };
   }
   const code = args.get('code');
-  const fn = args.get('function') ?? 'request';
+  // A pipeline resolver's before/after handlers are its request/response exports.
+  const given = args.get('function') ?? 'request';
+  const fn = given === 'before' ? 'request' : given === 'after' ? 'response' : given;
   const context = args.get('context');
   if (code === undefined || context === undefined || (fn !== 'request' && fn !== 'response')) return { output: USAGE, exitCode: 2 };
   let result: EvaluateCodeResult;

@@ -77,17 +77,15 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
 
   const getItem: Operation = (request) => {
     const projection = readProjection(request['projection'], 'GetItem.projection');
+    const command = new GetItemCommand({
+      TableName,
+      Key: requireKey(request),
+      ConsistentRead: optionalBoolean(request, 'consistentRead') ?? false,
+      ...(projection ? { ProjectionExpression: projection.expression } : {}),
+      ...expressionAttributes(projection),
+    });
     return send(
-      () =>
-        client.send(
-          new GetItemCommand({
-            TableName,
-            Key: requireKey(request),
-            ConsistentRead: optionalBoolean(request, 'consistentRead') ?? false,
-            ...(projection ? { ProjectionExpression: projection.expression } : {}),
-            ...expressionAttributes(projection),
-          }),
-        ),
+      () => client.send(command),
       (out) => (out.Item ? fromAttributeMap(out.Item) : null),
     );
   };

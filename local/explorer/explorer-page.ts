@@ -6,7 +6,7 @@
 import type { Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
-import { createElement as h, useCallback, useMemo, useState, type ChangeEvent, type ReactElement } from 'react';
+import { createElement as h, useCallback, useMemo, useRef, useState, type ChangeEvent, type ReactElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createAppSyncFetcher } from './appsync-fetcher.ts';
 import { createAppSyncRealtimeClient, type SubscriptionStatus } from './appsync-realtime-client.ts';
@@ -118,11 +118,14 @@ function App(props: { readonly config: PageConfig }): ReactElement {
   const { config } = props;
   const [settings, setSettings] = useState(() => loadAuthSettings(storage(), config.apiKey));
   const [subscription, setSubscription] = useState<SubscriptionStatus | undefined>(undefined);
+  // The fetcher reads the latest settings through a ref, so typing a token does not re-introspect
+  // on every keystroke; switching the mode makes a new fetcher, and GraphiQL then introspects again.
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
   const onChange = useCallback((next: AuthSettings) => {
     saveAuthSettings(storage(), next);
     setSettings(next);
   }, []);
-  // A new fetcher makes GraphiQL introspect again, so the docs follow the auth choice.
   const fetcher = useMemo(() => {
     const realtime = createAppSyncRealtimeClient(
       { createSocket: (url, protocols) => new WebSocket(url, protocols) },
@@ -132,8 +135,8 @@ function App(props: { readonly config: PageConfig }): ReactElement {
       {
         fetch: (input, init) => window.fetch(input, init),
         realtime,
-        httpHeaders: () => httpAuthHeaders(settings),
-        realtimeAuthorization: () => realtimeAuthorization(settings, window.location.host, new Date()),
+        httpHeaders: () => httpAuthHeaders(settingsRef.current),
+        realtimeAuthorization: () => realtimeAuthorization(settingsRef.current, window.location.host, new Date()),
         onSubscriptionStatus: setSubscription,
       },
       { graphqlUrl: config.graphqlPath },
@@ -141,7 +144,7 @@ function App(props: { readonly config: PageConfig }): ReactElement {
     // GraphiQL types results with graphql-ws's ExecutionResult, which is not installed; ours are
     // structurally the same `{ data, errors }` objects.
     return appSyncFetcher as unknown as Fetcher;
-  }, [config, settings]);
+  }, [config, settings.mode]);
 
   return h(
     'div',

@@ -30,6 +30,13 @@ function fieldTypeWithinParent(schema: GraphQLSchema, typeName: string, fieldNam
   return String(isNonNullType(type) ? type.ofType : type);
 }
 
+/** graphql-js wraps a scalar's error once per layer (`Expected type "X". …`); the scalar's own is the last. */
+function rootCause(error: GraphQLError): Error | undefined {
+  let cause: Error | undefined = error.originalError;
+  while (cause instanceof GraphQLError && cause.originalError) cause = cause.originalError;
+  return cause;
+}
+
 const NON_NULL_RE = /^Cannot return null for non-nullable field (\w+)\.(\w+)\.$/;
 const VARIABLE_RE = /^Variable "\$(\w+)" (?:of required type "([^"]+)" was not provided|of non-null type "([^"]+)" must not be null|got invalid value (.*))\.?$/s;
 const NESTED_REQUIRED_RE = /Field "([^"]+)" of required type "([^"]+)" was not provided\.$/;
@@ -40,7 +47,8 @@ function variableMessage(error: GraphQLError): string {
   const [, name = '', requiredType, nonNullType, invalid] = m;
   const nonNull = requiredType ?? nonNullType;
   if (nonNull !== undefined) return `Variable '${name}' has coerced Null value for NonNull type '${nonNull}'`;
-  if (isScalarError(error.originalError)) return `Variable '${name}' has an invalid value. ${error.originalError.message}`;
+  const cause = rootCause(error);
+  if (isScalarError(cause)) return `Variable '${name}' has an invalid value. ${cause.message}`;
   const nested = NESTED_REQUIRED_RE.exec(invalid ?? '');
   if (nested) return `Variable '${name}' has coerced Null value for NonNull type '${nested[2] ?? ''}'`;
   const reason = (invalid ?? '').split('; ').slice(1).join('; ');
@@ -57,7 +65,7 @@ function syntaxMessage(error: GraphQLError): string {
 
 /** Builds AppSync's error object for any error the executor produced. */
 export function formatGraphQLError(error: GraphQLError, schema: GraphQLSchema): AppSyncGraphQLError {
-  const original = error.originalError;
+  const original = rootCause(error);
   const path = error.path ?? null;
   if (isAppSyncResolverError(original)) {
     return {

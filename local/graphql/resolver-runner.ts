@@ -188,8 +188,8 @@ export function createResolverRunner(deps: ResolverRunnerDeps, options: Resolver
 
     const before = evaluate(plan, plan.code, 'request', 'before', base, state, info);
     let prev: unknown = before.earlyReturn ? before.earlyReturn.value : before.value;
-    // earlyReturn in the before handler skips every function unless it asks for NEXT (spec §7.4).
-    let skipToEnd = before.earlyReturn !== null && before.earlyReturn.skipTo !== 'NEXT';
+    // earlyReturn in the before handler skips every function unless it asks for NEXT explicitly (spec §7.4).
+    let skipToEnd = before.earlyReturn !== null && (before.earlyReturn.skipTo === 'END' || before.earlyReturn.skipToDefaulted === true);
     for (const step of plan.functions) {
       if (skipToEnd) break;
       const outcome = await runStep(plan, step, { ...base, prev: { result: prev } }, state, info);

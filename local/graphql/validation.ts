@@ -6,8 +6,11 @@
  * the locations stay graphql-js's and the text becomes graphql-java's.
  */
 import {
+  BREAK,
   GraphQLError,
   Kind,
+  visit,
+  type FieldNode,
   getNamedType,
   specifiedRules,
   validate,
@@ -108,8 +111,23 @@ interface TrackerState {
   argument: ArgumentNode | null;
 }
 
+/** Field names from the operation down to `target`, for errors reported after the walk has left it. */
+function fieldPathTo(document: DocumentNode, target: ASTNode): string[] {
+  let found: string[] = [];
+  visit(document, {
+    enter(node, _key, _parent, _path, ancestors) {
+      if (node !== target) return undefined;
+      found = ancestors.flatMap((a) => (!Array.isArray(a) && (a as ASTNode).kind === Kind.FIELD ? [(a as FieldNode).name.value] : []));
+      return BREAK;
+    },
+  });
+  return found;
+}
+
 function describe(error: GraphQLError, rule: string, context: ValidationContext, state: TrackerState): string {
-  const at = state.fieldPath.length > 0 ? ` @ '${state.fieldPath.join('/')}'` : '';
+  const usage = state.fieldPath.length === 0 ? error.nodes?.find((n) => n.kind === Kind.VARIABLE) : undefined;
+  const fieldPath = usage ? fieldPathTo(context.getDocument(), usage) : state.fieldPath;
+  const at = fieldPath.length > 0 ? ` @ '${fieldPath.join('/')}'` : '';
   const node = error.nodes?.[0];
   const names = quoted(error.message);
   switch (rule) {
@@ -129,7 +147,7 @@ function describe(error: GraphQLError, rule: string, context: ValidationContext,
     case 'ScalarLeafsRule': {
       const fieldName = names[0] ?? '';
       const typeName = names[1] ?? '';
-      return error.message.startsWith('Field')
+      return error.message.includes('must not have a selection')
         ? `Validation error of type SubSelectionNotAllowed: Sub selection not allowed on leaf type ${typeName} of field ${fieldName}${at}`
         : `Validation error of type SubSelectionRequired: Sub selection required for type ${typeName} of field ${fieldName}${at}`;
     }
@@ -190,7 +208,9 @@ function reword(rule: ValidationRule, state: TrackerState): ValidationRule {
   return function appsyncRule(context) {
     const proxy = Object.create(context) as ValidationContext;
     proxy.reportError = (error: GraphQLError) => {
-      context.reportError(new GraphQLError(describe(error, name, context, state), { nodes: error.nodes ?? null, originalError: error }));
+      // graphql-java locates a wrong value at its argument (recorded: `myInfo(veterinaryId: …)` → column of the argument).
+      const nodes = name === 'ValuesOfCorrectTypeRule' && state.argument ? [state.argument] : (error.nodes ?? null);
+      context.reportError(new GraphQLError(describe(error, name, context, state), { nodes, originalError: error }));
     };
     return rule(proxy);
   };

@@ -70,7 +70,7 @@ function testRule(operator: string, field: unknown, value: unknown): boolean {
     case 'between': {
       if (!Array.isArray(value) || value.length < 2) return false;
       const [lo, hi] = value as unknown[];
-      return comparable(field, lo) && comparable(field, hi) && field >= lo && field <= hi;
+      return comparable(field, lo) && comparable(field, hi) && field >= (lo as typeof field) && field <= (hi as typeof field);
     }
     case 'containsAny':
       return Array.isArray(field) && Array.isArray(value) && value.some((v) => field.includes(v));

@@ -1,5 +1,5 @@
 /**
- * `compileResolver`: checks a bundle as AppSync does at save time, compiles it once into its own
+ * `compileResolver`: checks a bundle as AppSync does at save time, compiles it once into the
  * sandbox and returns a `CompiledResolver` whose `evaluate` only runs code. Each evaluation runs the
  * module's top level afresh (a few closures), so module-level variables never carry state from one
  * request to the next — as on AppSync, where every handler run starts from the uploaded code.
@@ -9,7 +9,7 @@ import type { CompiledResolver, HandlerName, HandlerOutcome, ResolverContextInpu
 import { CodeValidationError } from './errors.ts';
 import { CODE_SIZE_LIMIT } from './limits.ts';
 import { rewriteModule } from './module-rewrite.ts';
-import { createSandbox } from './sandbox.ts';
+import { sharedSandbox } from './sandbox.ts';
 import { checkSyntax, codeError } from './static-checks.ts';
 
 /** `util.authType()` strings per auth mode (spec §2.2 [T][E]). */
@@ -97,14 +97,13 @@ export function validateResolverCode(source: string): { codeErrors: ReturnType<t
 export function compileResolver(source: string, filename: string): LocalCompiledResolver {
   const validated = validateResolverCode(source);
   if (validated.codeErrors.length > 0 || validated.factorySource === null) throw new CodeValidationError(filename, validated.codeErrors);
-  const sandbox = createSandbox(filename);
+  const sandbox = sharedSandbox();
   const factory = sandbox.compileFactory(validated.factorySource, filename);
   const handlers = new Set(validated.exports.keys());
 
   const evaluateRaw = function evaluateRaw(name: HandlerName, ctx: Omit<ResolverContextInput, 'authType'>, authTypeName: string): RawOutcome {
-    const { ...plain } = ctx as ResolverContextInput;
-    delete (plain as { authType?: unknown }).authType;
-    const json = sandbox.api.run(factory, name, JSON.stringify({ ctx: plain, authType: authTypeName }), filename);
+    // `authType` rides along in ctx but is not copied into the sandbox's ctx (buildContext picks members).
+    const json = sandbox.api.run(factory, name, { ctx: ctx as unknown as Record<string, unknown>, authType: authTypeName }, filename);
     return JSON.parse(json) as RawOutcome;
   };
 

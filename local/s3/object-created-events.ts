@@ -80,13 +80,16 @@ export interface EventDispatcherOptions {
   readonly maxAttempts?: number;
   /** Delay before the second attempt; doubles after each. @default 100 */
   readonly retryDelayMs?: number;
-  /** Told about each failed attempt and whether the event is given up. */
-  readonly onDeliveryError: (error: unknown, event: ObjectCreatedEvent, attempt: number, givenUp: boolean) => void;
+  /** Told about each failed attempt and whether the event is given up (event undefined: it could not be built). */
+  readonly onDeliveryError: (error: unknown, event: ObjectCreatedEvent | undefined, attempt: number, givenUp: boolean) => void;
 }
 
 export interface EventDispatcher {
-  /** Queues an event; events are delivered one at a time, in queue order. */
-  dispatch(event: ObjectCreatedEvent): void;
+  /**
+   * Queues an event, or a function that builds it (e.g. after a HEAD for the size); events are
+   * delivered one at a time, in queue order.
+   */
+  dispatch(event: ObjectCreatedEvent | (() => Promise<ObjectCreatedEvent>)): void;
   /** Resolves when every queued event has been delivered or given up. */
   drain(): Promise<void>;
 }
@@ -99,22 +102,37 @@ export function createEventDispatcher(
   const retryDelayMs = options.retryDelayMs ?? 100;
   let tail: Promise<void> = Promise.resolve();
 
-  async function deliverWithRetries(event: ObjectCreatedEvent): Promise<void> {
+  function report(error: unknown, event: ObjectCreatedEvent | undefined, attempt: number, givenUp: boolean): void {
+    try {
+      options.onDeliveryError(error, event, attempt, givenUp);
+    } catch {
+      // A failing reporter must not stop the queue.
+    }
+  }
+
+  async function deliverWithRetries(source: ObjectCreatedEvent | (() => Promise<ObjectCreatedEvent>)): Promise<void> {
+    let event: ObjectCreatedEvent;
+    try {
+      event = typeof source === 'function' ? await source() : source;
+    } catch (error) {
+      report(error, undefined, 1, true);
+      return;
+    }
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       try {
         await deliver(event);
         return;
       } catch (error) {
         const givenUp = attempt === maxAttempts;
-        options.onDeliveryError(error, event, attempt, givenUp);
+        report(error, event, attempt, givenUp);
         if (!givenUp) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
       }
     }
   }
 
   return {
-    dispatch: function dispatchObjectCreated(event) {
-      tail = tail.then(() => deliverWithRetries(event));
+    dispatch: function dispatchObjectCreated(source) {
+      tail = tail.then(() => deliverWithRetries(source));
     },
     drain: function drainObjectCreated() {
       return tail;

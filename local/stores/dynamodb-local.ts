@@ -19,7 +19,7 @@ export interface DynamoDbLocalOptions {
   readonly dataDir?: string;
   /** The `java` executable. @default 'java' */
   readonly javaPath?: string;
-  /** How long to wait for the first answer. @default 30000 */
+  /** How long to wait for the first answer (the JVM is slow to start on a loaded machine). @default 120000 */
   readonly startTimeoutMs?: number;
 }
 
@@ -55,6 +55,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
 async function launch(port: number, dataDir: string | undefined, options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const args = [
+    // C1-only JIT and the serial collector halve the JVM's start-up on a busy 2-core machine.
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
     '-Djava.library.path=./DynamoDBLocal_lib',
     '-jar',
     'DynamoDBLocal.jar',
@@ -82,7 +85,7 @@ async function launch(port: number, dataDir: string | undefined, options: Dynamo
 
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilAnswering(endpoint, () => spawnError ?? exitReason(child), options.startTimeoutMs ?? 30_000);
+    await waitUntilAnswering(endpoint, () => spawnError ?? exitReason(child), options.startTimeoutMs ?? 120_000);
   } catch (error) {
     await stopChild(child, exited);
     throw new Error(`DynamoDB Local on port ${port} did not answer: ${stderr.trim()}`, { cause: error });

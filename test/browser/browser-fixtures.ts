@@ -35,9 +35,9 @@ export interface WatchedPage {
   readonly consoleErrors: readonly string[];
 }
 
-export const browserTest = test.extend<{ watched: WatchedPage }, { server: ServerUnderTest; browser: Browser }>({
+export const browserTest = test.extend<{ watched: WatchedPage; server: ServerUnderTest; browser: Browser }>({
   server: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
+    // vitest reads a fixture's dependencies from its destructuring; these have none.
     async ({}, use) => {
       const server = await startLocalServer(loadConfig({ API_KEY: 'da2-browsertestsapikey00000000' }, ['--port', '0', '--no-watch', '--no-tls']));
       try {
@@ -49,7 +49,7 @@ export const browserTest = test.extend<{ watched: WatchedPage }, { server: Serve
     { scope: 'file' },
   ],
   browser: [
-    // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the destructuring
+    // vitest reads a fixture's dependencies from its destructuring; these have none.
     async ({}, use) => {
       const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
       try {
@@ -121,7 +121,7 @@ export async function createUpload(server: ServerUnderTest, name: string, bytes:
 /** PUTs the bytes exactly as the ticket says (Node's fetch sets Content-Length itself). */
 export async function putWithTicket(ticket: UploadTicketJson, bytes: Uint8Array): Promise<number> {
   const headers = Object.fromEntries(ticket.headers.filter((h) => h.name.toLowerCase() !== 'content-length').map((h) => [h.name, h.value]));
-  const response = await fetch(ticket.url, { method: ticket.method, headers, body: bytes });
+  const response = await fetch(ticket.url, { method: ticket.method, headers, body: new Uint8Array(bytes) });
   await response.arrayBuffer();
   return response.status;
 }

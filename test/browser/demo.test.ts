@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)('demo: upload', () => {
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(0, 4)).toEqual(['photo.png', 'image/png', '256 KB', 'READY']);
-    expect(await page.getByTestId('progress').evaluate((element) => (element as HTMLProgressElement).value)).toBe(1);
+    expect(await page.getByTestId('progress').evaluate((element: HTMLProgressElement) => element.value)).toBe(1);
     expect(await page.getByTestId('upload-status').textContent()).toBe('Uploaded photo.png; waiting for the asset to become READY…');
 
     const href = await row.getByTestId('download').getAttribute('href');

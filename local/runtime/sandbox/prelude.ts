@@ -21,8 +21,8 @@ const defineProperty = Object.defineProperty;
 /** Globals APPSYNC_JS does not offer (spec §1.5): timers never existed here; these are removed. */
 const REMOVED_GLOBALS = ['Promise', 'Date', 'Intl', 'eval', 'SharedArrayBuffer', 'Atomics', 'WebAssembly', 'FinalizationRegistry', 'WeakRef'];
 
-/** What the host sends for one evaluation (serialised as JSON). */
-interface RunRequest {
+/** What the host sends for one evaluation. */
+export interface RunRequest {
   ctx: Record<string, unknown> & { info?: Record<string, unknown>; env?: Record<string, unknown> };
   authType: string;
 }
@@ -30,8 +30,39 @@ interface RunRequest {
 export type ModuleFactory = (importModule: (specifier: string) => unknown, globalView: unknown) => Record<string, unknown>;
 
 export interface SandboxApi {
-  /** Runs `handler` of a fresh module instance; returns the outcome as a JSON string. */
-  run(factory: ModuleFactory, handler: string, requestJson: string, filename: string): string;
+  /**
+   * Runs `handler` of a fresh module instance; returns the outcome as a JSON string. `request` is a
+   * host object: it is copied into this realm (JSON semantics) before resolver code runs.
+   */
+  run(factory: ModuleFactory, handler: string, request: RunRequest, filename: string): string;
+}
+
+/**
+ * Copies a host value into this realm with JSON semantics (undefined members and functions dropped,
+ * undefined array slots become null). Only fresh objects of this realm come out, so no host object
+ * (and no host `Function` constructor) becomes reachable from resolver code.
+ */
+function importValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+    return typeof v === 'string' || typeof v === 'boolean' || v === null ? v : undefined;
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v as unknown[]) {
+      const copied = importValue(x);
+      out.push(copied === undefined ? null : copied);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const copied = importValue((v as Record<string, unknown>)[k]);
+    if (copied === undefined) continue;
+    if (k === '__proto__') defineProperty(out, k, { value: copied, writable: true, enumerable: true, configurable: true });
+    else out[k] = copied;
+  }
+  return out;
 }
 
 function formatLogArg(v: unknown): string {
@@ -134,10 +165,9 @@ export function install(bridge: HostBridge): SandboxApi {
   hardenRealm([...names.map((n) => g[n]), ...hidden, view, utilsModule, dynamodbModule, importModule]);
 
   return Object.freeze({
-    run: function run(factory: ModuleFactory, handler: string, requestJson: string, filename: string): string {
-      const request = nativeParse(requestJson) as RunRequest;
-      const s = beginEvaluation(request.authType);
-      const ctx = buildContext(request.ctx);
+    run: function run(factory: ModuleFactory, handler: string, request: RunRequest, filename: string): string {
+      const s = beginEvaluation(String(request.authType));
+      const ctx = buildContext(importValue(request.ctx) as RunRequest['ctx']);
       const outcome: Record<string, unknown> = { error: null, earlyReturn: null, codeError: null };
       try {
         const mod = factory(importModule, view);

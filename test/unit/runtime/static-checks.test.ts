@@ -16,20 +16,20 @@ const wrap = (body: string): string => `export function request(ctx) {\n  ${body
 
 describe('save-time syntax checks (spec §1.2, @aws-appsync/eslint-plugin base rules; supported-features.html)', () => {
   const cases: [string, string, string, number, number, number][] = [
-    ['no-try', 'try { ctx.stash.a = 1; } catch (e) { }', 'Try statements are not supported. (@aws-appsync/no-try)', 2, 3, 36],
+    ['no-try', 'try { ctx.stash.a = 1; } catch (e) { }', 'Try statements are not supported. (@aws-appsync/no-try)', 2, 3, 38],
     ['no-throw', 'throw new Error("x");', 'Throw statements are not supported. Use util.error(). (@aws-appsync/no-throw)', 2, 3, 21],
     ['no-while', 'while (ctx.args.a) { }', 'While statements are not supported. (@aws-appsync/no-while)', 2, 3, 22],
-    ['no-while (do-while)', 'do { } while (ctx.args.a);', 'While statements are not supported. (@aws-appsync/no-while)', 2, 3, 26],
+    ['no-while (do-while)', 'do { } while (ctx.args.a);', 'do...while statements are not supported. (@aws-appsync/no-while)', 2, 3, 26],
     ['no-for', 'for (let i = 0; i < 2; i += 1) { }', 'For statements are not supported. (@aws-appsync/no-for)', 2, 3, 34],
-    ['no-continue', 'for (const x of ctx.args.list) { if (x) continue; }', 'Continue statements are not supported. (@aws-appsync/no-continue)', 2, 43, 9],
+    ['no-continue', 'for (const x of ctx.args.list) { if (x) continue; }', 'Continue statements are not supported (@aws-appsync/no-continue)', 2, 43, 9],
     ['no-labels', 'outer: for (const x of ctx.args.list) { break outer; }', 'Labeled statements are not supported. (@aws-appsync/no-labels)', 2, 3, 54],
     ['no-classes', 'class A { }', 'Class declarations are not supported. (@aws-appsync/no-classes)', 2, 3, 11],
     ['no-this', 'return this;', 'This expressions are not supported. (@aws-appsync/no-this)', 2, 10, 4],
     ['no-regex', 'return /a+/.test("a");', 'Regex literals are not supported. (@aws-appsync/no-regex)', 2, 10, 4],
-    ['no-promise', 'return new Promise(ctx.args.f);', 'Promise is not supported (@aws-appsync/no-promise)', 2, 10, 30],
-    ['no-in-operator', 'return "a" in ctx.args;', 'in operator is not supported. Use Object.hasOwn(). (@aws-appsync/no-in-operator)', 2, 10, 13],
+    ['no-promise', 'return new Promise(ctx.args.f);', 'Promise is not supported (@aws-appsync/no-promise)', 2, 10, 23],
+    ['no-in-operator', 'return "a" in ctx.args;', 'in operator is not supported. Use Object.hasOwn(). (@aws-appsync/no-in-operator)', 2, 10, 15],
     ['no-disallowed-unary-operators', 'let i = 0; i++;', 'The operator ++ is not supported (@aws-appsync/no-disallowed-unary-operators)', 2, 14, 3],
-    ['no-disallowed-binary-operators', 'return ctx.args instanceof Object;', 'The operator instanceof is not supported (@aws-appsync/no-disallowed-binary-operators)', 2, 10, 24],
+    ['no-disallowed-binary-operators', 'return ctx.args instanceof Object;', 'The operator instanceof is not supported (@aws-appsync/no-disallowed-binary-operators)', 2, 10, 26],
     ['no-disallowed-re-assignment', 'ctx.stash = {};', 'ctx is readonly. Adding/Updating stash is not supported. (@aws-appsync/no-disallowed-re-assignment)', 2, 3, 9],
   ];
   it.each(cases)('%s: rejected with the rule and the position', (_rule, body, value, line, column, span) => {
@@ -40,7 +40,7 @@ describe('save-time syntax checks (spec §1.2, @aws-appsync/eslint-plugin base r
     const code = 'export async function request(ctx) { return await ctx.args; }\nfunction* gen() { yield 1; }\nexport function response(ctx) { return ctx.result; }\n';
     expect(errorsOf(code).map((e) => e.value)).toEqual([
       'Async functions are not supported. (@aws-appsync/no-async)',
-      'await is not supported (@aws-appsync/no-await)',
+      'The `await` keyword is not supported (@aws-appsync/no-await)',
       'Generator functions are not supported. (@aws-appsync/no-generators)',
       'Yield statements are not supported (@aws-appsync/no-yield)',
     ]);

@@ -1,0 +1,107 @@
+/**
+ * The thin `ws` adapter: accepts upgrades on the realtime path, answers the `graphql-ws`
+ * sub-protocol, turns each socket into a `Channel` and hands it to a realtime session.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Authenticator } from '../auth/authenticate.ts';
+import type { GraphQLService } from '../graphql/contract.ts';
+import { readHandshake, selectProtocol } from './handshake.ts';
+import type { SubscriptionRegistry } from './registry.ts';
+import { createRealtimeSession, type Channel, type RealtimeSession, type RealtimeSessionOptions } from './session.ts';
+
+/** The realtime path for any non-AWS host name (spec §2.1). */
+export const REALTIME_PATH = '/graphql/realtime';
+
+export interface RealtimeServerDeps {
+  readonly service: GraphQLService;
+  readonly authenticator: Authenticator;
+  readonly registry: SubscriptionRegistry;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface RealtimeServer {
+  /** Handles an HTTP upgrade; returns false (and leaves the socket alone) for other paths. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Number of open connections. */
+  connections(): number;
+  /** Closes every connection and waits for them. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** How long `close()` waits for clients to answer the close handshake before dropping them. */
+const CLOSE_GRACE_MS = 1000;
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function toChannel(socket: WebSocket): Channel {
+  return {
+    send: (text) => {
+      if (socket.readyState === socket.OPEN) socket.send(text);
+    },
+    close: (code, reason) => socket.close(code, reason),
+    onMessage: (listener) => socket.on('message', (data) => listener(toText(data))),
+    onClose: (listener) => socket.once('close', () => listener()),
+  };
+}
+
+function headerRecord(request: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') out[name] = value;
+    else if (Array.isArray(value)) out[name] = value.join(', ');
+  }
+  return out;
+}
+
+export function createRealtimeServer(deps: RealtimeServerDeps, options: RealtimeSessionOptions = {}): RealtimeServer {
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => selectProtocol(offered) });
+  const sessions = new Map<WebSocket, RealtimeSession>();
+  let closing: Promise<void> | null = null;
+
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const handshake = readHandshake({ url: request.url ?? '/', headers: headerRecord(request), protocols });
+    socket.on('error', (error) => deps.onError?.(error));
+    const session = createRealtimeSession(
+      {
+        channel: toChannel(socket),
+        service: deps.service,
+        authenticator: deps.authenticator,
+        registry: deps.registry,
+        handshake,
+        sourceIp: request.socket.remoteAddress ?? null,
+        ...(deps.onError ? { onError: deps.onError } : {}),
+      },
+      options,
+    );
+    sessions.set(socket, session);
+    void session.closed.then(() => sessions.delete(socket));
+  });
+
+  return {
+    handleUpgrade: function handleRealtimeUpgrade(request, socket, head) {
+      const path = (request.url ?? '/').split('?')[0];
+      if (path !== REALTIME_PATH || closing !== null) return false;
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      return true;
+    },
+    connections: () => sessions.size,
+    close: function closeRealtimeServer() {
+      closing ??= (async () => {
+        const open = [...sessions.entries()];
+        const all = Promise.all(open.map(([, session]) => session.close()));
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+        await Promise.race([all, grace]);
+        for (const [socket] of open) if (socket.readyState !== socket.CLOSED) socket.terminate();
+        await all;
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import { startDynamoDbLocal } from '../../stores/dynamodb-local.ts';
+const t=Date.now();
+const s = await startDynamoDbLocal({ dataDir: '/tmp/ddbl-data' });
+console.log(s.endpoint, Date.now()-t);
+await s.close();
+console.log('closed', Date.now()-t);
+const s2 = await startDynamoDbLocal({ dataDir: '/tmp/ddbl-data' });
+console.log(s2.endpoint, Date.now()-t);
+await s2.close();
+console.log('closed', Date.now()-t);

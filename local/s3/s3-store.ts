@@ -1,0 +1,314 @@
+/**
+ * The embedded S3-compatible store: s3rver, reachable only through a SigV4 verifier on one
+ * loopback port. s3rver does not check V4 signatures, Content-Type or Content-Length; the verifier
+ * checks every request as S3 does (`sigv4-verifier.ts`), checks the body while it streams
+ * (`payload-verifier.ts`) and only then hands it to s3rver, over a Unix socket in a private temp
+ * folder (no second TCP port to go around the verifier). Bucket CORS comes from the options, and
+ * each created object is announced as S3's EventBridge "Object Created" event, after the response.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { Agent, type ClientRequest, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import S3rver from 's3rver';
+import AWSAccount from 's3rver/lib/models/account.js';
+import { answerPreflight, corsResponseHeaders, createCorsRule } from './cors.ts';
+import { createEventDispatcher, createObjectCreatedEvent, createSequencer, type ObjectCreatedEvent, type ObjectCreatedReason } from './object-created-events.ts';
+import { createPayloadVerifier } from './payload-verifier.ts';
+import { S3Error, createHostId, createRequestId, formatS3ErrorXml, isS3Error } from './s3-errors.ts';
+import { uriEncode } from './sigv4-canonical.ts';
+import { verifyRequestHead, type SigningCredentials, type VerifiedRequest } from './sigv4-verifier.ts';
+
+export interface S3StoreOptions {
+  /** Folder for bucket and objects (kept across restarts); a fresh temp folder, removed on close, when absent. @default undefined */
+  readonly dataDir?: string;
+  /** The bucket, created at start if missing. */
+  readonly bucketName: string;
+  /** The credentials whose SigV4 signatures are accepted. */
+  readonly credentials: SigningCredentials;
+  /** The bucket's region (credential scopes must name it; events carry it). */
+  readonly region: string;
+  /** The bucket owner's account id in events. @default '000000000000' */
+  readonly accountId?: string;
+  /** Bucket CORS: origins allowed to GET/PUT/HEAD (`*` allowed). */
+  readonly cors: { readonly allowedOrigins: readonly string[] };
+  /** Receives each "Object Created" event after the response is sent, in order. A throw or rejection is retried. */
+  readonly onObjectCreated: (event: ObjectCreatedEvent) => void | Promise<void>;
+  /** Told about failed deliveries. @default a process warning */
+  readonly onEventError?: (error: unknown, event: ObjectCreatedEvent | undefined, attempt: number, givenUp: boolean) => void;
+  /** Attempts per event before it is given up. @default 3 */
+  readonly eventAttempts?: number;
+  /** The verifier's clock. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+export interface S3Store {
+  /** `http://127.0.0.1:<port>`, for path-style clients (`forcePathStyle: true`). */
+  readonly endpoint: string;
+  /** Stops accepting requests, delivers queued events, stops s3rver, removes temp folders. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Bodies up to this size are held in memory before they go to s3rver; larger ones are spooled to a temp file. */
+const MEMORY_BODY_LIMIT = 1024 * 1024;
+
+/** Connection-level headers that are never forwarded. */
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'expect']);
+/** Request headers that belong to the signature or the aws-chunked framing, not to the object. */
+const SIGNING_HEADERS = new Set(['authorization', 'host', 'origin', 'content-length', 'x-amz-content-sha256', 'x-amz-decoded-content-length', 'x-amz-trailer', 'x-amz-date', 'x-amz-security-token']);
+
+export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
+  const now = options.now ?? (() => new Date());
+  const accountId = options.accountId ?? '000000000000';
+  const corsRule = createCorsRule(options.cors.allowedOrigins);
+  const workDir = await mkdtemp(join(tmpdir(), 'asset-api-s3-'));
+  const objectsDir = options.dataDir ?? join(workDir, 'objects');
+  await mkdir(objectsDir, { recursive: true });
+
+  const s3rver = new S3rver({ directory: objectsDir, silent: true, vhostBuckets: false, configureBuckets: [{ name: options.bucketName }] });
+  // Requests reach s3rver only after the verifier accepted them, so s3rver treats each as signed by
+  // its own account (it allows response-* overrides only on signed requests).
+  s3rver.middleware.unshift(function markVerified(ctx, next) {
+    ctx.state['account'] = AWSAccount.DUMMY_ACCOUNT;
+    return next();
+  });
+  await s3rver.configureBuckets();
+  const socketPath = join(workDir, 's3rver.sock');
+  const internal = await s3rver.listen(socketPath);
+  const agent = new Agent({ keepAlive: true });
+
+  const nextSequencer = createSequencer();
+  const dispatcher = createEventDispatcher(options.onObjectCreated, {
+    maxAttempts: options.eventAttempts ?? 3,
+    onDeliveryError:
+      options.onEventError ??
+      ((error, event, attempt, givenUp) => {
+        const what = event === undefined ? 'an Object Created event' : `the Object Created event for ${event.detail.object.key}`;
+        process.emitWarning(`S3 store: delivering ${what} failed (attempt ${attempt}${givenUp ? ', given up' : ''}): ${String(error)}`);
+      }),
+  });
+
+  function upstream(method: string, path: string, headers: OutgoingHttpHeaders): { request: ClientRequest; response: Promise<IncomingMessage> } {
+    const request = httpRequest({ socketPath, agent, method, path, headers });
+    const response = new Promise<IncomingMessage>((resolve, reject) => {
+      request.once('response', resolve);
+      request.once('error', reject);
+    });
+    return { request, response };
+  }
+
+  async function headObject(rawObjectPath: string): Promise<{ size: number; etag: string }> {
+    const { request, response } = upstream('HEAD', rawObjectPath, {});
+    request.end();
+    const res = await response;
+    res.resume();
+    if (res.statusCode !== 200) throw new Error(`HEAD ${rawObjectPath} answered ${res.statusCode}`);
+    return { size: Number(res.headers['content-length'] ?? 0), etag: String(res.headers['etag'] ?? '') };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = createRequestId();
+    const hostId = createHostId();
+    res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('x-amz-id-2', hostId);
+    const origin = req.headers.origin;
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      if (method === 'OPTIONS') {
+        const headers = answerPreflight(corsRule, origin, header(req.headers, 'access-control-request-method'), header(req.headers, 'access-control-request-headers'));
+        res.writeHead(200, { ...headers, 'content-length': '0' });
+        res.end();
+        return;
+      }
+      for (const [name, value] of Object.entries(corsResponseHeaders(corsRule, origin, method))) res.setHeader(name, value);
+
+      const verified = verifyRequestHead({ method, url: req.url ?? '/', headers: req.headersDistinct }, { credentials: [options.credentials], region: options.region, now: now() });
+      const body = method === 'PUT' || method === 'POST' ? await receiveBody(req, verified, workDir) : undefined;
+      if (body === undefined) req.resume();
+      try {
+        const upstreamPath = verified.rawPath + encodeQuery(verified.query);
+        const { request, response } = upstream(method, upstreamPath, forwardHeaders(req.headers, body?.size));
+        if (body === undefined) request.end();
+        else await pipeline(body.open(), request);
+        const answer = await response;
+        await relayResponse(answer, res, method, requestId, hostId);
+        const reason = answer.statusCode === 200 ? objectCreatedReason(method, verified, req.headers) : undefined;
+        const location = reason === undefined ? undefined : objectLocation(verified.rawPath);
+        if (reason !== undefined && location !== undefined && location.bucket === options.bucketName) {
+          const facts = {
+            accountId,
+            region: options.region,
+            bucketName: options.bucketName,
+            key: location.key,
+            requestId,
+            sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+            reason,
+          };
+          const etag = String(answer.headers['etag'] ?? '');
+          const size = body?.size;
+          const time = now();
+          const sequencer = nextSequencer();
+          // `relayResponse` resolved after the response finished: a handler never races the client's own 200.
+          dispatcher.dispatch(
+            reason === 'PutObject' && size !== undefined && etag !== ''
+              ? createObjectCreatedEvent({ ...facts, size, etag, sequencer, time })
+              : async () => createObjectCreatedEvent({ ...facts, ...(await headObject(verified.rawPath)), sequencer, time }),
+          );
+        }
+      } finally {
+        await body?.dispose();
+      }
+    } catch (error) {
+      sendError(res, error, requestId, hostId);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => sendError(res, error, 'unknown', 'unknown'));
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+
+  let closing: Promise<void> | undefined;
+  async function shutDown(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await dispatcher.drain();
+    agent.destroy();
+    await new Promise<void>((resolve) => {
+      internal.close(() => resolve());
+      internal.closeAllConnections();
+    });
+    await rm(workDir, { recursive: true, force: true });
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: function closeS3Store() {
+      closing ??= shutDown();
+      return closing;
+    },
+  };
+}
+
+interface ReceivedBody {
+  readonly size: number;
+  open(): Readable;
+  dispose(): Promise<void>;
+}
+
+/** Reads and verifies the whole body before anything is stored; small bodies in memory, large ones in a temp file. */
+async function receiveBody(req: IncomingMessage, verified: VerifiedRequest, workDir: string): Promise<ReceivedBody> {
+  const verifier = createPayloadVerifier(verified.payload);
+  const declared = verified.payload.decodedLength;
+  try {
+    if (declared !== undefined && declared <= MEMORY_BODY_LIMIT) {
+      const chunks: Buffer[] = [];
+      await pipeline(req, verifier, new Writable({ write: (chunk: Buffer, _enc, done) => (chunks.push(chunk), done()) }));
+      const data = Buffer.concat(chunks);
+      return { size: data.length, open: () => Readable.from([data]), dispose: () => Promise.resolve() };
+    }
+    const file = join(workDir, `body-${createRequestId()}`);
+    const dispose = (): Promise<void> => rm(file, { force: true });
+    try {
+      await pipeline(req, verifier, createWriteStream(file));
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
+    return { size: verifier.result?.size ?? 0, open: () => createReadStream(file), dispose };
+  } catch (error) {
+    if (isS3Error(error)) throw error;
+    // The client closed or broke the body before Content-Length bytes arrived.
+    throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+  }
+}
+
+function forwardHeaders(headers: IncomingHttpHeaders, bodySize: number | undefined): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_HEADERS.has(name) || SIGNING_HEADERS.has(name)) continue;
+    if (name === 'content-encoding') {
+      const rest = String(value).split(',').map((v) => v.trim()).filter((v) => v !== '' && v.toLowerCase() !== 'aws-chunked');
+      if (rest.length > 0) out[name] = rest.join(', ');
+      continue;
+    }
+    out[name] = value;
+  }
+  if (bodySize !== undefined) out['content-length'] = String(bodySize);
+  return out;
+}
+
+async function relayResponse(answer: IncomingMessage, res: ServerResponse, method: string, requestId: string, hostId: string): Promise<void> {
+  const status = answer.statusCode ?? 502;
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value === undefined || HOP_HEADERS.has(name) || name.startsWith('access-control-') || name === 'x-amz-request-id' || name === 'x-amz-id-2') continue;
+    res.setHeader(name, value);
+  }
+  if (status >= 400 && method !== 'HEAD') {
+    // s3rver's error bodies lack RequestId and HostId; S3's always carry them.
+    const chunks: Buffer[] = [];
+    for await (const chunk of answer) chunks.push(chunk as Buffer);
+    let text = Buffer.concat(chunks).toString('utf8');
+    if (text.includes('</Error>') && !text.includes('<RequestId>')) {
+      text = text.replace('</Error>', `<RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`);
+    }
+    res.setHeader('content-length', String(Buffer.byteLength(text)));
+    res.writeHead(status);
+    res.end(text);
+    return;
+  }
+  res.writeHead(status);
+  await pipeline(answer, res);
+}
+
+function sendError(res: ServerResponse, error: unknown, requestId: string, hostId: string): void {
+  const s3Error = isS3Error(error) ? error : new S3Error('InternalError', 'We encountered an internal error. Please try again.');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = formatS3ErrorXml(s3Error, requestId, hostId);
+  res.setHeader('content-type', 'application/xml');
+  res.setHeader('content-length', String(Buffer.byteLength(body)));
+  res.writeHead(s3Error.status);
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** Which S3 event reason a successful request produces, if it created an object. */
+function objectCreatedReason(method: string, verified: VerifiedRequest, headers: IncomingHttpHeaders): ObjectCreatedReason | undefined {
+  const keys = verified.query.map(([key]) => key);
+  if (method === 'POST' && keys.includes('uploadId')) return 'CompleteMultipartUpload';
+  if (method !== 'PUT') return undefined;
+  // Sub-resource PUTs (?tagging, ?acl, ?partNumber&uploadId …) do not create an object.
+  if (!keys.every((key) => key === 'x-id' || key.toLowerCase().startsWith('x-amz-'))) return undefined;
+  return headers['x-amz-copy-source'] === undefined ? 'PutObject' : 'CopyObject';
+}
+
+/** `/bucket/a%20b/c` → `{ bucket: 'bucket', key: 'a b/c' }`; undefined for bucket-level paths. */
+function objectLocation(rawPath: string): { bucket: string; key: string } | undefined {
+  const match = /^\/([^/]+)\/(.+)$/.exec(rawPath);
+  if (match === null || match[1] === undefined || match[2] === undefined) return undefined;
+  try {
+    return { bucket: decodeURIComponent(match[1]), key: decodeURIComponent(match[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function encodeQuery(query: readonly (readonly [string, string])[]): string {
+  if (query.length === 0) return '';
+  return '?' + query.map(([key, value]) => `${uriEncode(key, true)}=${uriEncode(value, true)}`).join('&');
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,289 @@
+/**
+ * `startLocalServer`: the whole API on one machine, from the one definition and the bundles that
+ * deploy. One port speaks HTTP, WebSocket and TLS; the stores are embedded (or configured endpoints);
+ * S3 object-created events drive the same `uploadCompleted` Lambda the cloud runs; resolver and schema
+ * edits are rebuilt and swapped in while the server keeps serving.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { join } from 'node:path';
+import { api } from '../api/definition.ts';
+import { lambdaEnvironment, resolverEnvironment } from '../api/environment.ts';
+import { projectPath, resolverBundlePath, PROJECT_ROOT } from '../api/paths.ts';
+import type { ApiDefinition } from '../api/types.ts';
+import { createAuthenticator } from './auth/authenticate.ts';
+import { createJwtVerifier } from './auth/jwt.ts';
+import { createLocalIssuer } from './auth/local-issuer.ts';
+import { readOrCreateFile } from './auth/state-file.ts';
+import type { AwsCredentials, Config } from './config.ts';
+import { bundleExplorer, createExplorerHandler } from './explorer/index.ts';
+import { createGraphQLService } from './graphql/index.ts';
+import type { GraphQLService } from './graphql/contract.ts';
+import { buildApi } from './host/build.ts';
+import { watchSources, type SourceWatcher } from './host/watch.ts';
+import { createGraphQLHttpHandler } from './http/graphql-handler.ts';
+import { AppSyncHttpError, formatHttpError, HTTP_ERROR_TYPE } from './http/http-error.ts';
+import { createNodeListener, type WebHandler } from './http/node-adapter.ts';
+import { createHttpRouter, GRAPHQL_PATH } from './http/router.ts';
+import { createLambdaInvoker } from './lambda/load-lambda.ts';
+import { createSubscriptionRegistry } from './realtime/registry.ts';
+import { createRealtimeServer, REALTIME_PATH } from './realtime/ws-adapter.ts';
+import { loadResolverFile } from './runtime/index.ts';
+import { startS3Store, type S3Store } from './s3/s3-store.ts';
+import { startDynamoStore, type DynamoStore } from './stores/dynamo-store.ts';
+import { ensureTables, localTableNames } from './stores/tables.ts';
+import { createTtlSweeper, type TtlSweeper } from './stores/ttl-sweeper.ts';
+import { loadLocalCa } from './tls/local-ca.ts';
+import { listenSamePort, type SamePortServer } from './tls/same-port.ts';
+
+export interface LocalServerHooks {
+  /** Server log lines: start-up, resolver `console.log`, verbose field logs, reloads, errors. Never credentials. @default no output */
+  readonly log?: (line: string) => void;
+  /** The definition to serve. @default api (api/definition.ts) */
+  readonly api?: ApiDefinition;
+}
+
+export interface LocalServer {
+  /** `http://<host>:<port>/graphql` (the same port also answers `https://`). */
+  readonly url: string;
+  /** `ws://<host>:<port>/graphql/realtime` (also `wss://`). */
+  readonly realtimeUrl: string;
+  readonly explorerUrl: string;
+  readonly apiKey: string;
+  /** The local CA certificate that signs the TLS side; null with `--no-tls`. */
+  readonly caCertPath: string | null;
+  readonly port: number;
+  /** Milliseconds from the call to ready. */
+  readonly startupMs: number;
+  /** Stops everything it started, in order. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Name of the embedded bucket. */
+export const LOCAL_BUCKET_NAME = 'asset-api-local-assets';
+/** Pause between TTL sweeps (DynamoDB itself deletes expired items within days). */
+const TTL_SWEEP_INTERVAL_MS = 30_000;
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function uniqueCredentials(list: readonly AwsCredentials[]): AwsCredentials[] {
+  const byKey = new Map<string, AwsCredentials>();
+  for (const c of list) byKey.set(c.accessKeyId, c);
+  return [...byKey.values()];
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+export async function startLocalServer(config: Config, hooks: LocalServerHooks = {}): Promise<LocalServer> {
+  const startedAt = performance.now();
+  const definition = hooks.api ?? api;
+  const log = hooks.log ?? (() => undefined);
+  const onError = (error: unknown): void => log(`[error] ${describeError(error)}`);
+  // Everything that starts is closed here, in this order: stop reloads and sweeps, close sockets,
+  // let S3 deliver its queued events (through the Lambda to /graphql), then stop HTTP, the executor
+  // and the stores.
+  const started: {
+    watcher?: SourceWatcher;
+    sweeper?: TtlSweeper;
+    realtime?: { close(): Promise<void> };
+    s3?: S3Store;
+    samePort?: SamePortServer;
+    service?: () => Promise<void>;
+    dynamodb?: DynamoDBClient;
+    dynamo?: DynamoStore;
+  } = {};
+
+  async function closeAll(): Promise<void> {
+    const steps: (() => Promise<void> | void)[] = [
+      () => started.watcher?.close(),
+      () => started.sweeper?.close(),
+      () => started.realtime?.close(),
+      () => started.s3?.close(),
+      () => started.samePort?.close(),
+      () => started.service?.(),
+      () => started.dynamodb?.destroy(),
+      () => started.dynamo?.close(),
+    ];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
+  try {
+    // 1. Bundles (skipped when fresh) and the definition check: a mistake fails here, not at the first request.
+    let { schema } = buildApi(definition, { force: false });
+    try {
+      bundleExplorer();
+    } catch (error) {
+      log(`[warn] explorer bundle failed; / will not be served: ${describeError(error)}`);
+    }
+
+    // 2. Local identities: the user-pool stand-in and the TLS certificate (both kept in the state folder).
+    const issuer = createLocalIssuer({ stateDir: config.stateDir, issuer: config.userPoolIssuer, clientId: config.userPoolClientId });
+    const ca = config.tls ? loadLocalCa(config.stateDir) : null;
+    const iamCredentials = uniqueCredentials([config.localCredentials, config.storeCredentials]);
+    const authenticator = createAuthenticator({
+      authModes: definition.auth,
+      apiKey: config.apiKey,
+      userPool: createJwtVerifier({ issuer: issuer.issuer, publicKey: issuer.publicKey }),
+      iamCredentials,
+      accountId: config.accountId,
+    });
+
+    // 3. Listen first: the Lambdas need this server's URL. Requests wait behind a gate until ready.
+    const registry = createSubscriptionRegistry({ onError });
+    let current: (GraphQLService & { close(): Promise<void> }) | null = null;
+    const service: GraphQLService = {
+      execute: (request, auth) => (current ?? notReady()).execute(request, auth),
+      prepareSubscription: (request, auth) => (current ?? notReady()).prepareSubscription(request, auth),
+    };
+    let handler: WebHandler = async () => formatHttpError(new AppSyncHttpError(503, HTTP_ERROR_TYPE.INTERNAL, 'The local server is starting.'));
+    const listener = createNodeListener((request, connection) => handler(request, connection), onError);
+    const realtime = createRealtimeServer(
+      { service, authenticator, registry, onError },
+      { keepAliveMs: config.keepAliveMs, connectionTimeoutMs: config.connectionTimeoutMs, graphqlPath: GRAPHQL_PATH },
+    );
+    const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      if (current === null || !realtime.handleUpgrade(request, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    };
+    const httpServer: HttpServer = createHttpServer(listener).on('upgrade', onUpgrade);
+    let httpsServer: HttpsServer | undefined;
+    if (ca) {
+      const { cert, key } = ca.serverCertificate(['localhost', '127.0.0.1', '::1', ...(config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])]);
+      httpsServer = createHttpsServer({ cert, key }, listener).on('upgrade', onUpgrade);
+      httpsServer.on('tlsClientError', () => undefined);
+    }
+    const samePort: SamePortServer = await listenSamePort({ http: httpServer, ...(httpsServer ? { https: httpsServer } : {}), host: config.host, port: config.port });
+    started.samePort = samePort;
+    started.realtime = realtime;
+    const base = `${displayHost(config.host)}:${samePort.port}`;
+    const graphqlUrl = `http://${base}${GRAPHQL_PATH}`;
+
+    // 4. Stores: embedded emulators, or the configured endpoints.
+    const stores = await Promise.allSettled([
+      config.dynamodbEndpoint === null ? startDynamoStore(config.dataDir === null ? {} : { dataDir: join(config.dataDir, 'dynamodb') }) : Promise.resolve(null),
+      config.s3Endpoint === null
+        ? startS3Store({
+            ...(config.dataDir === null ? {} : { dataDir: join(config.dataDir, 's3') }),
+            bucketName: LOCAL_BUCKET_NAME,
+            credentials: config.localCredentials,
+            region: config.region,
+            accountId: config.accountId,
+            cors: { allowedOrigins: ['*'] },
+            onObjectCreated: (event) => invoker.invoke(definition.bucket.onObjectCreated, event).then(() => undefined),
+            onEventError: (error, _event, attempt, givenUp) => log(`[error] object-created event, attempt ${attempt}${givenUp ? ' (given up)' : ''}: ${describeError(error)}`),
+          })
+        : Promise.resolve(null),
+    ]);
+    const [dynamoResult, s3Result] = stores;
+    if (dynamoResult.status === 'fulfilled' && dynamoResult.value) started.dynamo = dynamoResult.value;
+    if (s3Result.status === 'fulfilled' && s3Result.value) started.s3 = s3Result.value;
+    for (const result of stores) if (result.status === 'rejected') throw result.reason;
+    const dynamoStore = started.dynamo ?? null;
+    const s3Store = started.s3 ?? null;
+    const dynamoEndpoint = dynamoStore?.endpoint ?? config.dynamodbEndpoint ?? '';
+    const storeCredentials = dynamoStore ? config.localCredentials : config.storeCredentials;
+    // A copy: the SDK annotates the credentials object it is given, and Config is frozen.
+    const dynamodb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: config.region, credentials: { ...storeCredentials } });
+    started.dynamodb = dynamodb;
+
+    // 5. Lambdas: the same environment the stack gives them, plus where the local resources are.
+    const s3Endpoint = s3Store?.endpoint ?? config.s3Endpoint ?? undefined;
+    const lambdaCredentials = s3Store ? config.localCredentials : config.storeCredentials;
+    const invoker = createLambdaInvoker({
+      api: definition,
+      env: {
+        ...lambdaEnvironment(definition, { bucketName: LOCAL_BUCKET_NAME, graphqlUrl, ...(s3Endpoint !== undefined ? { s3Endpoint } : {}) }),
+        AWS_REGION: config.region,
+        AWS_ACCESS_KEY_ID: lambdaCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: lambdaCredentials.secretAccessKey,
+        ...(lambdaCredentials.sessionToken ? { AWS_SESSION_TOKEN: lambdaCredentials.sessionToken } : {}),
+      },
+    });
+
+    // 6. Tables, executor, and the routes.
+    const tableNames = localTableNames(definition);
+    await ensureTables(dynamodb, definition, tableNames);
+    const paginationSecret = readOrCreateFile(join(config.stateDir, 'pagination-secret'), () => randomBytes(32).toString('hex'));
+    const createService = (forSchema: typeof schema): GraphQLService & { close(): Promise<void> } =>
+      createGraphQLService(
+        {
+          api: definition,
+          schema: forSchema,
+          loadResolver: (codeFile) => loadResolverFile(resolverBundlePath(codeFile)),
+          dynamodb,
+          tableNames,
+          invokeLambda: (name, event) => invoker.invoke(name, event),
+          env: resolverEnvironment(definition),
+          onMutation: (event) => void registry.publish(event),
+          onInvalidate: (event) => void registry.invalidate(event),
+          log,
+        },
+        { queryDepthLimit: definition.limits.queryDepthLimit, introspection: config.introspection, verbose: config.verbose, paginationSecret },
+      );
+    current = createService(schema);
+    started.service = () => current?.close() ?? Promise.resolve();
+
+    const explorer = createExplorerHandler({ apiKey: config.apiKey, graphqlPath: GRAPHQL_PATH, realtimePath: REALTIME_PATH, tokenHint: 'npm run token -- --sub alice --groups admin' });
+    const graphql = createGraphQLHttpHandler({ service, authenticator, onError });
+    handler = createHttpRouter({ graphql, others: [(request) => issuer.handle(request), explorer] });
+
+    started.sweeper = createTtlSweeper({ client: dynamodb, api: definition, tableNames, intervalMs: TTL_SWEEP_INTERVAL_MS, onError });
+
+    // 7. Hot reload: a failing build logs the error and keeps the last good version.
+    if (config.watch) {
+      started.watcher = watchSources({
+        folders: [join(PROJECT_ROOT, 'resolvers')],
+        files: [projectPath(definition.schemaFile)],
+        onChange: async (changed) => {
+          const started = performance.now();
+          try {
+            schema = buildApi(definition, { force: true }).schema;
+          } catch (error) {
+            log(`[reload] build failed, still serving the previous version: ${describeError(error)}`);
+            return;
+          }
+          const previous = current;
+          current = createService(schema);
+          await previous?.close();
+          log(`[reload] ${changed.length} change(s) applied in ${Math.round(performance.now() - started)} ms`);
+        },
+        onError,
+      });
+    }
+
+    let closing: Promise<void> | null = null;
+    return {
+      url: graphqlUrl,
+      realtimeUrl: `ws://${base}${REALTIME_PATH}`,
+      explorerUrl: `http://${base}/`,
+      apiKey: config.apiKey,
+      caCertPath: ca?.caCertPath ?? null,
+      port: samePort.port,
+      startupMs: Math.round(performance.now() - startedAt),
+      close: function closeLocalServer() {
+        closing ??= closeAll();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function notReady(): never {
+  throw new AppSyncHttpError(503, HTTP_ERROR_TYPE.INTERNAL, 'The local server is starting.');
+}
