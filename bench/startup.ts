@@ -5,10 +5,12 @@
  * resolvers, the Lambda bundle). Ours also pays npm's own start-up, which the peer does not.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROJECT_ROOT } from '../api/paths.ts';
 import { DEV_API_KEY } from '../local/config.ts';
 import { findFreeLoopbackPort, PEER_API_KEY } from './peer/simulator.ts';
-import type { BenchContext } from './lib/context.ts';
+import { BenchSkipped, type BenchContext } from './lib/context.ts';
 import { createFigureList, type Figure } from './lib/figures.ts';
 import { postGraphQL } from './lib/graphql-client.ts';
 import { requireLocalServer } from './lib/stack.ts';
@@ -60,6 +62,7 @@ async function timeToFirstQuery(command: string, args: readonly string[], port: 
 
 export async function benchStartup(context: BenchContext): Promise<Figure[]> {
   requireLocalServer();
+  if (!existsSync(join(PROJECT_ROOT, 'local', 'main.ts'))) throw new BenchSkipped('local/main.ts (npm start) does not exist yet');
   const runs = context.quick ? 1 : 3;
   const ours: number[] = [];
   const peer: number[] = [];

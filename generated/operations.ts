@@ -6,38 +6,38 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Where an asset is in its life: created with an upload ticket, then its bytes arrive (or do not). */
 export type AssetStatus =
+  /** Deletion has started; the object is being removed. */
+  | 'DELETING'
   /** Metadata written, upload ticket issued, bytes not yet received. */
   | 'PENDING'
   /** The bytes arrived and matched the ticket. */
   | 'READY'
   /** The bytes arrived but did not match the ticket; the object was removed. */
-  | 'REJECTED'
-  /** Deletion has started; the object is being removed. */
-  | 'DELETING';
-
-export type CreateUploadInput = {
-  /** 1-255 characters, no control characters, no `/` or `\`, not `.` or `..`. */
-  name: string;
-  /** Must be in the configured allow-list. */
-  contentType: string;
-  /** 1 byte up to the configured maximum (100 MiB by default). */
-  size: number;
-  /** Optional base64 SHA-256 of the bytes; S3 then checks it on upload. */
-  checksumSha256?: string | null | undefined;
-  /** At most 1,000 characters. */
-  description?: string | null | undefined;
-  /** At most 20 tags of at most 64 characters each. */
-  tags?: Array<string> | null | undefined;
-};
+  | 'REJECTED';
 
 /** Sent by the backend when an object arrives in the bucket (IAM only). */
 export type CompleteUploadInput = {
+  /** The object's Content-Type, as S3 stored it. */
+  contentType?: string | null | undefined;
   /** The object key, as S3 reports it. */
   key: string;
   /** The object's size in bytes, as S3 reports it. */
   size: number;
-  /** The object's Content-Type, as S3 stored it. */
-  contentType?: string | null | undefined;
+};
+
+export type CreateUploadInput = {
+  /** Optional base64 SHA-256 of the bytes; S3 then checks it on upload. */
+  checksumSha256?: string | null | undefined;
+  /** Must be in the configured allow-list. */
+  contentType: string;
+  /** At most 1,000 characters. */
+  description?: string | null | undefined;
+  /** 1-255 characters, no control characters, no `/` or `\`, not `.` or `..`. */
+  name: string;
+  /** 1 byte up to the configured maximum (100 MiB by default). */
+  size: number;
+  /** At most 20 tags of at most 64 characters each. */
+  tags?: Array<string> | null | undefined;
 };
 
 export type AssetFieldsFragment = { id: string, owner: string, name: string, contentType: string, size: number, checksumSha256: string | null, description: string | null, tags: Array<string> | null, status: AssetStatus, createdAt: string, updatedAt: string };

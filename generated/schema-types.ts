@@ -9,46 +9,35 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   AWSDate: { input: string; output: string; }
-  AWSTime: { input: string; output: string; }
   AWSDateTime: { input: string; output: string; }
-  AWSTimestamp: { input: number; output: number; }
   AWSEmail: { input: string; output: string; }
+  AWSIPAddress: { input: string; output: string; }
   AWSJSON: { input: string; output: string; }
   AWSPhone: { input: string; output: string; }
+  AWSTime: { input: string; output: string; }
+  AWSTimestamp: { input: number; output: number; }
   AWSURL: { input: string; output: string; }
-  AWSIPAddress: { input: string; output: string; }
 };
-
-/** Where an asset is in its life: created with an upload ticket, then its bytes arrive (or do not). */
-export type AssetStatus =
-  /** Metadata written, upload ticket issued, bytes not yet received. */
-  | 'PENDING'
-  /** The bytes arrived and matched the ticket. */
-  | 'READY'
-  /** The bytes arrived but did not match the ticket; the object was removed. */
-  | 'REJECTED'
-  /** Deletion has started; the object is being removed. */
-  | 'DELETING';
 
 /** One uploaded file: its metadata. The bytes are fetched through `downloadUrl`. */
 export type Asset = {
-  id: Scalars['ID']['output'];
-  /** The owner: a user pool `sub`, or `apikey` for API-key callers. */
-  owner: Scalars['String']['output'];
-  /** The file name as given by the uploader. */
-  name: Scalars['String']['output'];
-  contentType: Scalars['String']['output'];
-  /** Size in bytes, as promised by the ticket and checked on arrival. */
-  size: Scalars['Int']['output'];
   /** Base64 SHA-256 of the bytes, when the uploader gave one. */
   checksumSha256: Maybe<Scalars['String']['output']>;
-  description: Maybe<Scalars['String']['output']>;
-  tags: Maybe<Array<Scalars['String']['output']>>;
-  status: AssetStatus;
+  contentType: Scalars['String']['output'];
   createdAt: Scalars['AWSDateTime']['output'];
-  updatedAt: Scalars['AWSDateTime']['output'];
+  description: Maybe<Scalars['String']['output']>;
   /** A short-lived presigned GET URL; null unless the asset is READY. */
   downloadUrl: Maybe<Scalars['AWSURL']['output']>;
+  id: Scalars['ID']['output'];
+  /** The file name as given by the uploader. */
+  name: Scalars['String']['output'];
+  /** The owner: a user pool `sub`, or `apikey` for API-key callers. */
+  owner: Scalars['String']['output'];
+  /** Size in bytes, as promised by the ticket and checked on arrival. */
+  size: Scalars['Int']['output'];
+  status: AssetStatus;
+  tags: Maybe<Array<Scalars['String']['output']>>;
+  updatedAt: Scalars['AWSDateTime']['output'];
 };
 
 /** A page of assets, newest first. */
@@ -58,18 +47,40 @@ export type AssetConnection = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
-export type HttpHeader = {
-  name: Scalars['String']['output'];
-  value: Scalars['String']['output'];
+/** Where an asset is in its life: created with an upload ticket, then its bytes arrive (or do not). */
+export type AssetStatus =
+  /** Deletion has started; the object is being removed. */
+  | 'DELETING'
+  /** Metadata written, upload ticket issued, bytes not yet received. */
+  | 'PENDING'
+  /** The bytes arrived and matched the ticket. */
+  | 'READY'
+  /** The bytes arrived but did not match the ticket; the object was removed. */
+  | 'REJECTED';
+
+/** Sent by the backend when an object arrives in the bucket (IAM only). */
+export type CompleteUploadInput = {
+  /** The object's Content-Type, as S3 stored it. */
+  contentType?: InputMaybe<Scalars['String']['input']>;
+  /** The object key, as S3 reports it. */
+  key: Scalars['String']['input'];
+  /** The object's size in bytes, as S3 reports it. */
+  size: Scalars['Float']['input'];
 };
 
-/** How to send the bytes: one HTTP request, exactly as described, before `expiresAt`. */
-export type UploadTicket = {
-  url: Scalars['AWSURL']['output'];
-  method: Scalars['String']['output'];
-  /** Every header the client must send, with these exact values (they are signed). */
-  headers: Array<HttpHeader>;
-  expiresAt: Scalars['AWSDateTime']['output'];
+export type CreateUploadInput = {
+  /** Optional base64 SHA-256 of the bytes; S3 then checks it on upload. */
+  checksumSha256?: InputMaybe<Scalars['String']['input']>;
+  /** Must be in the configured allow-list. */
+  contentType: Scalars['String']['input'];
+  /** At most 1,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** 1-255 characters, no control characters, no `/` or `\`, not `.` or `..`. */
+  name: Scalars['String']['input'];
+  /** 1 byte up to the configured maximum (100 MiB by default). */
+  size: Scalars['Int']['input'];
+  /** At most 20 tags of at most 64 characters each. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type CreateUploadPayload = {
@@ -77,29 +88,33 @@ export type CreateUploadPayload = {
   upload: UploadTicket;
 };
 
-export type CreateUploadInput = {
-  /** 1-255 characters, no control characters, no `/` or `\`, not `.` or `..`. */
-  name: Scalars['String']['input'];
-  /** Must be in the configured allow-list. */
-  contentType: Scalars['String']['input'];
-  /** 1 byte up to the configured maximum (100 MiB by default). */
-  size: Scalars['Int']['input'];
-  /** Optional base64 SHA-256 of the bytes; S3 then checks it on upload. */
-  checksumSha256?: InputMaybe<Scalars['String']['input']>;
-  /** At most 1,000 characters. */
-  description?: InputMaybe<Scalars['String']['input']>;
-  /** At most 20 tags of at most 64 characters each. */
-  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+export type HttpHeader = {
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
 };
 
-/** Sent by the backend when an object arrives in the bucket (IAM only). */
-export type CompleteUploadInput = {
-  /** The object key, as S3 reports it. */
-  key: Scalars['String']['input'];
-  /** The object's size in bytes, as S3 reports it. */
-  size: Scalars['Float']['input'];
-  /** The object's Content-Type, as S3 stored it. */
-  contentType?: InputMaybe<Scalars['String']['input']>;
+export type Mutation = {
+  /** Mark an asset READY (or REJECTED) once its bytes are in the bucket. Backend only. */
+  completeUpload: Maybe<Asset>;
+  /** Write a PENDING asset and return a presigned upload ticket for its bytes. */
+  createUpload: CreateUploadPayload;
+  /** Delete the caller's asset: its object first, then its metadata. */
+  deleteAsset: Maybe<Asset>;
+};
+
+
+export type MutationCompleteUploadArgs = {
+  input: CompleteUploadInput;
+};
+
+
+export type MutationCreateUploadArgs = {
+  input: CreateUploadInput;
+};
+
+
+export type MutationDeleteAssetArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type Query = {
@@ -115,34 +130,10 @@ export type QueryGetAssetArgs = {
 
 
 export type QueryListAssetsArgs = {
+  contentType?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<AssetStatus>;
-  contentType?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type Mutation = {
-  /** Write a PENDING asset and return a presigned upload ticket for its bytes. */
-  createUpload: CreateUploadPayload;
-  /** Mark an asset READY (or REJECTED) once its bytes are in the bucket. Backend only. */
-  completeUpload: Maybe<Asset>;
-  /** Delete the caller's asset: its object first, then its metadata. */
-  deleteAsset: Maybe<Asset>;
-};
-
-
-export type MutationCreateUploadArgs = {
-  input: CreateUploadInput;
-};
-
-
-export type MutationCompleteUploadArgs = {
-  input: CompleteUploadInput;
-};
-
-
-export type MutationDeleteAssetArgs = {
-  id: Scalars['ID']['input'];
 };
 
 export type Subscription = {
@@ -155,4 +146,13 @@ export type Subscription = {
 
 export type SubscriptionOnAssetUpdatedArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** How to send the bytes: one HTTP request, exactly as described, before `expiresAt`. */
+export type UploadTicket = {
+  expiresAt: Scalars['AWSDateTime']['output'];
+  /** Every header the client must send, with these exact values (they are signed). */
+  headers: Array<HttpHeader>;
+  method: Scalars['String']['output'];
+  url: Scalars['AWSURL']['output'];
 };

@@ -87,6 +87,13 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
   const definition = hooks.api ?? api;
   const log = hooks.log ?? (() => undefined);
   const onError = (error: unknown): void => log(`[error] ${describeError(error)}`);
+  let lastMark = startedAt;
+  /** With --verbose, one line per start-up phase and its duration. */
+  const mark = (phase: string): void => {
+    const now = performance.now();
+    if (config.verbose) log(`[start] ${phase}: ${Math.round(now - lastMark)} ms`);
+    lastMark = now;
+  };
   // Everything that starts is closed here, in this order: stop reloads and sweeps, close sockets,
   // let S3 deliver its queued events (through the Lambda to /graphql), then stop HTTP, the executor
   // and the stores.
@@ -130,6 +137,8 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       log(`[warn] explorer bundle failed; / will not be served: ${describeError(error)}`);
     }
 
+    mark('definition and bundles');
+
     // 2. Local identities: the user-pool stand-in and the TLS certificate (both kept in the state folder).
     const issuer = createLocalIssuer({ stateDir: config.stateDir, issuer: config.userPoolIssuer, clientId: config.userPoolClientId });
     const ca = config.tls ? loadLocalCa(config.stateDir) : null;
@@ -141,6 +150,8 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       iamCredentials,
       accountId: config.accountId,
     });
+
+    mark('issuer key and TLS certificate');
 
     // 3. Listen first: the Lambdas need this server's URL. Requests wait behind a gate until ready.
     const registry = createSubscriptionRegistry({ onError });
@@ -171,6 +182,8 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     const base = `${displayHost(config.host)}:${samePort.port}`;
     const graphqlUrl = `http://${base}${GRAPHQL_PATH}`;
 
+    mark('listening');
+
     // 4. Stores: embedded emulators, or the configured endpoints.
     const stores = await Promise.allSettled([
       config.dynamodbEndpoint === null ? startDynamoStore(config.dataDir === null ? {} : { dataDir: join(config.dataDir, 'dynamodb') }) : Promise.resolve(null),
@@ -191,6 +204,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     if (dynamoResult.status === 'fulfilled' && dynamoResult.value) started.dynamo = dynamoResult.value;
     if (s3Result.status === 'fulfilled' && s3Result.value) started.s3 = s3Result.value;
     for (const result of stores) if (result.status === 'rejected') throw result.reason;
+    mark('stores');
     const dynamoStore = started.dynamo ?? null;
     const s3Store = started.s3 ?? null;
     const dynamoEndpoint = dynamoStore?.endpoint ?? config.dynamodbEndpoint ?? '';
@@ -216,6 +230,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     // 6. Tables, executor, and the routes.
     const tableNames = localTableNames(definition);
     await ensureTables(dynamodb, definition, tableNames);
+    mark('tables');
     const paginationSecret = readOrCreateFile(join(config.stateDir, 'pagination-secret'), () => randomBytes(32).toString('hex'));
     const createService = (forSchema: typeof schema): GraphQLService & { close(): Promise<void> } =>
       createGraphQLService(
@@ -235,6 +250,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       );
     current = createService(schema);
     started.service = () => current?.close() ?? Promise.resolve();
+    mark('executor');
 
     const explorer = createExplorerHandler({ apiKey: config.apiKey, graphqlPath: GRAPHQL_PATH, realtimePath: REALTIME_PATH, tokenHint: 'npm run token -- --sub alice --groups admin' });
     const graphql = createGraphQLHttpHandler({ service, authenticator, onError });

@@ -21,7 +21,15 @@ function runWorker(script: string, spec: HttpLoadSpec | SdkLoadSpec): Promise<Lo
         }
         const last = stdout.trim().split('\n').at(-1) ?? '';
         try {
-          resolve(JSON.parse(last) as LoadResult);
+          const parsed = JSON.parse(last) as { [K in keyof LoadResult]: LoadResult[K] | null };
+          // JSON has no NaN: a window without a completed request comes back as null percentiles.
+          resolve({
+            requestsPerSecond: parsed.requestsPerSecond ?? 0,
+            p50Ms: parsed.p50Ms ?? Number.NaN,
+            p99Ms: parsed.p99Ms ?? Number.NaN,
+            total: parsed.total ?? 0,
+            failed: parsed.failed ?? 0,
+          });
         } catch {
           reject(new Error(`${script}: no result line in its output:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
         }

@@ -28,6 +28,8 @@ function argValue(name: string): string | undefined {
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 
 async function loadAssetUrlsHandler(s3Endpoint: string, graphqlUrl: string): Promise<Handler> {
+  // The Lambda reads its settings from process.env; the simulator's DynamoDB client finds its
+  // credentials there too (it passes `accessKeyId` at the top level, which SDK v3 ignores).
   Object.assign(process.env, {
     ...lambdaEnvironment(api, { bucketName: 'asset-api-local', graphqlUrl, s3Endpoint }),
     AWS_REGION: 'us-east-1',

@@ -51,6 +51,12 @@ export function dynamoDbOperationsIn(code: string): string[] {
       if (op) ops.add(op);
     }
   }
+  for (const m of code.matchAll(/import\s*\*\s*as\s+([A-Za-z_$][\w$]*)\s+from\s*["']@aws-appsync\/utils\/dynamodb["']/g)) {
+    for (const call of code.matchAll(new RegExp(`\\b${m[1]?.replace(/\$/g, '\\$')}\\.([A-Za-z]+)\\s*\\(`, 'g'))) {
+      const op = DYNAMODB_HELPER_OPERATIONS[call[1] ?? ''];
+      if (op) ops.add(op);
+    }
+  }
   return [...ops].sort();
 }
 

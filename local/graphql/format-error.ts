@@ -75,6 +75,7 @@ export function formatGraphQLError(error: GraphQLError, schema: GraphQLSchema): 
       errorInfo: original.errorInfo ?? null,
       locations: locationsOf(error),
       message: original.message,
+      // AppSync sends `errorType: null` when util.error got none (spec/appsync-runtime.md §3.3); the contract types it as optional string.
     } as AppSyncGraphQLError;
   }
   if (path !== null) {

@@ -17,9 +17,14 @@ export const BUILT_IN_MODULES: Readonly<Record<string, readonly string[]>> = {
 const UNSUPPORTED_MODULES = ['@aws-appsync/utils/rds', '@aws-appsync/utils/ai'];
 
 export const IMPORT_PARAM = '__appsyncImport';
+/** Factory parameter: when given, receives the values of the top-level bindings after the top level ran. */
+export const COLLECT_PARAM = '__appsyncCollect';
 
 export interface RewriteResult {
-  /** `(function (__appsyncImport, globalThis) {…})` — its first line is the wrapper's own. */
+  /**
+   * `(function (__appsyncImport, globalThis, __appsyncCollect) {…})` — its first line is the wrapper's
+   * own. It returns the export table; `__appsyncCollect`, when given, receives the values of `bindings`.
+   */
   readonly factorySource: string;
   /** Exported name → local binding. */
   readonly exports: ReadonlyMap<string, string>;
@@ -48,7 +53,8 @@ function fit(replacement: string, original: string): string {
   return replacement + '\n'.repeat(lines);
 }
 
-export function rewriteModule(source: string, program: ESTree.Program): RewriteResult {
+/** `bindings`: the top-level names (imports excluded) whose values the factory reports to `__appsyncCollect`. */
+export function rewriteModule(source: string, program: ESTree.Program, bindings: readonly string[] = []): RewriteResult {
   const edits: { start: number; end: number; text: string }[] = [];
   const exports = new Map<string, string>();
   const codeErrors: CodeError[] = [];
@@ -110,6 +116,7 @@ export function rewriteModule(source: string, program: ESTree.Program): RewriteR
   }
   body += source.slice(cursor);
   const table = [...exports].map(([exported, local]) => `${JSON.stringify(exported)}: ${local}`).join(', ');
-  const factorySource = `(function (${IMPORT_PARAM}, globalThis) { "use strict";\n${body}\n;return { ${table} };\n})`;
+  const collect = bindings.length > 0 ? `if (${COLLECT_PARAM}) ${COLLECT_PARAM}([${bindings.join(', ')}]);` : '';
+  const factorySource = `(function (${IMPORT_PARAM}, globalThis, ${COLLECT_PARAM}) { "use strict";\n${body}\n;${collect}return { ${table} };\n})`;
   return { factorySource, exports, codeErrors };
 }

@@ -3,9 +3,10 @@
  * `@aws-appsync/eslint-plugin` (its `base` config), run with ESLint's `Linter` over the bundle, plus
  * `throw` (documented as unsupported, supported-features.html, but not covered by a plugin rule). The
  * plugin's type-aware rules (no-recursion, no-function-passing, ...) need a TypeScript program and
- * are not run here.
+ * are not run here. ESLint is loaded on first use only: a warm start takes its results from the
+ * validation cache (validation-cache.ts) and never loads it.
  */
-import { Linter, type Rule } from 'eslint';
+import type { Linter, Rule, Scope } from 'eslint';
 import type * as ESTree from 'estree';
 import { createRequire } from 'node:module';
 import type { CodeError } from './errors.ts';
@@ -32,6 +33,7 @@ let linter: { linter: Linter; config: Linter.Config[] } | null = null;
 function loadLinter(): { linter: Linter; config: Linter.Config[] } {
   if (linter) return linter;
   const require = createRequire(import.meta.url);
+  const { Linter: LinterClass } = require('eslint') as typeof import('eslint');
   const rules: Record<string, Rule.RuleModule> = { 'no-throw': noThrow };
   for (const [name, file] of Object.entries(BASE_RULES)) {
     const mod = require(`@aws-appsync/eslint-plugin/lib/rules/${file}.js`) as Rule.RuleModule | { default: Rule.RuleModule };
@@ -44,7 +46,7 @@ function loadLinter(): { linter: Linter; config: Linter.Config[] } {
     linterOptions: { reportUnusedDisableDirectives: 'off', noInlineConfig: true },
     rules: Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN}/${name}`, 'error'])),
   }];
-  linter = { linter: new Linter({ configType: 'flat' }), config };
+  linter = { linter: new LinterClass({ configType: 'flat' }), config };
   return linter;
 }
 
@@ -60,7 +62,10 @@ export function codeError(errorType: string, value: string, line: number, column
 }
 
 export interface CheckResult {
+  /** ESLint's AST (nodes carry `parent`), or null when the code does not parse. */
   readonly ast: ESTree.Program | null;
+  /** eslint-scope's analysis of `ast`. */
+  readonly scopeManager: Scope.ScopeManager | null;
   readonly codeErrors: CodeError[];
 }
 
@@ -75,6 +80,7 @@ export function checkSyntax(source: string): CheckResult {
     if (m.fatal === true || m.ruleId === null) return codeError('PARSER_ERROR', m.message, m.line, m.column, span);
     return codeError('LINT_ERROR', `${m.message} (${m.ruleId})`, m.line, m.column, span);
   });
-  const parsed = messages.some((m) => m.fatal === true) ? null : (l.getSourceCode().ast as unknown as ESTree.Program);
-  return { ast: parsed, codeErrors };
+  if (messages.some((m) => m.fatal === true)) return { ast: null, scopeManager: null, codeErrors };
+  const sourceCode = l.getSourceCode();
+  return { ast: sourceCode.ast as unknown as ESTree.Program, scopeManager: sourceCode.scopeManager, codeErrors };
 }

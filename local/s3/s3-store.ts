@@ -8,11 +8,11 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { Agent, type ClientRequest, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { Agent, type ClientRequest, STATUS_CODES, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { type Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
@@ -170,6 +170,7 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => sendError(res, error, 'unknown', 'unknown'));
   });
+  server.on('clientError', answerClientError);
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
@@ -267,6 +268,27 @@ async function relayResponse(answer: IncomingMessage, res: ServerResponse, metho
   }
   res.writeHead(status);
   await pipeline(answer, res);
+}
+
+/**
+ * Node's HTTP parser failed: most often the client closed its side before Content-Length bytes
+ * arrived. S3 answers that with 400 IncompleteBody; node's default would be a bare 400.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const s3Error =
+    error.code === 'HPE_INVALID_EOF_STATE'
+      ? new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.')
+      : new S3Error('BadRequest', 'An error occurred when parsing the HTTP request.');
+  const requestId = createRequestId();
+  const body = formatS3ErrorXml(s3Error, requestId, createHostId());
+  socket.end(
+    `HTTP/1.1 ${s3Error.status} ${STATUS_CODES[s3Error.status] ?? ''}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `x-amz-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function sendError(res: ServerResponse, error: unknown, requestId: string, hostId: string): void {

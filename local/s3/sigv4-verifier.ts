@@ -81,6 +81,8 @@ export const PRESIGN_PARAMETERS = [
   'X-Amz-Content-Sha256',
 ] as const;
 
+const PRESIGN_PARAMETER_NAMES = new Set<string>(PRESIGN_PARAMETERS.map((name) => name.toLowerCase()));
+
 /** S3 answers "Request has expired" past X-Amz-Date + X-Amz-Expires; the longest allowed is a week. */
 export const MAX_PRESIGN_EXPIRES_SECONDS = 604_800;
 /** S3 refuses header-signed requests more than 15 minutes off its clock (RequestTimeTooSkewed). */
@@ -168,7 +170,7 @@ export function verifyRequestHead(head: S3RequestHead, options: VerifyOptions): 
     accessKeyId: claim.accessKeyId,
     authentication: query ? 'query' : 'header',
     rawPath,
-    query: params.filter(([key]) => !(PRESIGN_PARAMETERS as readonly string[]).includes(key)),
+    query: params.filter(([key]) => !PRESIGN_PARAMETER_NAMES.has(key.toLowerCase())),
     payload: payloadExpectation(head, claim.payloadHash),
   };
 }
@@ -198,7 +200,8 @@ function parseQueryClaim(head: S3RequestHead, params: readonly (readonly [string
   }
   // The payload line of a presigned request: a signed x-amz-content-sha256 header, else the query
   // parameter the SDK adds (`X-Amz-Content-Sha256=UNSIGNED-PAYLOAD`), else UNSIGNED-PAYLOAD.
-  const payloadHash = firstHeader(head, 'x-amz-content-sha256') ?? get('X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD;
+  const queryPayloadHash = params.find(([key]) => key.toLowerCase() === 'x-amz-content-sha256')?.[1];
+  const payloadHash = firstHeader(head, 'x-amz-content-sha256') ?? queryPayloadHash ?? UNSIGNED_PAYLOAD;
   return { ...scope, amzDate, signedHeaders: signedHeaders.split(';'), signature, payloadHash };
 }
 

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { test } from 'vitest';
+import { afterAll, beforeAll, test } from 'vitest';
 import { PROJECT_ROOT } from '../../api/paths.ts';
 import { loadConfig } from '../../local/config.ts';
-import { startLocalServer } from '../../local/server.ts';
+import { startLocalServer, type LocalServer } from '../../local/server.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -35,46 +35,68 @@ export interface WatchedPage {
   readonly consoleErrors: readonly string[];
 }
 
-export const browserTest = test.extend<{ watched: WatchedPage; server: ServerUnderTest; browser: Browser }>({
-  server: [
-    // vitest reads a fixture's dependencies from its destructuring; these have none.
-    async ({}, use) => {
-      const server = await startLocalServer(loadConfig({ API_KEY: 'da2-browsertestsapikey00000000' }, ['--port', '0', '--no-watch', '--no-tls']));
+/** How long one browser test may take: page loads of a 1.4 MB bundle are slow on a busy CI box. */
+export const BROWSER_TEST_TIMEOUT_MS = 45_000;
+const SETUP_TIMEOUT_MS = 60_000;
+
+export interface BrowserSuite {
+  readonly server: ServerUnderTest;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the real server (port 0, in-memory stores, no TLS) and Chromium once for the file, in
+ * `beforeAll` so their start-up does not count against a test, and closes both in `afterAll`.
+ * Call it inside the `describe` that is skipped without Chromium.
+ */
+export function setupBrowserSuite(): BrowserSuite {
+  let server: LocalServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startLocalServer(loadConfig({ API_KEY: 'da2-browsertestsapikey00000000' }, ['--port', '0', '--no-watch', '--no-tls'])),
+      chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
+    ]);
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  }, SETUP_TIMEOUT_MS);
+  return {
+    get server(): ServerUnderTest {
+      if (!server) throw new Error('browser suite: the server has not started');
+      return { origin: `http://127.0.0.1:${server.port}`, apiKey: server.apiKey };
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error('browser suite: Chromium has not started');
+      return browser;
+    },
+  };
+}
+
+/**
+ * A test with a fresh browser context per test (its own localStorage), whose console errors and
+ * uncaught exceptions are collected.
+ */
+export function createBrowserTest(suite: BrowserSuite) {
+  return test.extend<{ watched: WatchedPage }>({
+    // vitest reads a fixture's dependencies from its destructuring; this one has none.
+    watched: async ({}, use) => {
+      const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const consoleErrors: string[] = [];
+      page.on('console', (message: ConsoleMessage) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error: Error) => consoleErrors.push(`uncaught: ${error.message}`));
       try {
-        await use({ origin: `http://127.0.0.1:${server.port}`, apiKey: server.apiKey });
+        await use({ page, consoleErrors });
       } finally {
-        await server.close();
+        await context.close();
       }
     },
-    { scope: 'file' },
-  ],
-  browser: [
-    // vitest reads a fixture's dependencies from its destructuring; these have none.
-    async ({}, use) => {
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-      try {
-        await use(browser);
-      } finally {
-        await browser.close();
-      }
-    },
-    { scope: 'file' },
-  ],
-  watched: async ({ browser }, use) => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const consoleErrors: string[] = [];
-    page.on('console', (message: ConsoleMessage) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error: Error) => consoleErrors.push(`uncaught: ${error.message}`));
-    try {
-      await use({ page, consoleErrors });
-    } finally {
-      await context.close();
-    }
-  },
-});
+  });
+}
 
 /** Writes a screenshot for the README into `docs/screenshots/`. */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {

@@ -6,10 +6,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe } from 'vitest';
-import { browserTest, createUpload, hasChromium, putWithTicket, saveScreenshot } from './browser-fixtures.ts';
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  createBrowserTest,
+  createUpload,
+  hasChromium,
+  putWithTicket,
+  saveScreenshot,
+  setupBrowserSuite,
+} from './browser-fixtures.ts';
 
-describe.skipIf(!hasChromium)('demo: upload', () => {
-  browserTest('uploads a picked file, lists it live as READY and serves the same bytes back', async ({ server, watched, expect }) => {
+describe.skipIf(!hasChromium)('demo: upload', { timeout: BROWSER_TEST_TIMEOUT_MS }, () => {
+  const suite = setupBrowserSuite();
+  const browserTest = createBrowserTest(suite);
+
+  browserTest('uploads a picked file, lists it live as READY and serves the same bytes back', async ({ watched, expect }) => {
+    const { server } = suite;
     const { page, consoleErrors } = watched;
     await page.goto(`${server.origin}/demo`);
     await expect.poll(() => page.getByTestId('live-status').getAttribute('data-status')).toBe('live');
@@ -34,7 +46,8 @@ describe.skipIf(!hasChromium)('demo: upload', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  browserTest('fills the list from listAssets on load and adds assets completed elsewhere', async ({ server, watched, expect }) => {
+  browserTest('fills the list from listAssets on load and adds assets completed elsewhere', async ({ watched, expect }) => {
+    const { server } = suite;
     const { page, consoleErrors } = watched;
     const before = new TextEncoder().encode('uploaded before the page opened');
     const first = await createUpload(server, 'before.txt', before);

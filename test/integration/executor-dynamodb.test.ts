@@ -14,7 +14,7 @@ import { API_KEY_AUTH, createServiceFixture } from '../unit/graphql/service-fixt
 
 interface DynamoFixture {
   readonly client: DynamoDBClient;
-  readonly tableNames: Record<string, string>;
+  readonly tableNames: { readonly notes: string; readonly tags: string };
 }
 
 const test = base.extend<{ dynamo: DynamoFixture }>({

@@ -16,8 +16,8 @@ export interface ServerFixture {
   readonly logs: string[];
 }
 
-export async function startTestServer(argv: readonly string[] = []): Promise<ServerFixture> {
-  const config = loadConfig({}, ['--port', '0', '--no-watch', ...argv]);
+export async function startTestServer(argv: readonly string[] = [], options: { readonly watch?: boolean } = {}): Promise<ServerFixture> {
+  const config = loadConfig({}, ['--port', '0', ...(options.watch === true ? [] : ['--no-watch']), ...argv]);
   const logs: string[] = [];
   const server = await startLocalServer(config, { log: (line) => logs.push(line) });
   const issuer = createLocalIssuer({ stateDir: config.stateDir, issuer: config.userPoolIssuer, clientId: config.userPoolClientId });

@@ -1,6 +1,6 @@
 /**
  * Per-evaluation state of the sandbox (runs INSIDE the vm context). Evaluation is synchronous, so one
- * slot holds the state of the handler that is running; `beginEvaluation` replaces it for each call.
+ * slot holds the state of the handler that is running; `beginEvaluation` resets it for each call.
  */
 
 /** An error value as `util.error` / `util.appendError` record it. */
@@ -15,30 +15,58 @@ export interface EvaluationState {
   authType: string;
   appendedErrors: SandboxErrorValue[];
   logs: string[];
-  subscriptionFilter?: unknown;
-  subscriptionInvalidationFilter?: unknown;
+  subscriptionFilter: unknown;
+  subscriptionInvalidationFilter: unknown;
   invalidations: { subscriptionField: string; payload: unknown }[];
   cacheEvictions: { typeName: string; fieldName: string; keys: unknown }[];
   responseHeaders: Record<string, string>;
+  /** What the handler returned (raw; the host copies it out with JSON semantics). */
+  value: unknown;
+  /** The evaluation's `ctx.stash` (raw). */
+  stash: unknown;
+  /** Set when `util.error`/`util.unauthorized`/`runtime.earlyReturn` stopped the handler. */
+  stop: StopSignal | null;
+  /** Set when the handler threw anything else: the thrown value, described by `codeError`. */
+  codeError: { message: string; line: number | null; column: number | null } | null;
 }
 
-function emptyState(): EvaluationState {
-  return {
-    authType: 'API Key Authorization',
-    appendedErrors: [],
-    logs: [],
-    invalidations: [],
-    cacheEvictions: [],
-    responseHeaders: {},
-  };
-}
+/** Replaced (never mutated) by `util.http.addResponseHeader`, so one frozen empty object serves every run. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
-let current: EvaluationState = emptyState();
+/**
+ * One state object, reset for each run instead of allocated: the host reads (and copies) it right
+ * after the run returns, before the next run can start.
+ */
+const current: EvaluationState = {
+  authType: 'API Key Authorization',
+  appendedErrors: [],
+  logs: [],
+  subscriptionFilter: undefined,
+  subscriptionInvalidationFilter: undefined,
+  invalidations: [],
+  cacheEvictions: [],
+  responseHeaders: NO_HEADERS,
+  value: undefined,
+  stash: undefined,
+  stop: null,
+  codeError: null,
+};
 
 export function beginEvaluation(authType: string): EvaluationState {
-  current = emptyState();
-  current.authType = authType;
-  return current;
+  const c = current;
+  c.authType = authType;
+  if (c.appendedErrors.length > 0) c.appendedErrors = [];
+  if (c.logs.length > 0) c.logs = [];
+  if (c.invalidations.length > 0) c.invalidations = [];
+  if (c.cacheEvictions.length > 0) c.cacheEvictions = [];
+  c.subscriptionFilter = undefined;
+  c.subscriptionInvalidationFilter = undefined;
+  c.responseHeaders = NO_HEADERS;
+  c.value = undefined;
+  c.stash = undefined;
+  c.stop = null;
+  c.codeError = null;
+  return c;
 }
 
 export function state(): EvaluationState {

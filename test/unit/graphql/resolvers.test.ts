@@ -323,3 +323,71 @@ describe('executor: the context handlers see', () => {
     ]);
   });
 });
+
+describe('executor: start-up and limits', () => {
+  it('refuses to start when a resolver bundle lacks a handler or a table has no physical name', () => {
+    expect(() =>
+      createServiceFixture({
+        sdl: NOTE_SDL,
+        code: { 'note.js': `export function request(ctx) { return {}; }` },
+        resolvers: [{ kind: 'UNIT', typeName: 'Query', fieldName: 'note', dataSource: 'none', code: 'note.js' }],
+      }),
+    ).toThrow(/The code must export a response function|must export a 'response' function/);
+    expect(() =>
+      createServiceFixture({
+        sdl: NOTE_SDL,
+        code: {},
+        resolvers: [],
+        dataSources: { notesTable: { type: 'AMAZON_DYNAMODB', table: 'notes', description: '' } },
+        tableNames: {},
+      }),
+    ).toThrow("dataSources.notesTable.table: no physical table name given for 'notes'. Received tableNames: {}");
+  });
+
+  it('fails resolvers past resolverCountLimit with ResolverExecutionLimitReached', async () => {
+    const { service } = createServiceFixture({
+      sdl: NOTE_SDL,
+      code: {
+        'notes.js': `export function request(ctx) { return { payload: [{ id: 'a' }, { id: 'b' }] }; }\n${PASS_THROUGH}`,
+        'owner.js': `export function request(ctx) { return { payload: { id: 'o-' + ctx.source.id } }; }\n${PASS_THROUGH}`,
+      },
+      resolvers: [
+        { kind: 'UNIT', typeName: 'Query', fieldName: 'notes', dataSource: 'none', code: 'notes.js' },
+        { kind: 'UNIT', typeName: 'Note', fieldName: 'owner', dataSource: 'none', code: 'owner.js' },
+      ],
+      options: { resolverCountLimit: 2 },
+    });
+    expect(await service.execute({ query: '{ notes { id owner { id } } }' }, API_KEY_AUTH)).toEqual({
+      data: { notes: [{ id: 'a', owner: { id: 'o-a' } }, { id: 'b', owner: null }] },
+      errors: [
+        {
+          path: ['notes', 1, 'owner'],
+          data: null,
+          errorType: 'ResolverExecutionLimitReached',
+          errorInfo: null,
+          locations: [{ line: 1, column: 14, sourceName: null }],
+          message: 'Resolver execution limit of 2 reached.',
+        },
+      ],
+    });
+  });
+
+  it('close() waits for requests in flight and can be called twice', async () => {
+    const { service } = createServiceFixture({
+      sdl: NOTE_SDL,
+      code: { 'note.js': `export function request(ctx) { return { operation: 'Invoke', payload: ctx.args }; }\n${PASS_THROUGH}` },
+      dataSources: { slow: { type: 'AWS_LAMBDA', lambda: 'slow', description: '' } },
+      lambdas: { slow: (event) => new Promise((resolve) => setTimeout(() => resolve(event), 20)) },
+      resolvers: [{ kind: 'UNIT', typeName: 'Query', fieldName: 'note', dataSource: 'slow', code: 'note.js' }],
+    });
+    let answered = false;
+    const pending = service.execute({ query: '{ note(id: "1") { id } }' }, API_KEY_AUTH).then((body) => {
+      answered = true;
+      return body;
+    });
+    await service.close();
+    expect(answered).toBe(true);
+    await service.close();
+    expect(await pending).toEqual({ data: { note: { id: '1' } } });
+  });
+});

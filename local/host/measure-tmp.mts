@@ -1,0 +1,11 @@
+const t0 = performance.now();
+const { api } = await import('../../api/definition.ts');
+const { buildApi } = await import('./build.ts');
+const { loadConfig } = await import('../config.ts');
+const { startLocalServer } = await import('../server.ts');
+const t1 = performance.now();
+let t = performance.now(); const r = buildApi(api, { force: false }); console.log('buildApi', r.bundled, Math.round(performance.now() - t));
+t = performance.now();
+const s = await startLocalServer(loadConfig({}, ['--port', '0', '--no-watch', '--verbose']), { log: console.log });
+console.log('process->imports', Math.round(t0), 'imports', Math.round(t1 - t0), 'startLocalServer', s.startupMs, 'total', Math.round(performance.now()));
+await s.close();
