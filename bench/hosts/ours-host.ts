@@ -1,6 +1,6 @@
 /**
  * Child process: our local AppSync server (`startLocalServer`), configured as `npm start` would be
- * with `--port 0 --no-watch --no-tls`, on the bench's shared store (`DYNAMODB_ENDPOINT`) when
+ * with `--port 0 --no-watch` (no rebuilds when files change mid-run), on the bench's shared store (`DYNAMODB_ENDPOINT`) when
  * `--store <endpoint>` is given. Reports its URLs; answers `rss` with this process's RSS.
  */
 import { loadConfig } from '../../local/config.ts';
@@ -22,9 +22,7 @@ function argValue(name: string): string | undefined {
 runAsChildHost<OursHostInfo>(async () => {
   const store = argValue('--store');
   const env: Record<string, string | undefined> = { ...(store === undefined ? {} : { DYNAMODB_ENDPOINT: store }) };
-  const loaded = loadConfig(env, ['--port', '0', '--no-watch', '--no-tls']);
-  // The AWS SDK writes `$source` onto the credentials object it is given; frozen ones make it throw.
-  const config = { ...loaded, localCredentials: { ...loaded.localCredentials }, storeCredentials: { ...loaded.storeCredentials } };
+  const config = loadConfig(env, ['--port', '0', '--no-watch']);
   const server = await startLocalServer(config);
   return {
     info: { url: server.url, realtimeUrl: server.realtimeUrl, apiKey: server.apiKey, port: server.port },

@@ -215,21 +215,32 @@ function startDemo(): void {
     liveStatus.dataset['status'] = status;
   }
 
+  /** The asset this page uploaded last, whose arrival is announced in the upload status line. */
+  let uploadedId: string | undefined;
+
   function remember(value: unknown): void {
     if (!isAssetView(value)) return;
-    assets.set(value.id, { ...assets.get(value.id), ...value });
+    const known = assets.get(value.id);
+    // A listing answered before the completion may arrive after its event: never go back to PENDING.
+    if (known && known.status !== 'PENDING' && value.status === 'PENDING') return;
+    const asset: AssetView = { ...known, ...value };
+    assets.set(value.id, asset);
     renderList();
+    if (asset.id === uploadedId && asset.status !== 'PENDING') {
+      setUploadStatus(`${asset.name} is ${asset.status}.`, asset.status === 'READY' ? 'done' : 'error');
+    }
   }
 
   // ---- data ----
   async function loadList(): Promise<void> {
+    const asked = generation;
     const result = await graphql(LIST_ASSETS);
+    if (asked !== generation) return;
     const error = firstErrorMessage(result);
     listError.hidden = error === undefined;
     listError.textContent = error ?? '';
-    assets.clear();
     const items = dig(result, 'listAssets', 'items');
-    if (Array.isArray(items)) for (const item of items) if (isAssetView(item)) assets.set(item.id, item);
+    if (Array.isArray(items)) for (const item of items) remember(item);
     renderList();
   }
 
@@ -241,12 +252,16 @@ function startDemo(): void {
   /** Bumped on every restart, so a stopped subscription's late status cannot overwrite the current one. */
   let generation = 0;
   async function subscribe(): Promise<void> {
-    const mine = ++generation;
+    const mine = generation;
     const iterator = realtime.subscribe({
       query: ON_ASSET_CREATED,
       authorization: realtimeAuthorization(settings, window.location.host, new Date()),
       onStatusChange: (status) => {
-        if (generation === mine) setLiveStatus(status);
+        if (generation !== mine) return;
+        setLiveStatus(status);
+        // Listed again once live: an asset completed between the first listing and `start_ack`
+        // would otherwise stay PENDING here, its event sent before we were subscribed.
+        if (status === 'live') void loadList();
       },
     });
     subscription = iterator;
@@ -269,6 +284,9 @@ function startDemo(): void {
     generation += 1;
     void subscription?.return?.();
     subscription = undefined;
+    // Another identity owns other assets: start from an empty list.
+    assets.clear();
+    renderList();
     setLiveStatus('connecting');
     void loadList();
     void subscribe();
@@ -292,7 +310,9 @@ function startDemo(): void {
         setUploadStatus(`createUpload failed: ${error ?? 'no ticket in the response'}`, 'error');
         return;
       }
-      remember(dig(created, 'createUpload', 'asset'));
+      const asset = dig(created, 'createUpload', 'asset');
+      uploadedId = isAssetView(asset) ? asset.id : undefined;
+      remember(asset);
       setUploadStatus(`Uploading ${file.name} (${formatBytes(file.size)})…`);
       const outcome = await putWithTicket(ticket, file, (loaded, total) => {
         progress.value = total > 0 ? loaded / total : 0;
@@ -302,7 +322,8 @@ function startDemo(): void {
         return;
       }
       progress.value = 1;
-      setUploadStatus(`Uploaded ${file.name}; waiting for the asset to become READY…`, 'done');
+      // The subscription may already have reported it READY while the PUT's response was on its way.
+      if (assets.get(uploadedId ?? '')?.status === 'PENDING') setUploadStatus(`Uploaded ${file.name}; waiting for it to become READY…`);
     } catch (e) {
       setUploadStatus(e instanceof Error ? e.message : String(e), 'error');
     } finally {

@@ -100,8 +100,9 @@ export function startAckFrame(id: string): string {
   return JSON.stringify({ type: SERVER_MESSAGE.START_ACK, id });
 }
 
-export function dataFrame(id: string, payload: unknown): string {
-  return JSON.stringify({ type: SERVER_MESSAGE.DATA, id, payload });
+/** `{"type":"data","id":…,"payload":…}` around an already serialized payload (shared by many sockets). */
+export function dataFrame(id: string, payloadJson: string): string {
+  return `{"type":"${SERVER_MESSAGE.DATA}","id":${JSON.stringify(id)},"payload":${payloadJson}}`;
 }
 
 export function completeFrame(id: string, payload?: { readonly message: string }): string {

@@ -11,8 +11,14 @@ import { compileArgumentFilter, compileEnhancedFilter, type CompiledFilter } fro
 /** What a connection registers for one accepted `start`. */
 export interface SubscriptionSink {
   readonly subscription: PreparedSubscription;
-  /** Sends one `data` frame with the projected payload. */
-  deliver(payload: Record<string, unknown>): void;
+  /**
+   * Subscriptions with the same key get the same projection (the `start` payload.data: query and
+   * variables), so one event is projected and serialized once per distinct key, not once per socket.
+   * @default no sharing
+   */
+  readonly projectionKey?: string;
+  /** Sends one `data` frame; `json` is `JSON.stringify(payload)`, computed once for all sharers. */
+  deliver(payload: Record<string, unknown>, json: string): void;
   /** Ends the subscription after a matching `invalidateSubscriptions` call. */
   invalidate(): void;
 }
@@ -89,11 +95,19 @@ export function createSubscriptionRegistry(deps: SubscriptionRegistryDeps = {}):
       // A mutation field that resolved to null publishes nothing (spec §3.1).
       if (!candidates || event.payload === null || event.payload === undefined) return 0;
       let delivered = 0;
+      const projections = new Map<string, { readonly payload: Record<string, unknown>; readonly json: string }>();
       // Iterating the live set is safe: deleting during iteration skips nothing that is still present.
       for (const entry of candidates) {
         try {
           if (!entry.matches(event.payload)) continue;
-          entry.sink.deliver(entry.sink.subscription.project(event.payload));
+          const key = entry.sink.projectionKey;
+          let projection = key === undefined ? undefined : projections.get(key);
+          if (projection === undefined) {
+            const payload = entry.sink.subscription.project(event.payload);
+            projection = { payload, json: JSON.stringify(payload) };
+            if (key !== undefined) projections.set(key, projection);
+          }
+          entry.sink.deliver(projection.payload, projection.json);
           delivered++;
         } catch (error) {
           deps.onError?.(error);

@@ -237,7 +237,8 @@ export function createRealtimeSession(deps: RealtimeSessionDeps, options: Realti
     }
     const remove = registry.add({
       subscription: prepared.subscription,
-      deliver: (payload) => send(dataFrame(id, payload)),
+      projectionKey: frame.data,
+      deliver: (_payload, json) => send(dataFrame(id, json)),
       invalidate: () => endByInvalidation(id),
     });
     active.set(id, remove);

@@ -1,16 +1,26 @@
 /**
  * `compileResolver`: checks a bundle as AppSync does at save time, compiles it once into the
- * sandbox and returns a `CompiledResolver` whose `evaluate` only runs code. Each evaluation runs the
- * module's top level afresh (a few closures), so module-level variables never carry state from one
- * request to the next — as on AppSync, where every handler run starts from the uploaded code.
+ * sandbox and returns a `CompiledResolver` whose `evaluate` only runs code. On AppSync every handler
+ * run starts from the uploaded code, so module-level variables never carry state from one request to
+ * the next. Locally, a module whose top level is proven immutable (module-analysis.ts) is
+ * instantiated once, checked and deep-frozen, and shared by every evaluation; any other module runs
+ * its top level afresh for each evaluation.
+ *
+ * Per evaluation the host passes its `ctx` members straight to the sandbox, which copies them into
+ * its realm (no JSON text); the outcome is read from the sandbox's evaluation state and copied out
+ * with JSON semantics by one walk (copy-out.ts).
  */
 import type { AuthType } from '../../api/types.ts';
-import type { CompiledResolver, HandlerName, HandlerOutcome, ResolverContextInput, ResolverErrorValue } from './contract.ts';
+import type { CompiledResolver, ExtensionCalls, HandlerName, HandlerOutcome, ResolverContextInput, ResolverErrorValue } from './contract.ts';
+import { createCopyOut, type CopyOut } from './copy-out.ts';
+import type { DiskCache } from './disk-cache.ts';
 import { CodeValidationError } from './errors.ts';
-import { CODE_SIZE_LIMIT } from './limits.ts';
-import { rewriteModule } from './module-rewrite.ts';
-import { sharedSandbox } from './sandbox.ts';
-import { checkSyntax, codeError } from './static-checks.ts';
+import { sharedSandbox, type Sandbox } from './sandbox.ts';
+import type { HostContext, ModuleFactory, SharedModule } from './sandbox/prelude.ts';
+import type { EvaluationState } from './sandbox/state.ts';
+import { validateResolverCode, validateResolverCodeCached } from './validate.ts';
+
+export { validateResolverCode } from './validate.ts';
 
 /** `util.authType()` strings per auth mode (spec §2.2 [T][E]). */
 export const AUTH_TYPE_NAMES: Readonly<Record<AuthType, string>> = {
@@ -37,15 +47,86 @@ export interface RawOutcome {
   readonly stash?: Record<string, unknown>;
 }
 
+/** How the module's top level is run: once and shared, or afresh for each evaluation (and why). */
+export interface ModuleState {
+  readonly mode: 'shared' | 'per-evaluation';
+  readonly reason: string | null;
+}
+
 /** A compiled resolver plus the raw entry point `evaluateCode` uses. */
 export interface LocalCompiledResolver extends CompiledResolver {
   /** Runs a handler with `authTypeName` as `util.authType()` returns it; the stash is NOT written back. */
   evaluateRaw(name: HandlerName, ctx: Omit<ResolverContextInput, 'authType'>, authTypeName: string): RawOutcome;
+  readonly moduleState: ModuleState;
 }
+
+export interface CompileOptions {
+  /** Cache of validation results (validate.ts); null validates every time. @default null */
+  readonly cache?: DiskCache | null;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 function replaceContents(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const key of Object.keys(target)) delete target[key];
   Object.assign(target, source);
+}
+
+function isEmptyRecord(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return true;
+  for (const key in v) if (Object.hasOwn(v, key)) return false;
+  return true;
+}
+
+const copiers = new WeakMap<Sandbox, CopyOut>();
+
+function copierFor(sandbox: Sandbox): CopyOut {
+  let copy = copiers.get(sandbox);
+  if (!copy) {
+    copy = createCopyOut(sandbox.api);
+    copiers.set(sandbox, copy);
+  }
+  return copy;
+}
+
+/** Reads the sandbox's evaluation state into host data (every value copied out with JSON semantics). */
+function readOutcome(s: EvaluationState, copyOut: CopyOut, sandbox: Sandbox, filename: string): RawOutcome {
+  let codeError = s.codeError ? { message: s.codeError.message, line: s.codeError.line, column: s.codeError.column } : null;
+  let error: RawOutcome['error'] = null;
+  let earlyReturn: RawOutcome['earlyReturn'] = null;
+  let value: unknown = null;
+  let stash: Record<string, unknown> = {};
+  try {
+    const stop = s.stop;
+    if (stop?.kind === 'error') {
+      const e = stop.value;
+      error = { message: e.message, errorType: e.errorType, data: copyOut(e.data) ?? null, errorInfo: copyOut(e.errorInfo) ?? null, unauthorized: stop.unauthorized };
+    } else if (stop?.kind === 'earlyReturn') {
+      earlyReturn = { value: copyOut(stop.value) ?? null, skipTo: stop.skipTo, skipToDefaulted: stop.skipToDefaulted };
+    }
+    value = copyOut(s.value);
+    stash = isEmptyRecord(s.stash) ? {} : copyOut(s.stash) as Record<string, unknown>;
+  } catch (e) {
+    const described = sandbox.api.describeError(e, filename);
+    codeError = { message: described.message, line: described.line, column: described.column };
+    value = null;
+    stash = {};
+  }
+  return {
+    value,
+    error,
+    earlyReturn,
+    codeError,
+    appendedErrors: s.appendedErrors.length === 0 ? NONE : s.appendedErrors.map((e) => ({ message: e.message, errorType: e.errorType, data: copyOut(e.data) ?? null, errorInfo: copyOut(e.errorInfo) ?? null })),
+    logs: s.logs.length === 0 ? NONE : Array.from(s.logs),
+    invalidations: s.invalidations.length === 0 ? NONE : s.invalidations.map((i) => ({ subscriptionField: i.subscriptionField, payload: copyOut(i.payload) ?? null })),
+    cacheEvictions: s.cacheEvictions.length === 0 ? NONE : s.cacheEvictions.map((c) => ({ typeName: c.typeName, fieldName: c.fieldName, keys: copyOut(c.keys) ?? null })),
+    ...(s.subscriptionFilter !== undefined ? { subscriptionFilter: copyOut(s.subscriptionFilter) } : {}),
+    ...(s.subscriptionInvalidationFilter !== undefined ? { subscriptionInvalidationFilter: copyOut(s.subscriptionInvalidationFilter) } : {}),
+    responseHeaders: isEmptyRecord(s.responseHeaders) ? NO_HEADERS : copyOut(s.responseHeaders) as Record<string, string>,
+    stash,
+  };
 }
 
 function toHandlerOutcome(raw: RawOutcome, ctx: ResolverContextInput): HandlerOutcome {
@@ -57,13 +138,13 @@ function toHandlerOutcome(raw: RawOutcome, ctx: ResolverContextInput): HandlerOu
     const message = raw.error.unauthorized ? `Not Authorized to access ${ctx.info.fieldName} on type ${ctx.info.parentTypeName}` : raw.error.message;
     error = { message, errorType: raw.error.errorType, data: raw.error.data, errorInfo: raw.error.errorInfo };
   }
-  const extensions = {
+  const extensions: ExtensionCalls = {
     invalidations: raw.invalidations,
     cacheEvictions: raw.cacheEvictions,
     ...(raw.subscriptionFilter !== undefined ? { subscriptionFilter: raw.subscriptionFilter } : {}),
     ...(raw.subscriptionInvalidationFilter !== undefined ? { subscriptionInvalidationFilter: raw.subscriptionInvalidationFilter } : {}),
   };
-  return {
+  const outcome: HandlerOutcome = {
     value: raw.value ?? null,
     error,
     appendedErrors: raw.appendedErrors,
@@ -71,50 +152,52 @@ function toHandlerOutcome(raw: RawOutcome, ctx: ResolverContextInput): HandlerOu
     extensions,
     logs: raw.logs,
     responseHeaders: raw.responseHeaders,
-    ...(raw.codeError ? { codeError: { line: raw.codeError.line, column: raw.codeError.column } } : {}),
   };
-}
-
-/** Static checks only: the AWS-shaped errors AppSync would report when saving `source`. */
-export function validateResolverCode(source: string): { codeErrors: ReturnType<typeof checkSyntax>['codeErrors']; factorySource: string | null; exports: ReadonlyMap<string, string> } {
-  if (source.length > CODE_SIZE_LIMIT) {
-    return { codeErrors: [codeError('VALIDATION_ERROR', `The code is ${source.length} characters; AppSync accepts at most ${CODE_SIZE_LIMIT}`, 1, 1, source.length)], factorySource: null, exports: new Map() };
-  }
-  const checked = checkSyntax(source);
-  if (checked.ast === null) return { codeErrors: checked.codeErrors, factorySource: null, exports: new Map() };
-  const rewritten = rewriteModule(source, checked.ast);
-  const codeErrors = [...checked.codeErrors, ...rewritten.codeErrors];
-  for (const handler of ['request', 'response']) {
-    if (!rewritten.exports.has(handler)) codeErrors.push(codeError('VALIDATION_ERROR', `The code must export a ${handler} function`, 1, 1, 0));
-  }
-  return { codeErrors, factorySource: rewritten.factorySource, exports: rewritten.exports };
+  return raw.codeError ? { ...outcome, codeError: { line: raw.codeError.line, column: raw.codeError.column } } : outcome;
 }
 
 /**
  * Checks and compiles one resolver bundle. Throws `CodeValidationError` (with AWS-shaped
  * `codeErrors`) for code AppSync would reject at save time.
  */
-export function compileResolver(source: string, filename: string): LocalCompiledResolver {
-  const validated = validateResolverCode(source);
+export function compileResolver(source: string, filename: string, options: CompileOptions = {}): LocalCompiledResolver {
+  const validated = options.cache ? validateResolverCodeCached(source, options.cache) : validateResolverCode(source);
   if (validated.codeErrors.length > 0 || validated.factorySource === null) throw new CodeValidationError(filename, validated.codeErrors);
   const sandbox = sharedSandbox();
+  const api = sandbox.api;
+  const copyOut = copierFor(sandbox);
   const factory = sandbox.compileFactory(validated.factorySource, filename);
   const handlers = new Set(validated.exports.keys());
 
+  let target: SharedModule | ModuleFactory = factory;
+  let fresh = true;
+  let moduleState: ModuleState = { mode: 'per-evaluation', reason: validated.modulePlan?.reason ?? 'the module was not analysed' };
+  if (validated.modulePlan?.mode === 'shared') {
+    const instance = api.instantiate(factory, validated.modulePlan.checks);
+    if (instance.module) {
+      target = instance.module;
+      fresh = false;
+      moduleState = { mode: 'shared', reason: null };
+    } else {
+      moduleState = { mode: 'per-evaluation', reason: instance.reason };
+    }
+  }
+
   const evaluateRaw = function evaluateRaw(name: HandlerName, ctx: Omit<ResolverContextInput, 'authType'>, authTypeName: string): RawOutcome {
-    // `authType` rides along in ctx but is not copied into the sandbox's ctx (buildContext picks members).
-    const json = sandbox.api.run(factory, name, { ctx: ctx as unknown as Record<string, unknown>, authType: authTypeName }, filename);
-    return JSON.parse(json) as RawOutcome;
+    // The host's ctx goes in as is: the sandbox copies each member it uses into its own realm.
+    const s = api.run(target, fresh, name, ctx as unknown as HostContext, authTypeName, filename);
+    return readOutcome(s, copyOut, sandbox, filename);
   };
 
   return {
     filename,
+    moduleState,
     hasHandler: function hasHandler(name: HandlerName): boolean {
       return handlers.has(name);
     },
     evaluate: function evaluate(name: HandlerName, ctx: ResolverContextInput): HandlerOutcome {
       const raw = evaluateRaw(name, ctx, AUTH_TYPE_NAMES[ctx.authType]);
-      if (raw.stash) replaceContents(ctx.stash, raw.stash);
+      if (raw.stash && !(isEmptyRecord(raw.stash) && isEmptyRecord(ctx.stash))) replaceContents(ctx.stash, raw.stash);
       return toHandlerOutcome(raw, ctx);
     },
     evaluateRaw,

@@ -4,21 +4,34 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { compileResolver, type LocalCompiledResolver } from './compile.ts';
+import { createDiskCache, type DiskCache } from './disk-cache.ts';
 
-export { AUTH_TYPE_NAMES, compileResolver, validateResolverCode, type LocalCompiledResolver, type RawOutcome } from './compile.ts';
+export { AUTH_TYPE_NAMES, compileResolver, type CompileOptions, type LocalCompiledResolver, type ModuleState, type RawOutcome } from './compile.ts';
+export { createDiskCache, DEFAULT_RUNTIME_CACHE_DIR, type DiskCache } from './disk-cache.ts';
 export { CodeValidationError, isCodeValidationError, type CodeError, type CodeErrorLocation } from './errors.ts';
 export { evaluateCode, type EvaluateCodeInput, type EvaluateCodeResult } from './evaluate-code.ts';
 export * from './limits.ts';
+export { validateResolverCode, validationCacheName, type ValidatedCode } from './validate.ts';
 export type * from './contract.ts';
 
-const fileCache = new Map<string, { mtimeMs: number; size: number; compiled: LocalCompiledResolver }>();
+export interface LoadResolverOptions {
+  /** Validation cache; null validates on every load. @default the disk cache under `dist/.runtime-cache` */
+  readonly cache?: DiskCache | null;
+}
 
-/** Reads and compiles a bundle; cached by path and mtime, so an edited bundle is recompiled (hot reload). */
-export function loadResolverFile(path: string): LocalCompiledResolver {
+const fileCache = new Map<string, { mtimeMs: number; size: number; compiled: LocalCompiledResolver }>();
+let defaultCache: DiskCache | null = null;
+
+/**
+ * Reads and compiles a bundle; cached in memory by path and mtime, so an edited bundle is recompiled
+ * (hot reload), and on disk by content (validate.ts), so a warm start skips ESLint.
+ */
+export function loadResolverFile(path: string, options: LoadResolverOptions = {}): LocalCompiledResolver {
   const stat = statSync(path);
   const cached = fileCache.get(path);
   if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.compiled;
-  const compiled = compileResolver(readFileSync(path, 'utf8'), path);
+  const cache = options.cache === undefined ? (defaultCache ??= createDiskCache()) : options.cache;
+  const compiled = compileResolver(readFileSync(path, 'utf8'), path, { cache });
   fileCache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, compiled });
   return compiled;
 }

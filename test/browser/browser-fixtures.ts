@@ -148,6 +148,19 @@ export async function putWithTicket(ticket: UploadTicketJson, bytes: Uint8Array)
   return response.status;
 }
 
+/**
+ * Opens the explorer and waits until GraphiQL has introspected the schema (its first request), so
+ * that the editors are mounted and no introspection result can land in the result pane later.
+ */
+export async function openExplorer(page: Page, origin: string): Promise<void> {
+  const introspected = page.waitForResponse(
+    (response) => response.url() === `${origin}/graphql` && (response.request().postData() ?? '').includes('IntrospectionQuery'),
+  );
+  await page.goto(`${origin}/`);
+  await introspected;
+  await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+}
+
 /** Replaces the text of GraphiQL's query editor (CodeMirror 5) as a paste would. */
 export async function setQueryEditorText(page: Page, text: string): Promise<void> {
   await page.locator('.graphiql-query-editor .CodeMirror').click();
@@ -169,16 +182,5 @@ export async function readResultPane(page: Page): Promise<unknown> {
   }
 }
 
-/**
- * Polls `read` until `accept` likes its value and returns that value. Gives up after `limitMs` with
- * the last value in the message, so a failure says what was seen instead of only timing out.
- */
-export async function waitForValue<T>(read: () => Promise<T>, accept: (value: T) => boolean, limitMs = 15_000): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`waitForValue: gave up; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** `expect.poll` options for waits on the page; failures report the last value seen. */
+export const POLL = { timeout: 15_000, interval: 100 } as const;

@@ -11,6 +11,7 @@ import {
   createBrowserTest,
   createUpload,
   hasChromium,
+  POLL,
   putWithTicket,
   saveScreenshot,
   setupBrowserSuite,
@@ -24,18 +25,18 @@ describe.skipIf(!hasChromium)('demo: upload', { timeout: BROWSER_TEST_TIMEOUT_MS
     const { server } = suite;
     const { page, consoleErrors } = watched;
     await page.goto(`${server.origin}/demo`);
-    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-status')).toBe('live');
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-status'), POLL).toBe('live');
 
     const bytes = randomBytes(256 * 1024);
     await page.getByTestId('file-input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: bytes });
     await page.getByTestId('upload-button').click();
 
     const row = page.locator('[data-testid="asset-row"][data-status="READY"]');
-    await row.waitFor();
+    await row.waitFor({ timeout: POLL.timeout });
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(0, 4)).toEqual(['photo.png', 'image/png', '256 KB', 'READY']);
     expect(await page.getByTestId('progress').evaluate((element: HTMLProgressElement) => element.value)).toBe(1);
-    expect(await page.getByTestId('upload-status').textContent()).toBe('Uploaded photo.png; waiting for the asset to become READY…');
+    await expect.poll(() => page.getByTestId('upload-status').textContent(), POLL).toBe('photo.png is READY.');
 
     const href = await row.getByTestId('download').getAttribute('href');
     if (href === null) throw new Error('READY row without a download link');
@@ -54,14 +55,14 @@ describe.skipIf(!hasChromium)('demo: upload', { timeout: BROWSER_TEST_TIMEOUT_MS
     expect(await putWithTicket(first.upload, before)).toBe(200);
 
     await page.goto(`${server.origin}/demo`);
-    await page.locator(`[data-asset-id="${first.asset.id}"][data-status="READY"]`).waitFor();
-    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-status')).toBe('live');
+    await page.locator(`[data-asset-id="${first.asset.id}"][data-status="READY"]`).waitFor({ timeout: POLL.timeout });
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-status'), POLL).toBe('live');
 
     const after = new TextEncoder().encode('uploaded while the page is open');
     const second = await createUpload(server, 'after.txt', after);
     expect(await putWithTicket(second.upload, after)).toBe(200);
     const row = page.locator(`[data-asset-id="${second.asset.id}"][data-status="READY"]`);
-    await row.waitFor();
+    await row.waitFor({ timeout: POLL.timeout });
     expect((await row.locator('td').allTextContents()).slice(0, 4)).toEqual(['after.txt', 'text/plain', `${after.byteLength} B`, 'READY']);
     expect(consoleErrors).toEqual([]);
   });

@@ -9,12 +9,13 @@ import {
   createBrowserTest,
   createUpload,
   hasChromium,
+  openExplorer,
+  POLL,
   putWithTicket,
   readResultPane,
   saveScreenshot,
   setQueryEditorText,
   setupBrowserSuite,
-  waitForValue,
 } from './browser-fixtures.ts';
 
 describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_MS }, () => {
@@ -27,13 +28,12 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
       const { page, consoleErrors } = watched;
       const created = await createUpload(server, 'explorer-query.txt', new TextEncoder().encode('hello'));
 
-      await page.goto(`${server.origin}/`);
-      await expect.poll(() => page.getByTestId('auth-api-key').textContent()).toBe(server.apiKey);
+      await openExplorer(page, server.origin);
+      expect(await page.getByTestId('auth-api-key').textContent()).toBe(server.apiKey);
       await setQueryEditorText(page, `query Get { getAsset(id: "${created.asset.id}") { id name status size contentType } }`);
       await page.locator('.graphiql-execute-button').click();
 
-      const result = await waitForValue(() => readResultPane(page), (value) => value !== undefined);
-      expect(result).toEqual({
+      await expect.poll(() => readResultPane(page), POLL).toEqual({
         data: {
           getAsset: { id: created.asset.id, name: 'explorer-query.txt', status: 'PENDING', size: 5, contentType: 'text/plain' },
         },
@@ -44,25 +44,24 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
     browserTest('shows AppSync’s 401 body when the pasted token is not a JWT, and keeps the choice on reload', async ({ watched, expect }) => {
       const { server } = suite;
       const { page } = watched;
-      await page.goto(`${server.origin}/`);
+      await openExplorer(page, server.origin);
       await page.getByTestId('auth-mode').selectOption('AMAZON_COGNITO_USER_POOLS');
       await page.getByTestId('auth-token').fill('not-a-jwt');
       await setQueryEditorText(page, 'query List { listAssets { items { id } } }');
       await page.locator('.graphiql-execute-button').click();
 
-      const result = await waitForValue(() => readResultPane(page), (value) => value !== undefined);
-      expect(result).toEqual({
+      await expect.poll(() => readResultPane(page), POLL).toEqual({
         errors: [{ errorType: 'UnauthorizedException', message: 'Unable to parse JWT token.' }],
       });
       // The choice is persisted for the next visit (and for /demo).
-      await page.reload();
-      await expect.poll(() => page.getByTestId('auth-token').inputValue()).toBe('not-a-jwt');
+      await openExplorer(page, server.origin);
+      expect(await page.getByTestId('auth-token').inputValue()).toBe('not-a-jwt');
     });
 
     browserTest('shows the schema in the docs explorer, read by introspection', async ({ watched, expect }) => {
       const { server } = suite;
       const { page } = watched;
-      await page.goto(`${server.origin}/`);
+      await openExplorer(page, server.origin);
       await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
       await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).click();
       const fields = await page.locator('.graphiql-doc-explorer-field-name').allTextContents();
@@ -74,24 +73,23 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
     browserTest('shows an onAssetCreated event once an upload made outside the browser completes', async ({ watched, expect }) => {
       const { server } = suite;
       const { page, consoleErrors } = watched;
-      await page.goto(`${server.origin}/`);
+      await openExplorer(page, server.origin);
       await setQueryEditorText(page, 'subscription Created {\n  onAssetCreated {\n    id\n    name\n    status\n    size\n  }\n}');
       await page.locator('.graphiql-execute-button').click();
-      await expect.poll(() => page.getByTestId('subscription-status').textContent()).toBe('subscription live');
+      await expect.poll(() => page.getByTestId('subscription-status').textContent(), POLL).toBe('subscription live');
 
       const bytes = new TextEncoder().encode('bytes that complete an upload');
       const created = await createUpload(server, 'explorer-subscription.txt', bytes);
       expect(await putWithTicket(created.upload, bytes)).toBe(200);
 
-      const event = await waitForValue(() => readResultPane(page), (value) => value !== undefined);
-      expect(event).toEqual({
+      await expect.poll(() => readResultPane(page), POLL).toEqual({
         data: { onAssetCreated: { id: created.asset.id, name: 'explorer-subscription.txt', status: 'READY', size: bytes.byteLength } },
       });
       await saveScreenshot(page, 'explorer.png');
 
       // GraphiQL's stop button ends the subscription: the client sends `stop` and closes its socket.
       await page.locator('.graphiql-execute-button').click();
-      await expect.poll(() => page.getByTestId('subscription-status').textContent()).toBe('subscription ended');
+      await expect.poll(() => page.getByTestId('subscription-status').textContent(), POLL).toBe('subscription ended');
       expect(consoleErrors).toEqual([]);
     });
   });

@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../api/definition.ts';
 import { lambdaBundlePath, resolverBundlePath } from '../../api/paths.ts';
 import { resolverEnvironment } from '../../api/environment.ts';
@@ -18,6 +18,8 @@ beforeAll(() => {
   // GIVEN the app with cdk.json's context (stage dev), WHEN it is synthesized once for this file
   s = synthesize();
 }, SYNTH_TIMEOUT_MS);
+
+afterAll(() => s?.dispose());
 
 describe('cdk: GraphQL API', () => {
   it('builds the AppSync API from schema.graphql with the definition auth modes, limits, logging and X-Ray', () => {

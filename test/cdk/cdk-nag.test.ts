@@ -4,20 +4,31 @@
  */
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { createAssetApiApp, loadCdkJsonContext } from '../../infra/create-app.ts';
 import { acknowledgements, RecordingAwsSolutionsChecks, SYNTH_TIMEOUT_MS, type Acknowledgement, type NagFinding } from './synth.ts';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 let findings: NagFinding[];
 let unacknowledged: PolicyValidationPluginReport;
 let acks: Acknowledgement[];
+const outdirs: string[] = [];
+
+function tempOutdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'asset-api-nag-'));
+  outdirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
 
 beforeAll(() => {
   // GIVEN the app as `cdk synth` builds it (cdk.json context), with the AwsSolutions pack registered
-  const { app } = createAssetApiApp({ context: loadCdkJsonContext(), outdir: mkdtempSync(join(tmpdir(), 'asset-api-nag-')) });
+  const { app } = createAssetApiApp({ context: loadCdkJsonContext(), outdir: tempOutdir() });
   // WHEN it is synthesized (the registered pack runs as a validation plugin and fails synth on findings)
   app.synth();
   // and a recording copy of the pack walks the same tree
@@ -68,7 +79,7 @@ describe('cdk-nag: AwsSolutions', () => {
     const { app, stack } = createAssetApiApp({
       // CloudFormation's default-rule validation is not what this test is about; skipping it saves a few seconds.
       context: { ...loadCdkJsonContext(), '@aws-cdk/core:validateAgainstDefaultRules': false },
-      outdir: mkdtempSync(join(tmpdir(), 'asset-api-nag-')),
+      outdir: tempOutdir(),
     });
     new sqs.Queue(stack, 'UnacknowledgedQueue');
     // WHEN / THEN

@@ -2,7 +2,7 @@
  * The stack is a function of the definition: a COPY of the definition with a resolver, a table and a
  * Lambda changed yields a template with exactly those changes, without touching infra/.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../api/definition.ts';
 import type { ApiDefinition, ResolverDefinition } from '../../api/types.ts';
 import { flattenResource, identityStatements, logicalId, resourcesOfType, synthesize, SYNTH_TIMEOUT_MS, type Synthesized } from './synth.ts';
@@ -37,6 +37,8 @@ beforeAll(() => {
     context: { '@aws-cdk/core:validateAgainstDefaultRules': false },
   });
 }, SYNTH_TIMEOUT_MS);
+
+afterAll(() => s?.dispose());
 
 describe('cdk: a changed definition', () => {
   it('has the resolvers of the copy, not of the original', () => {

@@ -4,7 +4,7 @@
  * customer-managed key, and still no unacknowledged cdk-nag finding.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../api/definition.ts';
 import { flattenResource, identityStatements, logicalId, RecordingAwsSolutionsChecks, resourcesOfType, synthesize, SYNTH_TIMEOUT_MS, type Synthesized } from './synth.ts';
 
@@ -26,6 +26,8 @@ beforeAll(() => {
     },
   });
 }, SYNTH_TIMEOUT_MS);
+
+afterAll(() => s?.dispose());
 
 describe('cdk: prod settings', () => {
   it('names the stack and API after the stage, disables introspection and logs only errors', () => {

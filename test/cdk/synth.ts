@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiDefinition } from '../../api/types.ts';
@@ -24,6 +24,8 @@ export interface Synthesized extends AssetApiApp {
   /** The template as JSON, for walks the assertions library does not offer. */
   readonly json: TemplateJson;
   readonly assembly: CloudAssembly;
+  /** Removes the temporary cloud assembly folder. */
+  dispose(): void;
 }
 
 export interface TemplateJson {
@@ -33,14 +35,17 @@ export interface TemplateJson {
 
 /** Builds and synthesizes the app with cdk.json's context plus `context` overrides (one synth). */
 export function synthesize(options: { api?: ApiDefinition; context?: Record<string, unknown> } = {}): Synthesized {
-  const built = createAssetApiApp({
-    ...(options.api ? { api: options.api } : {}),
-    context: { ...loadCdkJsonContext(), ...options.context },
-    outdir: mkdtempSync(join(tmpdir(), 'asset-api-cdk-')),
-  });
-  const assembly = built.app.synth();
-  const template = Template.fromStack(built.stack);
-  return { ...built, assembly, template, json: template.toJSON() as TemplateJson };
+  const outdir = mkdtempSync(join(tmpdir(), 'asset-api-cdk-'));
+  const dispose = (): void => rmSync(outdir, { recursive: true, force: true });
+  try {
+    const built = createAssetApiApp({ ...(options.api ? { api: options.api } : {}), context: { ...loadCdkJsonContext(), ...options.context }, outdir });
+    const assembly = built.app.synth();
+    const template = Template.fromStack(built.stack);
+    return { ...built, assembly, template, json: template.toJSON() as TemplateJson, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
 }
 
 /** The logical id of a construct's CloudFormation resource. */

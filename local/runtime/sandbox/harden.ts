@@ -22,9 +22,10 @@ function enableOverride(proto: object): void {
   }
 }
 
-export function hardenRealm(roots: readonly unknown[]): void {
+/** Freezes everything reachable from `roots`; returns the set of frozen objects. */
+export function hardenRealm(roots: readonly unknown[]): WeakSet<object> {
   enableOverride(Object.prototype);
-  const seen = new Set<unknown>();
+  const seen = new WeakSet<object>();
   const queue: unknown[] = [...roots];
   while (queue.length > 0) {
     const v = queue.pop();
@@ -40,6 +41,7 @@ export function hardenRealm(roots: readonly unknown[]): void {
       if (desc.set) queue.push(desc.set);
     }
   }
+  return seen;
 }
 
 /** Intrinsics not reachable by name from the global object. */

@@ -7,7 +7,7 @@
 import { setBridge, type HostBridge } from './bridge.ts';
 import { createDynamodbModule } from './dynamodb-helpers.ts';
 import { hardenRealm, hiddenIntrinsics } from './harden.ts';
-import { beginEvaluation, earlyReturnSignal, isStopSignal, state } from './state.ts';
+import { beginEvaluation, earlyReturnSignal, isStopSignal, state, type EvaluationState } from './state.ts';
 import * as core from './util-core.ts';
 import { createDynamodbUtil } from './util-dynamodb.ts';
 import { createHttpUtil, createMathUtil, createStrUtil, createXmlUtil } from './util-misc.ts';
@@ -21,20 +21,45 @@ const defineProperty = Object.defineProperty;
 /** Globals APPSYNC_JS does not offer (spec §1.5): timers never existed here; these are removed. */
 const REMOVED_GLOBALS = ['Promise', 'Date', 'Intl', 'eval', 'SharedArrayBuffer', 'Atomics', 'WebAssembly', 'FinalizationRegistry', 'WeakRef'];
 
-/** What the host sends for one evaluation. */
-export interface RunRequest {
-  ctx: Record<string, unknown> & { info?: Record<string, unknown>; env?: Record<string, unknown> };
-  authType: string;
+/**
+ * The context members as the host passes them (a host object: `ResolverContextInput`). Only
+ * `buildContext` reads it, and copies every member into this realm.
+ */
+export type HostContext = Record<string, unknown> & { info?: Record<string, unknown>; env?: Record<string, unknown> };
+
+export type ModuleFactory = (importModule: (specifier: string) => unknown, globalView: unknown, collect?: (values: unknown[]) => void) => Record<string, unknown>;
+
+/** A module instantiated once and shared by every evaluation (module-analysis.ts proved it immutable). */
+export interface SharedModule {
+  readonly exports: Readonly<Record<string, unknown>>;
 }
 
-export type ModuleFactory = (importModule: (specifier: string) => unknown, globalView: unknown) => Record<string, unknown>;
+/** A value check from module-analysis.ts (`ValueCheck`), as host data. */
+export interface SharingCheck {
+  readonly binding: number;
+  readonly path: readonly (string | null)[];
+  readonly kind: 'value' | 'elements';
+  readonly line: number;
+}
 
 export interface SandboxApi {
   /**
-   * Runs `handler` of a fresh module instance; returns the outcome as a JSON string. `request` is a
-   * host object: it is copied into this realm (JSON semantics) before resolver code runs.
+   * Runs the module's top level once, checks `checks` against the values it produced and deep-freezes
+   * every top-level value. Returns the shared instance, or the reason the module must be
+   * instantiated per evaluation instead.
    */
-  run(factory: ModuleFactory, handler: string, request: RunRequest, filename: string): string;
+  instantiate(factory: ModuleFactory, checks: readonly SharingCheck[]): { readonly module: SharedModule | null; readonly reason: string | null };
+  /**
+   * Runs `handler` with a `ctx` built in this realm from the host's `ctx`. `target` is a shared
+   * instance, or (when `fresh`) a factory whose top level runs first. Returns the evaluation state,
+   * reused by the next run: the host copies what it needs out of it at once.
+   */
+  run(target: SharedModule | ModuleFactory, fresh: boolean, handler: string, ctx: HostContext, authType: string, filename: string): EvaluationState;
+  /** Describes a value thrown while the host copied an outcome out (e.g. a circular structure). */
+  describeError(e: unknown, filename: string): { readonly message: string; readonly line: number | null; readonly column: number | null };
+  /** This realm's `Object.prototype` and `Array.prototype`, so the host can recognise plain data. */
+  readonly objectPrototype: object;
+  readonly arrayPrototype: object;
 }
 
 /**
@@ -87,27 +112,99 @@ function codeErrorOf(e: unknown, filename: string): { message: string; line: num
   return { message: `${prefix}${name}: ${text}`, line, column };
 }
 
-function buildContext(input: RunRequest['ctx']): Record<string, unknown> {
-  const infoIn = input.info ?? {};
-  const info: Record<string, unknown> = { fieldName: infoIn['fieldName'], parentTypeName: infoIn['parentTypeName'], variables: infoIn['variables'] ?? {} };
+/** The last env seen and its frozen copy: the executor passes one env object for every request. */
+let lastEnvIn: unknown = null;
+let lastEnv: Readonly<Record<string, unknown>> = Object.freeze({});
+
+function importEnv(envIn: unknown): Readonly<Record<string, unknown>> {
+  if (envIn === lastEnvIn) return lastEnv;
+  const copied = importValue(envIn);
+  const env = typeof copied === 'object' && copied !== null ? copied as Record<string, unknown> : {};
+  for (const k of Object.keys(env)) if (typeof env[k] === 'object') Object.freeze(env[k]);
+  lastEnvIn = envIn;
+  lastEnv = Object.freeze(env);
+  return lastEnv;
+}
+
+function importRecord(v: unknown, fallback: unknown): unknown {
+  const copied = importValue(v);
+  return copied === undefined || copied === null ? fallback : copied;
+}
+
+/** Builds this realm's `ctx` straight from the host's members (each one copied, see `importValue`). */
+function buildContext(input: HostContext): Record<string, unknown> {
+  const infoIn = (input.info ?? {}) as Record<string, unknown>;
+  const info: Record<string, unknown> = {
+    fieldName: importValue(infoIn['fieldName']),
+    parentTypeName: importValue(infoIn['parentTypeName']),
+    variables: importRecord(infoIn['variables'], {}),
+  };
   // JSON.stringify(ctx.info) omits the selection set (spec §2.4, §9.16): non-enumerable members.
-  defineProperty(info, 'selectionSetList', { value: infoIn['selectionSetList'] ?? [], enumerable: false, writable: true, configurable: true });
-  defineProperty(info, 'selectionSetGraphQL', { value: infoIn['selectionSetGraphQL'] ?? '', enumerable: false, writable: true, configurable: true });
-  const args = input['arguments'] ?? {};
+  defineProperty(info, 'selectionSetList', { value: importRecord(infoIn['selectionSetList'], []), enumerable: false, writable: true, configurable: true });
+  defineProperty(info, 'selectionSetGraphQL', { value: importRecord(infoIn['selectionSetGraphQL'], ''), enumerable: false, writable: true, configurable: true });
+  const args = importRecord(input['arguments'], {});
+  const requestIn = input['request'];
   const ctx: Record<string, unknown> = {
     arguments: args,
     args,
-    identity: input['identity'] ?? null,
-    source: input['source'] ?? null,
-    stash: input['stash'] ?? {},
-    prev: input['prev'] ?? null,
-    request: input['request'] ?? { headers: {}, domainName: null },
+    identity: importRecord(input['identity'], null),
+    source: importRecord(input['source'], null),
+    stash: importRecord(input['stash'], {}),
+    prev: importRecord(input['prev'], null),
+    request: requestIn === undefined || requestIn === null ? { headers: {}, domainName: null } : importValue(requestIn),
     info,
-    env: Object.freeze(input.env ?? {}),
+    env: importEnv(input.env),
   };
-  if (Object.hasOwn(input, 'result')) ctx['result'] = input['result'];
-  if (input['error'] !== undefined && input['error'] !== null) ctx['error'] = input['error'];
+  if (Object.hasOwn(input, 'result')) ctx['result'] = importValue(input['result']);
+  const error = input['error'];
+  if (error !== undefined && error !== null) ctx['error'] = importValue(error);
   return ctx;
+}
+
+/** Resolves a check's path on an instantiated module: every value found there (`null` = each own value). */
+function valuesAt(root: unknown, path: readonly (string | null)[]): unknown[] {
+  let current: unknown[] = [root];
+  for (const key of path) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) continue;
+      if (key === null) for (const k of Object.keys(v)) next.push((v as Record<string, unknown>)[k]);
+      else next.push((v as Record<string, unknown>)[key]);
+    }
+    current = next;
+  }
+  return current;
+}
+
+const isInert = (v: unknown): boolean => (typeof v !== 'object' || v === null);
+
+function passesCheck(values: unknown[], kind: 'value' | 'elements'): boolean {
+  for (const v of values) {
+    if (isInert(v)) continue;
+    if (kind === 'value') return false;
+    if (typeof v === 'function') continue;
+    for (const k of Object.keys(v as object)) if (!isInert((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** Freezes everything reachable from `roots` that `hardenRealm` did not freeze already. */
+function deepFreeze(roots: readonly unknown[], hardened: WeakSet<object>): void {
+  const queue: unknown[] = [...roots];
+  while (queue.length > 0) {
+    const v = queue.pop();
+    if ((typeof v !== 'object' && typeof v !== 'function') || v === null || hardened.has(v)) continue;
+    hardened.add(v);
+    Object.freeze(v);
+    queue.push(Reflect.getPrototypeOf(v));
+    for (const key of Reflect.ownKeys(v)) {
+      const desc = Reflect.getOwnPropertyDescriptor(v, key);
+      if (!desc) continue;
+      if ('value' in desc) queue.push(desc.value);
+      if (desc.get) queue.push(desc.get);
+      if (desc.set) queue.push(desc.set);
+    }
+  }
 }
 
 export function install(bridge: HostBridge): SandboxApi {
@@ -162,36 +259,48 @@ export function install(bridge: HostBridge): SandboxApi {
   for (const name of names) defineProperty(g, name, { value: g[name], writable: false, configurable: false, enumerable: false });
   const view: Record<string, unknown> = {};
   for (const name of names) view[name] = g[name];
-  hardenRealm([...names.map((n) => g[n]), ...hidden, view, utilsModule, dynamodbModule, importModule]);
+  const hardened = hardenRealm([...names.map((n) => g[n]), ...hidden, view, utilsModule, dynamodbModule, importModule]);
 
-  return Object.freeze({
-    run: function run(factory: ModuleFactory, handler: string, request: RunRequest, filename: string): string {
-      const s = beginEvaluation(String(request.authType));
-      const ctx = buildContext(importValue(request.ctx) as RunRequest['ctx']);
-      const outcome: Record<string, unknown> = { error: null, earlyReturn: null, codeError: null };
-      try {
-        const mod = factory(importModule, view);
-        const fn = mod[handler];
-        if (typeof fn !== 'function') throw new TypeError(`${handler} is not a function`);
-        outcome['value'] = fn(ctx);
-      } catch (e) {
-        if (isStopSignal(e)) {
-          if (e.kind === 'error') outcome['error'] = { ...e.value, unauthorized: e.unauthorized };
-          else outcome['earlyReturn'] = { value: e.value ?? null, skipTo: e.skipTo, skipToDefaulted: e.skipToDefaulted };
-        } else {
-          outcome['codeError'] = codeErrorOf(e, filename);
-        }
+  const describeError = function describeError(e: unknown, filename: string): { message: string; line: number | null; column: number | null } {
+    return codeErrorOf(e, filename);
+  };
+
+  const instantiate = function instantiate(factory: ModuleFactory, checks: readonly SharingCheck[]): { module: SharedModule | null; reason: string | null } {
+    let values: unknown[] = [];
+    let exportsTable: Record<string, unknown>;
+    const s = beginEvaluation('API Key Authorization');
+    try {
+      exportsTable = factory(importModule, view, function collect(v: unknown[]) { values = v; });
+    } catch (e) {
+      return { module: null, reason: `the top level threw: ${codeErrorOf(e, '').message}` };
+    }
+    if (s.logs.length > 0 || s.appendedErrors.length > 0 || s.invalidations.length > 0 || s.cacheEvictions.length > 0) {
+      return { module: null, reason: 'the top level has side effects' };
+    }
+    for (const check of importValue(checks) as SharingCheck[]) {
+      if (!passesCheck(valuesAt(values[check.binding], check.path), check.kind)) {
+        return { module: null, reason: `a mutable top-level object flows into handler code (line ${check.line})` };
       }
-      Object.assign(outcome, {
-        appendedErrors: s.appendedErrors, logs: s.logs, invalidations: s.invalidations, cacheEvictions: s.cacheEvictions,
-        subscriptionFilter: s.subscriptionFilter, subscriptionInvalidationFilter: s.subscriptionInvalidationFilter,
-        responseHeaders: s.responseHeaders, stash: ctx['stash'],
-      });
-      try {
-        return nativeStringify(outcome);
-      } catch (e) {
-        return nativeStringify({ ...outcome, value: null, stash: {}, codeError: codeErrorOf(e, filename) });
-      }
-    },
-  });
+    }
+    deepFreeze([...values, exportsTable], hardened);
+    return { module: Object.freeze({ exports: exportsTable }), reason: null };
+  };
+
+  const run = function run(target: SharedModule | ModuleFactory, fresh: boolean, handler: string, hostCtx: HostContext, authType: string, filename: string): EvaluationState {
+    const s = beginEvaluation(authType);
+    try {
+      const ctx = buildContext(hostCtx);
+      s.stash = ctx['stash'];
+      const mod = fresh ? (target as ModuleFactory)(importModule, view) : (target as SharedModule).exports;
+      const fn = mod[handler];
+      if (typeof fn !== 'function') throw new TypeError(`${handler} is not a function`);
+      s.value = fn(ctx);
+    } catch (e) {
+      if (isStopSignal(e)) s.stop = e;
+      else s.codeError = codeErrorOf(e, filename);
+    }
+    return s;
+  };
+
+  return Object.freeze({ run, instantiate, describeError, objectPrototype: Object.prototype, arrayPrototype: Array.prototype });
 }

@@ -1,3 +1,5 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../../../api/definition.ts';
 import { createAuthenticator } from '../../../local/auth/authenticate.ts';
@@ -240,5 +242,52 @@ describe('realtime: start, data, stop', () => {
     expect(registry.size()).toBe(2);
     await session.close();
     expect(registry.size()).toBe(0);
+  });
+});
+
+/** What Amplify v6 puts in the header object / start authorization for IAM (spec §2.3). */
+async function iamHeaders(path: string, body: string): Promise<Record<string, string>> {
+  const signer = new SignatureV4({ credentials: DEV_CREDENTIALS, region: 'us-east-1', service: 'appsync', sha256: Sha256, applyChecksum: false });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port: 4000,
+    path,
+    headers: { accept: 'application/json, text/javascript', 'content-encoding': 'amz-1.0', 'content-type': 'application/json; charset=UTF-8', host: '127.0.0.1:4000' },
+    body,
+  });
+  return Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+describe('realtime: IAM', () => {
+  it('accepts a handshake signed over POST /graphql/connect with body {} and a start signed over its payload.data', async () => {
+    const { channel, framesUntil, service } = connect({ headers: await iamHeaders('/graphql/connect', '{}') });
+    channel.receive({ type: 'connection_init' });
+    expect(await framesUntil(2)).toEqual([ACK, KA]);
+    const data = JSON.stringify({ query: ON_UPDATED, variables: { id: 'a1' } });
+    channel.receive({ id: 'iam', type: 'start', payload: { data, extensions: { authorization: await iamHeaders('/graphql', data) } } });
+    expect((await framesUntil(3))[2]).toEqual({ type: 'start_ack', id: 'iam' });
+    expect(service.prepared[0]?.auth.authType).toBe('AWS_IAM');
+  });
+
+  it('refuses a start whose signature covers other data', async () => {
+    const { channel, framesUntil } = connect();
+    const data = JSON.stringify({ query: ON_UPDATED, variables: { id: 'a1' } });
+    channel.receive({ id: 'iam', type: 'start', payload: { data, extensions: { authorization: await iamHeaders('/graphql', data.replace('a1', 'a2')) } } });
+    expect((await framesUntil(3))[2]).toEqual({
+      type: 'error',
+      id: 'iam',
+      payload: {
+        errors: [
+          {
+            errorType: 'InvalidSignatureException',
+            message:
+              'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+            errorCode: 403,
+          },
+        ],
+      },
+    });
   });
 });
