@@ -133,6 +133,20 @@ describe('subscription registry', () => {
     expect(delivered).toBe(1000);
   });
 
+  it('projects and serializes once for subscriptions that share a projection key', () => {
+    const registry = createSubscriptionRegistry();
+    let projections = 0;
+    const project = (payload: unknown) => {
+      projections++;
+      return { data: { onAssetUpdated: payload } };
+    };
+    const got: string[] = [];
+    for (const key of ['q1', 'q1', 'q2']) registry.add({ subscription: prepared({ project }), projectionKey: key, deliver: (_p, json) => got.push(json), invalidate: () => undefined });
+    expect(registry.publish({ fieldName: 'completeUpload', arguments: {}, payload: { id: 'a1' } })).toBe(3);
+    expect(projections).toBe(2);
+    expect(got).toEqual(Array(3).fill('{"data":{"onAssetUpdated":{"id":"a1"}}}'));
+  });
+
   it('invalidates only subscriptions of the field whose invalidation filter matches', () => {
     const registry = createSubscriptionRegistry();
     const ended: string[] = [];
