@@ -114,8 +114,16 @@ export interface SandboxOptions {
   readonly cache?: DiskCache | null;
 }
 
+/**
+ * `vm.constants.DONT_CONTEXTIFY` (Node ≥ 20.18): the context's global is an ordinary object instead
+ * of one backed by interceptors, so every global lookup in resolver code (`Object`, `JSON`, `util`)
+ * costs what it costs in the host instead of a call into C++ (about 5x slower code overall).
+ */
+const DONT_CONTEXTIFY: unknown = (vm.constants as { DONT_CONTEXTIFY?: symbol } | undefined)?.DONT_CONTEXTIFY;
+
 export function createSandbox(name: string, options: SandboxOptions = {}): Sandbox {
-  const context = vm.createContext(Object.create(null) as object, { name, codeGeneration: { strings: false, wasm: false } });
+  const contextObject = (DONT_CONTEXTIFY ?? Object.create(null)) as object;
+  const context = vm.createContext(contextObject, { name, codeGeneration: { strings: false, wasm: false } });
   const prelude = loadPreludeScript(options.cache ?? null);
   const install = prelude.script.runInContext(context) as (b: HostBridge) => SandboxApi;
   const api = install(bridge);
