@@ -2,7 +2,7 @@
  * Copies a value out of the sandbox realm into host data with JSON semantics, in one walk: the same
  * result as `JSON.parse(JSON.stringify(value))` (undefined, functions and symbols dropped from
  * objects and turned into null in arrays, non-finite numbers → null, -0 → 0, own `__proto__` kept as
- * data) without building the text. Anything beyond plain objects and arrays — a `toJSON` member, a
+ * data) without building the text. Anything beyond plain objects (and `ctx.info`) and arrays — a `toJSON` member, a
  * prototype other than the realm's `Object.prototype`/`Array.prototype`/null, a BigInt, nesting
  * deeper than `MAX_DEPTH` (which is how a cycle shows) — falls back to the host's
  * `JSON.parse(JSON.stringify(value))`, which gives the exact JSON result or error. Every object that
@@ -16,9 +16,12 @@ const NEEDS_JSON = Symbol('copy-out: needs JSON');
 
 export type CopyOut = (value: unknown) => unknown;
 
-/** `protos`: the sandbox realm's `Object.prototype` and `Array.prototype`. */
-export function createCopyOut(protos: { readonly objectPrototype: object; readonly arrayPrototype: object }): CopyOut {
-  const { objectPrototype, arrayPrototype } = protos;
+/**
+ * `protos`: the sandbox realm's `Object.prototype` and `Array.prototype`, and the prototype of
+ * `ctx.info` (whose instances JSON serialises by their own enumerable members, like plain objects).
+ */
+export function createCopyOut(protos: { readonly objectPrototype: object; readonly arrayPrototype: object; readonly infoPrototype: object }): CopyOut {
+  const { objectPrototype, arrayPrototype, infoPrototype } = protos;
   const getPrototypeOf = Object.getPrototypeOf;
   const keysOf = Object.keys;
   const isArray = Array.isArray;
@@ -52,7 +55,7 @@ export function createCopyOut(protos: { readonly objectPrototype: object; readon
       }
       return out;
     }
-    if (proto !== objectPrototype && proto !== null) throw NEEDS_JSON;
+    if (proto !== objectPrototype && proto !== null && proto !== infoPrototype) throw NEEDS_JSON;
     const out: Record<string, unknown> = {};
     for (const k of keysOf(v)) {
       if (k === 'toJSON') throw NEEDS_JSON;

@@ -161,12 +161,17 @@ export async function openExplorer(page: Page, origin: string): Promise<void> {
   await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
 }
 
-/** Replaces the text of GraphiQL's query editor (CodeMirror 5) as a paste would. */
+/**
+ * Replaces the text of GraphiQL's query editor through CodeMirror 5's own API (what a paste ends in).
+ * Keyboard input is not used: while GraphiQL re-renders after introspection a click may not land in
+ * the editor, and the run button would then run the two-operation default document.
+ */
 export async function setQueryEditorText(page: Page, text: string): Promise<void> {
-  await page.locator('.graphiql-query-editor .CodeMirror').click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
+  await page.evaluate((value) => {
+    const element = document.querySelector('.graphiql-query-editor .CodeMirror') as (Element & { CodeMirror?: { setValue(v: string): void } }) | null;
+    if (!element?.CodeMirror) throw new Error('query editor not mounted');
+    element.CodeMirror.setValue(value);
+  }, text);
 }
 
 /** The JSON shown in GraphiQL's result pane, or undefined while it is empty or not JSON. */

@@ -27,9 +27,6 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
       const { server } = suite;
       const { page, consoleErrors } = watched;
       const created = await createUpload(server, 'explorer-query.txt', new TextEncoder().encode('hello'));
-      page.on('request', (r) => { if (r.url().endsWith('/graphql')) console.log('DBG request', Date.now(), r.postData()?.slice(0, 80)); });
-      page.on('response', (r) => { if (r.url().endsWith('/graphql')) console.log('DBG response', Date.now(), r.status()); });
-      page.on('console', (m) => console.log('DBG console', m.type(), m.text()));
 
       await openExplorer(page, server.origin);
       expect(await page.getByTestId('auth-api-key').textContent()).toBe(server.apiKey);

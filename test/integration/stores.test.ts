@@ -22,18 +22,13 @@ import { describe, expect, test as base } from 'vitest';
 import { api } from '../../api/definition.ts';
 import { isConfigError } from '../../api/config-error.ts';
 import type { ApiDefinition } from '../../api/types.ts';
-import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
-import { startDynamoDbLocal } from '../../local/stores/dynamodb-local.ts';
+import { createLocalDynamoClient, selectedDynamoTargets } from './fixtures/dynamo-targets.ts';
 import { ensureTables, localTableNames } from '../../local/stores/tables.ts';
 import { createTtlSweeper, sweepExpiredItems, type ExpiredItem } from '../../local/stores/ttl-sweeper.ts';
 
-type StartStore = (options: { dataDir?: string }) => Promise<{ endpoint: string; close(): Promise<void> }>;
-const TARGETS: Record<string, StartStore> = { dynalite: startDynamoStore, 'dynamodb-local': startDynamoDbLocal };
-const selected = (process.env['DYNAMODB_TARGETS'] ?? 'dynalite,dynamodb-local').split(',').map((t) => t.trim());
+const selected = selectedDynamoTargets();
 
-function createClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-}
+const createClient = createLocalDynamoClient;
 
 const tableNames = localTableNames(api);
 const TABLE = tableNames['assets'] as string;
@@ -46,13 +41,7 @@ describe('localTableNames', () => {
   });
 });
 
-/** DynamoDB Local is a JVM: its start-up alone can take tens of seconds on a loaded CI machine. */
-const TARGET_TIMEOUT_MS: Record<string, number> = { dynalite: 20_000, 'dynamodb-local': 240_000 };
-
-for (const target of selected) {
-  const start = TARGETS[target];
-  const timeout = TARGET_TIMEOUT_MS[target] ?? 20_000;
-  if (start === undefined) throw new Error(`DYNAMODB_TARGETS: unknown target ${target}; expected one of ${Object.keys(TARGETS).join(', ')}`);
+for (const { name: target, start, timeoutMs: timeout } of selected) {
 
   const test = base.extend<{ store: { endpoint: string; client: DynamoDBClient } }>({
     store: [
