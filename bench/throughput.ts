@@ -4,12 +4,17 @@
  * the Amplify AppSync simulator with equivalent VTL resolvers on the same store, and against the raw
  * SDK calls (`GetItem`, `Query`, `PutItem`) on that store: the data-layer limit.
  * The selection sets leave out `downloadUrl` (a Lambda call per page on ours; not wired on the peer).
+ *
+ * All three share one store, so once the store saturates, req/s of both servers meet at the data-layer
+ * limit and their ratio says little. CPU time of the server process per request (`process.cpuUsage()`
+ * in the server's process, over warm-up and window) shows what each server itself costs.
  */
 import type { BenchContext } from './lib/context.ts';
 import { createFigureList, type Figure } from './lib/figures.ts';
 import { API_KEY_OWNER, createStoreClient, seedAssets, seededAssetId } from './lib/asset-table.ts';
 import { CREATE_UPLOAD_INPUT, OPERATIONS, queryData, type GraphQLRequest } from './lib/graphql-client.ts';
 import { runHttpLoad, runSdkLoad } from './lib/load.ts';
+import type { ChildHost } from './lib/child-host.ts';
 import type { LoadResult, SdkOperation } from './lib/load-types.ts';
 
 const CONNECTIONS = 16;
@@ -31,8 +36,21 @@ const OPERATIONS_UNDER_LOAD: readonly Operation[] = [
   { label: 'createUpload', request: { query: OPERATIONS.createUpload, variables: { input: CREATE_UPLOAD_INPUT } }, sdk: 'PutItem', goal: 3 },
 ];
 
-function describe(result: LoadResult): string {
-  return `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.failed} failed`;
+interface Measured extends LoadResult {
+  /** CPU microseconds the measured process spent per completed request. */
+  readonly cpuMicrosPerRequest: number;
+}
+
+/** Runs a load while reading the CPU time of the process that serves it. */
+async function withCpu(host: ChildHost<unknown>, load: () => Promise<LoadResult>): Promise<Measured> {
+  const before = await host.cpuMicros();
+  const result = await load();
+  const after = await host.cpuMicros();
+  return { ...result, cpuMicrosPerRequest: (after - before) / Math.max(1, result.total + result.warmupTotal) };
+}
+
+function describe(result: Measured): string {
+  return `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${Math.round(result.cpuMicrosPerRequest)} µs CPU/req, ${result.failed} failed`;
 }
 
 export async function benchThroughput(context: BenchContext): Promise<Figure[]> {
@@ -51,7 +69,7 @@ export async function benchThroughput(context: BenchContext): Promise<Figure[]> 
     await queryData(ours.info.url, op.request, { apiKey: ours.info.apiKey });
     await queryData(simulator.info.url, op.request, { apiKey: simulator.info.apiKey });
     const body = JSON.stringify(op.request);
-    const sdk = await runSdkLoad({
+    const sdk = await withCpu(store, () => runSdkLoad({
       endpoint: store.info.endpoint,
       tableName: store.info.tableName,
       operation: op.sdk,
@@ -59,23 +77,23 @@ export async function benchThroughput(context: BenchContext): Promise<Figure[]> 
       owner: API_KEY_OWNER,
       connections: CONNECTIONS,
       ...windows,
-    });
+    }));
     context.log(`  ${op.label} raw SDK ${op.sdk}: ${describe(sdk)}`);
-    const peer = await runHttpLoad({
+    const peer = await withCpu(simulator, () => runHttpLoad({
       url: simulator.info.url,
       headers: { 'content-type': 'application/json', 'x-api-key': simulator.info.apiKey },
       body,
       connections: CONNECTIONS,
       ...windows,
-    });
+    }));
     context.log(`  ${op.label} simulator: ${describe(peer)}`);
-    const mine = await runHttpLoad({
+    const mine = await withCpu(ours, () => runHttpLoad({
       url: ours.info.url,
       headers: { 'content-type': 'application/json', 'x-api-key': ours.info.apiKey },
       body,
       connections: CONNECTIONS,
       ...windows,
-    });
+    }));
     context.log(`  ${op.label} ours: ${describe(mine)}`);
 
     const failures = mine.failed + peer.failed > 0 ? `failed answers: ours ${mine.failed}, simulator ${peer.failed}` : undefined;
@@ -94,7 +112,15 @@ export async function benchThroughput(context: BenchContext): Promise<Figure[]> 
       ours: mine.requestsPerSecond,
       baselineName: `raw SDK ${op.sdk}`,
       baseline: sdk.requestsPerSecond,
-      note: 'the same call straight to the store; the ceiling for any server',
+      note: `the same call straight to the store (${Math.round(sdk.cpuMicrosPerRequest)} µs store CPU per call): the ceiling for any server on it`,
+    });
+    list.add({
+      name: `${op.label} server CPU per request`,
+      unit: 'µs',
+      ours: mine.cpuMicrosPerRequest,
+      baselineName: 'simulator',
+      baseline: peer.cpuMicrosPerRequest,
+      note: 'CPU time of the server process only (the store runs in its own process)',
     });
     list.add({ name: `${op.label} p50`, unit: 'ms', ours: mine.p50Ms, baselineName: 'simulator', baseline: peer.p50Ms });
     list.add({ name: `${op.label} p99`, unit: 'ms', ours: mine.p99Ms, baselineName: 'simulator', baseline: peer.p99Ms });

@@ -26,7 +26,7 @@ import { buildApi } from './host/build.ts';
 import { watchSources, type SourceWatcher } from './host/watch.ts';
 import { createGraphQLHttpHandler } from './http/graphql-handler.ts';
 import { AppSyncHttpError, formatHttpError, HTTP_ERROR_TYPE } from './http/http-error.ts';
-import { createNodeListener, type WebHandler } from './http/node-adapter.ts';
+import { answerClientError, createNodeListener, type WebHandler } from './http/node-adapter.ts';
 import { createHttpRouter, GRAPHQL_PATH } from './http/router.ts';
 import { createLambdaInvoker } from './lambda/load-lambda.ts';
 import { createSubscriptionRegistry } from './realtime/registry.ts';
@@ -149,6 +149,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       userPool: createJwtVerifier({ issuer: issuer.issuer, publicKey: issuer.publicKey }),
       iamCredentials,
       accountId: config.accountId,
+      region: config.region,
     });
 
     mark('issuer key and TLS certificate');
@@ -169,12 +170,12 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
       if (current === null || !realtime.handleUpgrade(request, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     };
-    const httpServer: HttpServer = createHttpServer(listener).on('upgrade', onUpgrade);
+    const httpServer: HttpServer = createHttpServer(listener).on('upgrade', onUpgrade).on('clientError', answerClientError);
     let httpsServer: HttpsServer | undefined;
     if (ca) {
       const { cert, key } = ca.serverCertificate(['localhost', '127.0.0.1', '::1', ...(config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])]);
       httpsServer = createHttpsServer({ cert, key }, listener).on('upgrade', onUpgrade);
-      httpsServer.on('tlsClientError', () => undefined);
+      httpsServer.on('tlsClientError', () => undefined).on('clientError', answerClientError);
     }
     const samePort: SamePortServer = await listenSamePort({ http: httpServer, ...(httpsServer ? { https: httpsServer } : {}), host: config.host, port: config.port });
     started.samePort = samePort;

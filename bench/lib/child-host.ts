@@ -4,7 +4,8 @@
  *
  * Parent side: `startChildHost(script)` forks `node --import tsx <script>` and waits for its `ready`
  * message. Child side: `runAsChildHost(start)` starts the resources, reports `ready` with their
- * addresses, answers `rss` requests with `process.memoryUsage().rss`, and closes on `close`.
+ * addresses, answers `stats` requests with `process.memoryUsage().rss` and `process.cpuUsage()`, and
+ * closes on `close`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { PROJECT_ROOT } from '../../api/paths.ts';
@@ -14,6 +15,8 @@ export interface ChildHost<Info> {
   readonly pid: number;
   /** Resident set size of the child process, in bytes. */
   rss(): Promise<number>;
+  /** CPU time (user + system) the child process has used so far, in microseconds. */
+  cpuMicros(): Promise<number>;
   /** Asks the child to close its resources and exit; kills it after a grace period. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -25,10 +28,10 @@ export interface ChildHostOptions {
   readonly readyTimeoutMs?: number;
 }
 
-type ParentMessage = { readonly type: 'rss' } | { readonly type: 'close' };
+type ParentMessage = { readonly type: 'stats' } | { readonly type: 'close' };
 type ChildMessage =
   | { readonly type: 'ready'; readonly info: unknown }
-  | { readonly type: 'rss'; readonly rss: number }
+  | { readonly type: 'stats'; readonly rss: number; readonly cpuMicros: number }
   | { readonly type: 'failed'; readonly message: string };
 
 function hasMessageType(value: unknown): value is { readonly type: string } {
@@ -36,11 +39,11 @@ function hasMessageType(value: unknown): value is { readonly type: string } {
 }
 
 function isChildMessage(value: unknown): value is ChildMessage {
-  return hasMessageType(value) && (value.type === 'ready' || value.type === 'rss' || value.type === 'failed');
+  return hasMessageType(value) && (value.type === 'ready' || value.type === 'stats' || value.type === 'failed');
 }
 
 function isParentMessage(value: unknown): value is ParentMessage {
-  return hasMessageType(value) && (value.type === 'rss' || value.type === 'close');
+  return hasMessageType(value) && (value.type === 'stats' || value.type === 'close');
 }
 
 const TAIL_LINES = 30;
@@ -92,22 +95,28 @@ export async function startChildHost<Info>(script: string, options: ChildHostOpt
     child.once('exit', onExit);
   });
 
+  const readStats = (): Promise<{ rss: number; cpuMicros: number }> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: unknown): void => {
+        if (isChildMessage(message) && message.type === 'stats') {
+          child.off('message', onMessage);
+          resolve({ rss: message.rss, cpuMicros: message.cpuMicros });
+        }
+      };
+      child.on('message', onMessage);
+      const sent: ParentMessage = { type: 'stats' };
+      if (!child.send(sent)) reject(new Error(`${script}: cannot reach the child`));
+    });
+
   let closing: Promise<void> | undefined;
   return {
     info,
     pid: child.pid ?? -1,
-    rss: function readChildRss(): Promise<number> {
-      return new Promise((resolve, reject) => {
-        const onMessage = (message: unknown): void => {
-          if (isChildMessage(message) && message.type === 'rss') {
-            child.off('message', onMessage);
-            resolve(message.rss);
-          }
-        };
-        child.on('message', onMessage);
-        const sent: ParentMessage = { type: 'rss' };
-        if (!child.send(sent)) reject(new Error(`${script}: cannot reach the child`));
-      });
+    rss: async function readChildRss(): Promise<number> {
+      return (await readStats()).rss;
+    },
+    cpuMicros: async function readChildCpu(): Promise<number> {
+      return (await readStats()).cpuMicros;
     },
     close: function closeChildHost(): Promise<void> {
       closing ??= (async () => {
@@ -135,7 +144,10 @@ export function runAsChildHost<Info>(start: () => Promise<HostResources<Info>>):
     (resources) => {
       process.on('message', (message: unknown) => {
         if (!isParentMessage(message)) return;
-        if (message.type === 'rss') send({ type: 'rss', rss: process.memoryUsage().rss });
+        if (message.type === 'stats') {
+          const cpu = process.cpuUsage();
+          send({ type: 'stats', rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system });
+        }
         if (message.type === 'close') {
           resources.close().finally(() => process.exit(0));
         }

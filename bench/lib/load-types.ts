@@ -5,6 +5,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** Completed requests in the measured window. */
   readonly total: number;
+  /** Completed requests in the warm-up before it (for CPU per request over both). */
+  readonly warmupTotal: number;
   /** Transport errors, timeouts, non-2xx answers and answers with GraphQL `errors`. */
   readonly failed: number;
 }

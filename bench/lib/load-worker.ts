@@ -30,7 +30,7 @@ async function drive(durationSeconds: number, latencies: number[] | null) {
   return instance;
 }
 
-if (spec.warmupSeconds > 0) await drive(spec.warmupSeconds, null);
+const warmup = spec.warmupSeconds > 0 ? await drive(spec.warmupSeconds, null) : null;
 const latencies: number[] = [];
 const result = await drive(spec.durationSeconds, latencies);
 const out: LoadResult = {
@@ -38,6 +38,7 @@ const out: LoadResult = {
   p50Ms: quantile(latencies, 0.5),
   p99Ms: quantile(latencies, 0.99),
   total: result.requests.total,
+  warmupTotal: warmup?.requests.total ?? 0,
   failed: result.errors + result.timeouts + result.non2xx + result.mismatches,
 };
 process.stdout.write(`${JSON.stringify(out)}\n`);

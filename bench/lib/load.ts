@@ -28,6 +28,7 @@ function runWorker(script: string, spec: HttpLoadSpec | SdkLoadSpec): Promise<Lo
             p50Ms: parsed.p50Ms ?? Number.NaN,
             p99Ms: parsed.p99Ms ?? Number.NaN,
             total: parsed.total ?? 0,
+            warmupTotal: parsed.warmupTotal ?? 0,
             failed: parsed.failed ?? 0,
           });
         } catch {

@@ -72,7 +72,7 @@ async function drive(durationSeconds: number, latencies: number[] | null): Promi
   return { total, failed, seconds: (performance.now() - start) / 1000 };
 }
 
-if (spec.warmupSeconds > 0) await drive(spec.warmupSeconds, null);
+const warmup = spec.warmupSeconds > 0 ? await drive(spec.warmupSeconds, null) : null;
 const latencies: number[] = [];
 const run = await drive(spec.durationSeconds, latencies);
 client.destroy();
@@ -81,6 +81,7 @@ const out: LoadResult = {
   p50Ms: quantile(latencies, 0.5),
   p99Ms: quantile(latencies, 0.99),
   total: run.total,
+  warmupTotal: warmup?.total ?? 0,
   failed: run.failed,
 };
 process.stdout.write(`${JSON.stringify(out)}\n`);

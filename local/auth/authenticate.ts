@@ -35,6 +35,8 @@ export interface AuthenticatorDeps {
   /** Credentials whose SigV4 signatures are accepted. */
   readonly iamCredentials: readonly AwsCredentials[];
   readonly accountId: string;
+  /** The API's region: SigV4 credential scopes must name it. @default any region */
+  readonly region?: string;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -110,7 +112,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
           return { ...base, identity: null };
         }
         case 'AWS_IAM': {
-          const signer = verifySigV4(request, { credentials: deps.iamCredentials, service: 'appsync', now: now() });
+          const signer = verifySigV4(request, { credentials: deps.iamCredentials, service: 'appsync', ...(deps.region !== undefined ? { region: deps.region } : {}), now: now() });
           return {
             ...base,
             identity: {

@@ -27,6 +27,8 @@ export interface SignedRequest {
 export interface SigV4Options {
   readonly credentials: readonly AwsCredentials[];
   readonly service: string;
+  /** The API's region; a credential scoped to another region is refused, as AWS does. @default any region */
+  readonly region?: string;
   readonly now: Date;
 }
 
@@ -142,6 +144,7 @@ export function verifySigV4(request: SignedRequest, options: SigV4Options): Veri
   const credentials = options.credentials.find((c) => c.accessKeyId === parsed.accessKeyId);
   if (!credentials) throw unrecognizedClient();
   if (parsed.service !== options.service) throw invalidSignature(`Credential should be scoped to correct service: '${options.service}'.`);
+  if (options.region !== undefined && parsed.region !== options.region) throw invalidSignature('Credential should be scoped to a valid region.');
 
   const amzDate = request.headers['x-amz-date'] ?? request.headers['date'] ?? '';
   const signedAt = parseAmzDate(amzDate);

@@ -3,7 +3,7 @@
  * and `ServerResponse`. Handlers stay plain functions over Web values and are tested without sockets.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 
 /** Facts about the connection that a Web `Request` cannot carry. */
@@ -65,4 +65,24 @@ export function createNodeListener(handler: WebHandler, onError: (error: unknown
       }
     })();
   };
+}
+
+/**
+ * `clientError` listener: what Node's HTTP parser refuses before any handler runs (headers over its
+ * 16 KB limit, unparsable request lines) gets AppSync's envelope and `x-amzn-ErrorType` instead of a
+ * bare status line, so clients see a named error (spec/appsync-protocol.md §1.6).
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify({
+    errors: [{ errorType: 'MalformedHttpRequestException', message: tooLarge ? 'Request header fields are too large.' : 'Unable to parse the HTTP request.' }],
+  });
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json;charset=UTF-8\r\n` +
+      `x-amzn-ErrorType: MalformedHttpRequestException\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -119,7 +119,8 @@ export interface SandboxOptions {
  * of one backed by interceptors, so every global lookup in resolver code (`Object`, `JSON`, `util`)
  * costs what it costs in the host instead of a call into C++ (about 5x slower code overall).
  */
-const DONT_CONTEXTIFY: unknown = (vm.constants as { DONT_CONTEXTIFY?: symbol } | undefined)?.DONT_CONTEXTIFY;
+// Double cast: @types/node 20 types the constant as a number and older 20.x lack it (a symbol at run time).
+const DONT_CONTEXTIFY: unknown = (vm.constants as unknown as Readonly<Record<string, unknown>> | undefined)?.['DONT_CONTEXTIFY'];
 
 export function createSandbox(name: string, options: SandboxOptions = {}): Sandbox {
   const contextObject = (DONT_CONTEXTIFY ?? Object.create(null)) as object;

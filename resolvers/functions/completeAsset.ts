@@ -2,13 +2,13 @@
  * Pipeline function completeAsset (data source: the assets table). Moves a PENDING asset to READY
  * when the object's size and content type match the ticket, otherwise to REJECTED. The condition
  * makes it happen once: a completion that lost a race fails with ConditionalCheckFailed and the
- * Lambda retries, then finds the asset no longer PENDING. READY assets lose their TTL attribute;
+ * Lambda retries, then finds the asset no longer PENDING and gets an `AlreadyCompleted` error. READY assets lose their TTL attribute;
  * REJECTED ones keep it, so their metadata expires like an unused ticket.
  */
 import { runtime, util } from '@aws-appsync/utils';
 import type { Context, DynamoDBUpdateItemRequest } from '@aws-appsync/utils';
 import type { MutationCompleteUploadArgs } from '../../generated/schema-types.ts';
-import type { AssetItem, AssetStatus } from '../shared/asset.ts';
+import { ALREADY_COMPLETED, type AssetItem, type AssetStatus } from '../shared/asset.ts';
 import type { CompleteUploadStash } from '../shared/stash.ts';
 
 export function request(
@@ -21,8 +21,10 @@ export function request(
     runtime.earlyReturn(null);
   }
   if (item.status !== 'PENDING') {
-    // Already completed (S3 and EventBridge deliver at least once): answer with the item unchanged.
-    runtime.earlyReturn(item);
+    // Already completed (S3 and EventBridge deliver at least once). An error, not the item: a
+    // mutation field that resolves to a value is published to `@aws_subscribe` subscribers, and a
+    // repeated event must not announce the asset twice. The Lambda reads the status from errorInfo.
+    util.error(`Asset ${item.id} is already ${item.status}`, ALREADY_COMPLETED, null, { status: item.status });
   }
   const status: AssetStatus = item.size === size && item.contentType === contentType ? 'READY' : 'REJECTED';
   const set = 'SET #status = :status, #updatedAt = :updatedAt';

@@ -15,6 +15,7 @@ import { loadAwsContext, loadBucketConfig, loadGraphqlUrl, type Env } from './sh
 import { parseAssetKey } from './shared/asset-key.ts';
 import { COMPLETE_UPLOAD_MUTATION, type CompletedAsset } from './shared/complete-upload-mutation.ts';
 import { createSignedFetch, httpRequest } from './shared/sign-fetch.ts';
+import { ALREADY_COMPLETED } from '../shared/asset.ts';
 import { objectRequest } from './shared/s3-object.ts';
 
 export interface HandlerDeps {
@@ -35,7 +36,25 @@ export interface CreatedObject {
 export type UploadCompletedResult =
   | { readonly outcome: 'IGNORED'; readonly key: string; readonly reason: string }
   | { readonly outcome: 'GONE'; readonly key: string }
-  | { readonly outcome: 'COMPLETED'; readonly key: string; readonly status: CompletedAsset['status'] | null; readonly deleted: boolean };
+  | { readonly outcome: 'COMPLETED'; readonly key: string; readonly status: CompletedAsset['status'] | null; readonly deleted: boolean }
+  /** A repeated event: the API had already completed the asset (S3 and EventBridge deliver at least once). */
+  | { readonly outcome: 'ALREADY_COMPLETED'; readonly key: string; readonly status: CompletedAsset['status']; readonly deleted: boolean };
+
+/** What completeUpload answered: the asset (or null), or the status of an asset completed before. */
+type CompletionAnswer =
+  | { readonly kind: 'completed'; readonly asset: CompletedAsset | null }
+  | { readonly kind: 'already'; readonly status: CompletedAsset['status'] };
+
+const COMPLETED_STATUSES: readonly string[] = ['READY', 'REJECTED', 'DELETING'];
+
+/** The status carried by an `AlreadyCompleted` error list, or null when the errors are anything else. */
+function alreadyCompletedStatus(errors: readonly unknown[]): CompletedAsset['status'] | null {
+  const [first] = errors;
+  if (errors.length !== 1 || !isRecord(first) || first['errorType'] !== ALREADY_COMPLETED) return null;
+  const info = first['errorInfo'];
+  const status = isRecord(info) ? info['status'] : undefined;
+  return typeof status === 'string' && COMPLETED_STATUSES.includes(status) ? (status as CompletedAsset['status']) : null;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -92,7 +111,7 @@ export function createHandler(env: Env, deps: HandlerDeps = {}): (event: unknown
     }
   }
 
-  async function completeUpload(input: { key: string; size: number; contentType: string | null }): Promise<CompletedAsset | null> {
+  async function completeUpload(input: { key: string; size: number; contentType: string | null }): Promise<CompletionAnswer> {
     const body = JSON.stringify({ query: COMPLETE_UPLOAD_MUTATION, operationName: 'CompleteUpload', variables: { input } });
     const response = await apiFetch(httpRequest(graphqlUrl, 'POST', { 'content-type': 'application/json' }, body));
     const text = await response.text();
@@ -103,6 +122,8 @@ export function createHandler(env: Env, deps: HandlerDeps = {}): (event: unknown
       throw new Error(`completeUpload: HTTP ${response.status}, body is not JSON: ${text.slice(0, 300)}`);
     }
     const errors = isRecord(json) ? json['errors'] : undefined;
+    const already = response.ok && Array.isArray(errors) ? alreadyCompletedStatus(errors) : null;
+    if (already !== null) return { kind: 'already', status: already };
     if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
       throw new Error(`completeUpload failed: HTTP ${response.status} ${JSON.stringify(errors ?? json).slice(0, 500)}`);
     }
@@ -110,7 +131,7 @@ export function createHandler(env: Env, deps: HandlerDeps = {}): (event: unknown
     if (!isRecord(data) || !Object.hasOwn(data, 'completeUpload')) {
       throw new Error(`completeUpload: the response has no data.completeUpload: ${text.slice(0, 300)}`);
     }
-    return data['completeUpload'] as CompletedAsset | null;
+    return { kind: 'completed', asset: data['completeUpload'] as CompletedAsset | null };
   }
 
   return async function uploadCompletedHandler(event: unknown): Promise<UploadCompletedResult> {
@@ -126,7 +147,14 @@ export function createHandler(env: Env, deps: HandlerDeps = {}): (event: unknown
       // Deleted since the event was sent (e.g. by deleteAsset): nothing to complete or remove.
       return { outcome: 'GONE', key: object.key };
     }
-    const asset = await completeUpload({ key: object.key, size: object.size, contentType: head.contentType });
+    const answer = await completeUpload({ key: object.key, size: object.size, contentType: head.contentType });
+    if (answer.kind === 'already') {
+      // A retry after a REJECTED completion whose delete failed must still remove the bytes.
+      const removeRejected = answer.status === 'REJECTED';
+      if (removeRejected) await deleteObject(object.key);
+      return { outcome: 'ALREADY_COMPLETED', key: object.key, status: answer.status, deleted: removeRejected };
+    }
+    const { asset } = answer;
     const remove = asset === null || asset.status === 'REJECTED';
     if (remove) {
       await deleteObject(object.key);

@@ -15,6 +15,8 @@ export type { AssetStatus, UploadTicket };
 
 /** `errorType` of our own input validation errors. */
 export const VALIDATION_ERROR = 'ValidationError';
+/** completeUpload's answer to a repeated object-created event: the asset is no longer PENDING. */
+export const ALREADY_COMPLETED = 'AlreadyCompleted';
 
 /** `ctx.error.type` of a failed DynamoDB condition (spec/appsync-runtime.md §5.3). */
 export const CONDITIONAL_CHECK_FAILED = 'DynamoDB:ConditionalCheckFailedException';

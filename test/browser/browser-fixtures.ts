@@ -162,16 +162,19 @@ export async function openExplorer(page: Page, origin: string): Promise<void> {
 }
 
 /**
- * Replaces the text of GraphiQL's query editor through CodeMirror 5's own API (what a paste ends in).
- * Keyboard input is not used: while GraphiQL re-renders after introspection a click may not land in
- * the editor, and the run button would then run the two-operation default document.
+ * Replaces the text of GraphiQL's query editor through CodeMirror 5's own API (what a paste ends
+ * in), then waits until GraphiQL has parsed it: it does so 100 ms after an edit (debounced), and
+ * until then the run button still acts on the previous document (for the two-operation default
+ * document it is an operation picker, not a run button). The active tab showing the new
+ * operation's name is the sign.
  */
-export async function setQueryEditorText(page: Page, text: string): Promise<void> {
+export async function setQueryEditorText(page: Page, text: string, operationName: string): Promise<void> {
   await page.evaluate((value) => {
     const element = document.querySelector('.graphiql-query-editor .CodeMirror') as (Element & { CodeMirror?: { setValue(v: string): void } }) | null;
     if (!element?.CodeMirror) throw new Error('query editor not mounted');
     element.CodeMirror.setValue(value);
   }, text);
+  await page.locator('.graphiql-tab-active .graphiql-tab-button', { hasText: new RegExp(`^${operationName}$`) }).waitFor({ timeout: POLL.timeout });
 }
 
 /** The JSON shown in GraphiQL's result pane, or undefined while it is empty or not JSON. */

@@ -30,7 +30,7 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
 
       await openExplorer(page, server.origin);
       expect(await page.getByTestId('auth-api-key').textContent()).toBe(server.apiKey);
-      await setQueryEditorText(page, `query Get { getAsset(id: "${created.asset.id}") { id name status size contentType } }`);
+      await setQueryEditorText(page, `query Get { getAsset(id: "${created.asset.id}") { id name status size contentType } }`, 'Get');
       await page.locator('.graphiql-execute-button').click();
 
       await expect.poll(() => readResultPane(page), POLL).toEqual({
@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
       await openExplorer(page, server.origin);
       await page.getByTestId('auth-mode').selectOption('AMAZON_COGNITO_USER_POOLS');
       await page.getByTestId('auth-token').fill('not-a-jwt');
-      await setQueryEditorText(page, 'query List { listAssets { items { id } } }');
+      await setQueryEditorText(page, 'query List { listAssets { items { id } } }', 'List');
       await page.locator('.graphiql-execute-button').click();
 
       await expect.poll(() => readResultPane(page), POLL).toEqual({
@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
       const { server } = suite;
       const { page, consoleErrors } = watched;
       await openExplorer(page, server.origin);
-      await setQueryEditorText(page, 'subscription Created {\n  onAssetCreated {\n    id\n    name\n    status\n    size\n  }\n}');
+      await setQueryEditorText(page, 'subscription Created {\n  onAssetCreated {\n    id\n    name\n    status\n    size\n  }\n}', 'Created');
       await page.locator('.graphiql-execute-button').click();
       await expect.poll(() => page.getByTestId('subscription-status').textContent(), POLL).toBe('subscription live');
 

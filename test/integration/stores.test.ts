@@ -22,6 +22,7 @@ import { describe, expect, test as base } from 'vitest';
 import { api } from '../../api/definition.ts';
 import { isConfigError } from '../../api/config-error.ts';
 import type { ApiDefinition } from '../../api/types.ts';
+import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
 import { createLocalDynamoClient, selectedDynamoTargets } from './fixtures/dynamo-targets.ts';
 import { ensureTables, localTableNames } from '../../local/stores/tables.ts';
 import { createTtlSweeper, sweepExpiredItems, type ExpiredItem } from '../../local/stores/ttl-sweeper.ts';

@@ -178,6 +178,21 @@ describe('uploadCompleted: Object Created events', () => {
     expect(await exists()).toBe(true);
   });
 
+  test('keeps the object of an asset completed READY before (a repeated event), and removes a REJECTED one', async ({ s3 }) => {
+    const readyKey = newKey();
+    const readyExists = await upload(s3.endpoint, readyKey);
+    answer = { data: { completeUpload: null }, errors: [{ message: 'Asset x is already READY', errorType: 'AlreadyCompleted', errorInfo: { status: 'READY' } }] };
+    const handler = uploadCompleted.createHandler(lambdaEnv({ s3Endpoint: s3.endpoint, graphqlUrl }));
+    expect(await handler(objectCreated(readyKey, BYTES.length))).toEqual({ outcome: 'ALREADY_COMPLETED', key: readyKey, status: 'READY', deleted: false });
+    expect(await readyExists()).toBe(true);
+
+    const rejectedKey = newKey();
+    const rejectedExists = await upload(s3.endpoint, rejectedKey);
+    answer = { data: { completeUpload: null }, errors: [{ message: 'Asset y is already REJECTED', errorType: 'AlreadyCompleted', errorInfo: { status: 'REJECTED' } }] };
+    expect(await handler(objectCreated(rejectedKey, BYTES.length))).toEqual({ outcome: 'ALREADY_COMPLETED', key: rejectedKey, status: 'REJECTED', deleted: true });
+    expect(await rejectedExists()).toBe(false);
+  });
+
   test('does nothing for an object that is already gone', async ({ s3 }) => {
     const key = newKey();
     const handler = uploadCompleted.createHandler(lambdaEnv({ s3Endpoint: s3.endpoint, graphqlUrl }));

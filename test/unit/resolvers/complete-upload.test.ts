@@ -108,12 +108,13 @@ describe('completeAsset', () => {
     expect(outcomes).toEqual(Array.from({ length: 3 }, () => ({ value: null, error: null, earlyReturn: { value: null } })));
   });
 
-  it.each([['READY'], ['REJECTED'], ['DELETING']])('answers a %s asset unchanged without writing (repeated events)', (status) => {
+  it.each([['READY'], ['REJECTED'], ['DELETING']])('answers a %s asset with an AlreadyCompleted error and no write, so repeated events announce nothing', (status) => {
     const item = assetItem({ status });
-    expect(summary(run(COMPLETE, 'request', { caller: 'iam', stash: stashFor(), prev: item }))).toEqual({
+    const outcome = run(COMPLETE, 'request', { caller: 'iam', stash: stashFor(), prev: item });
+    expect({ value: outcome.value, error: outcome.error, earlyReturn: outcome.earlyReturn }).toEqual({
       value: null,
-      error: null,
-      earlyReturn: { value: item },
+      error: { message: `Asset ${String(item['id'])} is already ${status}`, errorType: 'AlreadyCompleted', data: null, errorInfo: { status } },
+      earlyReturn: null,
     });
   });
 

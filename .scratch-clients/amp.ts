@@ -1,0 +1,27 @@
+import { WebSocket } from 'ws';
+import { loadConfig } from '../local/config.ts';
+import { startLocalServer } from '../local/server.ts';
+import { Amplify } from 'aws-amplify';
+import { generateClient } from 'aws-amplify/api';
+import { OnAssetCreatedDocument, CreateUploadDocument, ListAssetsDocument } from '../generated/operations.ts';
+
+(globalThis as any).WebSocket = WebSocket;
+const config = loadConfig({}, ['--port', '0', '--no-watch']);
+const server = await startLocalServer(config, { log: (l) => console.error('LOG', l) });
+console.log(server.url, server.caCertPath, process.env.NODE_EXTRA_CA_CERTS);
+Amplify.configure({ API: { GraphQL: { endpoint: server.url, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: server.apiKey } } });
+const client = generateClient();
+const events: unknown[] = [];
+const sub = client.graphql({ query: OnAssetCreatedDocument }).subscribe({ next: (v) => { console.log('NEXT', JSON.stringify(v)); events.push(v); }, error: (e) => console.log('SUBERR', e) });
+await new Promise((r) => setTimeout(r, 1500));
+const created = await client.graphql({ query: CreateUploadDocument, variables: { input: { name: 'a.txt', contentType: 'text/plain', size: 5 } } });
+console.log(JSON.stringify(created));
+const t = (created as any).data.createUpload.upload;
+const put = await fetch(t.url, { method: 'PUT', headers: Object.fromEntries(t.headers.map((h: any) => [h.name, h.value])), body: 'hello' });
+console.log('PUT', put.status);
+await new Promise((r) => setTimeout(r, 1500));
+const list = await client.graphql({ query: ListAssetsDocument, variables: {} });
+console.log(JSON.stringify(list).slice(0, 500));
+sub.unsubscribe();
+await server.close();
+console.log('closed');

@@ -1,0 +1,15 @@
+import { WebSocket } from 'ws';
+import { loadConfig } from '../local/config.ts';
+import { startLocalServer } from '../local/server.ts';
+import { Amplify } from 'aws-amplify';
+import { generateClient } from 'aws-amplify/api';
+import { OnAssetCreatedDocument } from '../generated/operations.ts';
+if (process.env.POLY) (globalThis as any).WebSocket = WebSocket;
+console.log('has WebSocket', typeof (globalThis as any).WebSocket);
+const server = await startLocalServer(loadConfig({}, ['--port', '0', '--no-watch']));
+Amplify.configure({ API: { GraphQL: { endpoint: server.url, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: server.apiKey } } });
+const client = generateClient();
+const sub = client.graphql({ query: OnAssetCreatedDocument }).subscribe({ next: (v) => console.log('NEXT', v), error: (e) => console.log('SUBERR', JSON.stringify(e).slice(0,400), String(e)) });
+await new Promise((r) => setTimeout(r, 8000));
+sub.unsubscribe();
+await server.close();
