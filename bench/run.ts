@@ -32,7 +32,7 @@ const benchRuntimeEvalFigures: BenchModule = async () => {
   }
   const list = createFigureList('runtime-eval');
   list.add({
-    name: `resolver request+response evaluation${typeof result.name === 'string' ? ` (${result.name})` : ''}`,
+    name: typeof result.name === 'string' ? result.name : 'resolver request+response evaluation',
     unit: 'µs',
     ours: result.perOpMicros,
     baselineName: 'plain JS call',

@@ -69,31 +69,29 @@ export async function benchThroughput(context: BenchContext): Promise<Figure[]> 
     await queryData(ours.info.url, op.request, { apiKey: ours.info.apiKey });
     await queryData(simulator.info.url, op.request, { apiKey: simulator.info.apiKey });
     const body = JSON.stringify(op.request);
-    const sdk = await withCpu(store, () => runSdkLoad({
-      endpoint: store.info.endpoint,
-      tableName: store.info.tableName,
-      operation: op.sdk,
-      id: READ_ID,
-      owner: API_KEY_OWNER,
-      connections: CONNECTIONS,
-      ...windows,
-    }));
+    const httpLoad = (target: { url: string; apiKey: string }) => () =>
+      runHttpLoad({
+        url: target.url,
+        headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },
+        body,
+        connections: CONNECTIONS,
+        ...windows,
+      });
+    const sdkLoad = () =>
+      runSdkLoad({
+        endpoint: store.info.endpoint,
+        tableName: store.info.tableName,
+        operation: op.sdk,
+        id: READ_ID,
+        owner: API_KEY_OWNER,
+        connections: CONNECTIONS,
+        ...windows,
+      });
+    const sdk = await withCpu(store, sdkLoad);
     context.log(`  ${op.label} raw SDK ${op.sdk}: ${describe(sdk)}`);
-    const peer = await withCpu(simulator, () => runHttpLoad({
-      url: simulator.info.url,
-      headers: { 'content-type': 'application/json', 'x-api-key': simulator.info.apiKey },
-      body,
-      connections: CONNECTIONS,
-      ...windows,
-    }));
+    const peer = await withCpu(simulator, httpLoad(simulator.info));
     context.log(`  ${op.label} simulator: ${describe(peer)}`);
-    const mine = await withCpu(ours, () => runHttpLoad({
-      url: ours.info.url,
-      headers: { 'content-type': 'application/json', 'x-api-key': ours.info.apiKey },
-      body,
-      connections: CONNECTIONS,
-      ...windows,
-    }));
+    const mine = await withCpu(ours, httpLoad(ours.info));
     context.log(`  ${op.label} ours: ${describe(mine)}`);
 
     const failures = mine.failed + peer.failed > 0 ? `failed answers: ours ${mine.failed}, simulator ${peer.failed}` : undefined;

@@ -1,7 +1,8 @@
 /**
  * Child process: our local AppSync server (`startLocalServer`), configured as `npm start` would be
- * with `--port 0 --no-watch` (no rebuilds when files change mid-run), on the bench's shared store (`DYNAMODB_ENDPOINT`) when
- * `--store <endpoint>` is given. Reports its URLs; answers `rss` with this process's RSS.
+ * with `--port 0 --no-watch` (no rebuilds when files change mid-run), on the bench's shared store
+ * (`DYNAMODB_ENDPOINT`) when `--store <endpoint>` is given. Reports its URLs; answers `stats` with
+ * this process's RSS and CPU time.
  */
 import { loadConfig } from '../../local/config.ts';
 import { startLocalServer } from '../../local/server.ts';

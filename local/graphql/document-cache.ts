@@ -22,6 +22,9 @@ export function createDocumentCache(schema: GraphQLSchema, options: DocumentCach
       document = parse(query);
     } catch (e) {
       if (e instanceof GraphQLError) return { ok: false, errors: [e] };
+      // Nesting deeper than the recursive parser can follow is a syntax error, not an internal failure
+      // (graphql-java, which AppSync runs, also stops parsing at a maximum rule depth).
+      if (e instanceof RangeError) return { ok: false, errors: [new GraphQLError('Invalid Syntax : the document is nested too deeply')] };
       throw e;
     }
     const errors = validateDocument(schema, document, options);

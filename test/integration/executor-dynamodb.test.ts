@@ -281,8 +281,8 @@ for (const target of selectedDynamoTargets()) {
           result: { items: [{ id: b, x: 2 }, null, { id: a, x: 1 }], cancellationReasons: null },
           error: null,
         });
+      });
     }
-    });
 
     test('rejects Sync (no versioned data source) and unknown operations as MappingTemplate errors that null the field', async ({ dynamo }) => {
       const svc = service(dynamo);

@@ -8,8 +8,9 @@
  * - `{"$repeat": {"prefix", "unit", "count", "suffix"}}` builds a long string (huge bodies, wide queries);
  * - `{"$nest": {"prefix", "open", "inner", "close", "depth", "suffix"}}` builds a deep one;
  * - `{"$json": value}` is `JSON.stringify` of the expanded value (a `start` frame's `payload.data`).
- * In expectations, `"re:<regex>"` matches a string and `{"$any": true}` any value, so a whole
- * response is still compared with `toEqual`.
+ * In expectations, `"re:<regex>"` matches a string, `{"$any": true}` any present value (null too) and
+ * `{"$every": x}` a non-empty array of elements matching `x`, so a whole response is still compared
+ * with `toEqual`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -155,12 +156,37 @@ export function expand(value: unknown, vars: Readonly<Record<string, unknown>>):
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v, vars)]));
 }
 
+function matches(actual: unknown, expected: unknown): boolean {
+  try {
+    expect(actual).toEqual(expected);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An asymmetric matcher: any value, null included, but not a missing one. */
+function anyPresentValue(): unknown {
+  return { $$typeof: Symbol.for('jest.asymmetricMatcher'), asymmetricMatch: (other: unknown) => other !== undefined, toString: () => 'AnyPresentValue', toAsymmetricMatcher: () => 'AnyPresentValue' };
+}
+
+/** An asymmetric matcher: a non-empty array whose every element matches `matcher`. */
+function everyElement(matcher: unknown): unknown {
+  return {
+    $$typeof: Symbol.for('jest.asymmetricMatcher'),
+    asymmetricMatch: (other: unknown) => Array.isArray(other) && other.length > 0 && other.every((item) => matches(item, matcher)),
+    toString: () => 'EveryElement',
+    toAsymmetricMatcher: () => `EveryElement<${JSON.stringify(matcher)}>`,
+  };
+}
+
 /** Turns an expanded expectation into a value for `toEqual` (regex strings and `$any` become matchers). */
 export function toMatcher(value: unknown): unknown {
   if (typeof value === 'string' && value.startsWith('re:')) return expect.stringMatching(new RegExp(value.slice(3)));
   if (Array.isArray(value)) return value.map(toMatcher);
   if (isObject(value)) {
-    if (Object.keys(value).length === 1 && value['$any'] === true) return expect.anything();
+    if (Object.keys(value).length === 1 && value['$any'] === true) return anyPresentValue();
+    if (Object.keys(value).length === 1 && '$every' in value) return everyElement(toMatcher(value['$every']));
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toMatcher(v)]));
   }
   return value;

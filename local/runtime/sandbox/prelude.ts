@@ -7,7 +7,7 @@
 import { setBridge, type HostBridge } from './bridge.ts';
 import { createDynamodbModule } from './dynamodb-helpers.ts';
 import { hardenRealm, hiddenIntrinsics } from './harden.ts';
-import { beginEvaluation, earlyReturnSignal, isStopSignal, state, type EvaluationState } from './state.ts';
+import { beginEvaluation, earlyReturnSignal, endEvaluation, isStopSignal, state, type EvaluationState } from './state.ts';
 import * as core from './util-core.ts';
 import { createDynamodbUtil } from './util-dynamodb.ts';
 import { createHttpUtil, createMathUtil, createStrUtil, createXmlUtil } from './util-misc.ts';
@@ -345,7 +345,7 @@ export function install(bridge: HostBridge): SandboxApi {
       if (isStopSignal(e)) s.stop = e;
       else s.codeError = codeErrorOf(e, filename);
     }
-    return s;
+    return endEvaluation(s);
   };
 
   return Object.freeze({ run, instantiate, describeError, objectPrototype: Object.prototype, arrayPrototype: Array.prototype, infoPrototype: ResolverInfo.prototype });

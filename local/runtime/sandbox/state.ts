@@ -28,6 +28,8 @@ export interface EvaluationState {
   stop: StopSignal | null;
   /** Set when the handler threw anything else: the thrown value, described by `codeError`. */
   codeError: { message: string; line: number | null; column: number | null } | null;
+  /** True when anything besides `value` and `stash` is set (the host's fast path reads only those two). */
+  eventful: boolean;
 }
 
 /** Replaced (never mutated) by `util.http.addResponseHeader`, so one frozen empty object serves every run. */
@@ -50,6 +52,7 @@ const current: EvaluationState = {
   stash: undefined,
   stop: null,
   codeError: null,
+  eventful: false,
 };
 
 export function beginEvaluation(authType: string): EvaluationState {
@@ -66,6 +69,14 @@ export function beginEvaluation(authType: string): EvaluationState {
   c.stash = undefined;
   c.stop = null;
   c.codeError = null;
+  c.eventful = false;
+  return c;
+}
+
+/** Sets `eventful` once the handler ran. */
+export function endEvaluation(c: EvaluationState): EvaluationState {
+  c.eventful = c.stop !== null || c.codeError !== null || c.appendedErrors.length > 0 || c.logs.length > 0 || c.invalidations.length > 0
+    || c.cacheEvictions.length > 0 || c.subscriptionFilter !== undefined || c.subscriptionInvalidationFilter !== undefined || c.responseHeaders !== NO_HEADERS;
   return c;
 }
 
