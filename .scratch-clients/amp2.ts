@@ -10,6 +10,6 @@ const server = await startLocalServer(loadConfig({}, ['--port', '0', '--no-watch
 Amplify.configure({ API: { GraphQL: { endpoint: server.url, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: server.apiKey } } });
 const client = generateClient();
 const sub = client.graphql({ query: OnAssetCreatedDocument }).subscribe({ next: (v) => console.log('NEXT', v), error: (e) => console.log('SUBERR', JSON.stringify(e).slice(0,400), String(e)) });
-await new Promise((r) => setTimeout(r, 8000));
+await new Promise((r) => setTimeout(r, 20000));
 sub.unsubscribe();
 await server.close();

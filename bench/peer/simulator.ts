@@ -121,8 +121,7 @@ export function simulatorConfig(options: SimulatorOptions): AmplifyAppSyncSimula
         config: {
           endpoint: options.dynamoEndpoint,
           region: 'us-east-1',
-          accessKeyId: 'AKIALOCALDEVELOPMENT',
-          secretAccessKey: 'localdevelopmentsecretaccesskey/00000000',
+          // No keys here: the simulator passes them where SDK v3 ignores them; the host sets AWS_* env.
           tableName: options.tableName,
         },
       },

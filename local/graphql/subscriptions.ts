@@ -23,6 +23,14 @@ function rejected(message: string): PrepareSubscriptionResult {
   return { ok: false, errors: [{ path: null, locations: null, message }] };
 }
 
+/**
+ * A query or mutation (or a several-operation document) sent to the realtime endpoint, as AppSync
+ * answers it (spec/appsync-protocol.md §2.5 [O]; observed with an empty type for the multi-op case).
+ */
+function unsupported(operationType: string): PrepareSubscriptionResult {
+  return { ok: false, errors: [{ errorType: 'UnsupportedOperation', message: `${operationType} not supported through the realtime channel` }] };
+}
+
 /** `@aws_subscribe(mutations: [...])` on the subscription field. */
 function subscribedMutations(schema: GraphQLSchema, fieldName: string): string[] {
   const field = schema.getSubscriptionType()?.getFields()[fieldName];
@@ -41,8 +49,8 @@ export function createSubscriptionPreparer(deps: SubscriptionPreparerDeps) {
     const { document } = prepared;
     const operationName = request.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
-    if (!operation) return rejected(operationName ? `Unknown operation named '${operationName}'.` : 'Must provide operation name if query contains multiple operations.');
-    if (operation.operation !== 'subscription') return rejected(`Operation type '${operation.operation}' is not a subscription.`);
+    if (!operation) return operationName ? rejected(`Unknown operation named '${operationName}'.`) : unsupported('');
+    if (operation.operation !== 'subscription') return unsupported(operation.operation);
     const variableValues = request.variables ?? {};
 
     const state = createRequestState(auth, 'subscribe');

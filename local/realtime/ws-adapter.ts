@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { GraphQLService } from '../graphql/contract.ts';
+import { MAX_BODY_BYTES } from '../http/request-body.ts';
 import { readHandshake, selectProtocol } from './handshake.ts';
 import type { SubscriptionRegistry } from './registry.ts';
 import { createRealtimeSession, type Channel, type RealtimeSession, type RealtimeSessionOptions } from './session.ts';
@@ -59,7 +60,8 @@ function headerRecord(request: IncomingMessage): Record<string, string> {
 }
 
 export function createRealtimeServer(deps: RealtimeServerDeps, options: RealtimeSessionOptions = {}): RealtimeServer {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => selectProtocol(offered) });
+  // A frame larger than an HTTP body may be closes the socket with 1009 (Message Too Big) before it is buffered whole.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES, handleProtocols: (offered) => selectProtocol(offered) });
   const sessions = new Map<WebSocket, RealtimeSession>();
   let closing: Promise<void> | null = null;
 

@@ -5,6 +5,7 @@
  * realm and returns the `run` entry point. Everything the resolver can touch is made in this realm.
  */
 import { setBridge, type HostBridge } from './bridge.ts';
+import { CONTEXT_MEMBER_BITS as BIT } from './context-members.ts';
 import { createDynamodbModule } from './dynamodb-helpers.ts';
 import { hardenRealm, hiddenIntrinsics } from './harden.ts';
 import { beginEvaluation, earlyReturnSignal, endEvaluation, isStopSignal, state, type EvaluationState } from './state.ts';
@@ -53,10 +54,11 @@ export interface SandboxApi {
   instantiate(factory: ModuleFactory, checks: readonly SharingCheck[]): { readonly module: SharedModule | null; readonly reason: string | null };
   /**
    * Runs `handler` with a `ctx` built in this realm from the host's `ctx`. `target` is a shared
-   * instance, or (when `fresh`) a factory whose top level runs first. Returns the evaluation state,
+   * instance, or (when `fresh`) a factory whose top level runs first; `members` (context-members.ts)
+   * names the `ctx` members the handler can observe. Returns the evaluation state,
    * reused by the next run: the host copies what it needs out of it at once.
    */
-  run(target: SharedModule | ModuleFactory, fresh: boolean, handler: string, ctx: HostContext, authType: string, filename: string): EvaluationState;
+  run(target: SharedModule | ModuleFactory, fresh: boolean, handler: string, ctx: HostContext, authType: string, filename: string, members: number): EvaluationState;
   /** Describes a value thrown while the host copied an outcome out (e.g. a circular structure). */
   describeError(e: unknown, filename: string): { readonly message: string; readonly line: number | null; readonly column: number | null };
   /** This realm's `Object.prototype` and `Array.prototype`, so the host can recognise plain data. */
@@ -178,32 +180,41 @@ class ResolverInfo {
   }
 }
 
-/** Builds this realm's `ctx` straight from the host's members (each one copied, see `importValue`). */
-function buildContext(input: HostContext): Record<string, unknown> {
-  const infoIn = (input.info ?? {}) as Record<string, unknown>;
-  const info = new ResolverInfo(
-    importValue(infoIn['fieldName']),
-    importValue(infoIn['parentTypeName']),
-    importRecord(infoIn['variables'], {}),
-    importRecord(infoIn['selectionSetList'], []),
-    importRecord(infoIn['selectionSetGraphQL'], ''),
-  );
-  const args = importRecord(input['arguments'], {});
-  const requestIn = input['request'];
-  const ctx: Record<string, unknown> = {
-    arguments: args,
-    args,
-    identity: importRecord(input['identity'], null),
-    source: importRecord(input['source'], null),
-    stash: importRecord(input['stash'], {}),
-    prev: importRecord(input['prev'], null),
-    request: requestIn === undefined || requestIn === null ? { headers: {}, domainName: null } : importValue(requestIn),
-    info,
-    env: importEnv(input.env),
-  };
-  if (hasOwn(input, 'result')) ctx['result'] = importValue(input['result']);
-  const error = input['error'];
-  if (error !== undefined && error !== null) ctx['error'] = importValue(error);
+/**
+ * Builds this realm's `ctx` straight from the host's members, copying only those in `members`
+ * (context-members.ts): the others are unobservable by the handler (context-usage.ts).
+ */
+function buildContext(input: HostContext, members: number): Record<string, unknown> {
+  const ctx: Record<string, unknown> = {};
+  if ((members & BIT.arguments) !== 0) {
+    const args = importRecord(input['arguments'], {});
+    ctx['arguments'] = args;
+    ctx['args'] = args;
+  }
+  if ((members & BIT.identity) !== 0) ctx['identity'] = importRecord(input['identity'], null);
+  if ((members & BIT.source) !== 0) ctx['source'] = importRecord(input['source'], null);
+  if ((members & BIT.stash) !== 0) ctx['stash'] = importRecord(input['stash'], {});
+  if ((members & BIT.prev) !== 0) ctx['prev'] = importRecord(input['prev'], null);
+  if ((members & BIT.request) !== 0) {
+    const requestIn = input['request'];
+    ctx['request'] = requestIn === undefined || requestIn === null ? { headers: {}, domainName: null } : importValue(requestIn);
+  }
+  if ((members & BIT.info) !== 0) {
+    const infoIn = (input.info ?? {}) as Record<string, unknown>;
+    ctx['info'] = new ResolverInfo(
+      importValue(infoIn['fieldName']),
+      importValue(infoIn['parentTypeName']),
+      importRecord(infoIn['variables'], {}),
+      importRecord(infoIn['selectionSetList'], []),
+      importRecord(infoIn['selectionSetGraphQL'], ''),
+    );
+  }
+  if ((members & BIT.env) !== 0) ctx['env'] = importEnv(input.env);
+  if ((members & BIT.result) !== 0 && hasOwn(input, 'result')) ctx['result'] = importValue(input['result']);
+  if ((members & BIT.error) !== 0) {
+    const error = input['error'];
+    if (error !== undefined && error !== null) ctx['error'] = importValue(error);
+  }
   return ctx;
 }
 
@@ -332,10 +343,10 @@ export function install(bridge: HostBridge): SandboxApi {
     return { module: Object.freeze({ exports: exportsTable }), reason: null };
   };
 
-  const run = function run(target: SharedModule | ModuleFactory, fresh: boolean, handler: string, hostCtx: HostContext, authType: string, filename: string): EvaluationState {
+  const run = function run(target: SharedModule | ModuleFactory, fresh: boolean, handler: string, hostCtx: HostContext, authType: string, filename: string, members: number): EvaluationState {
     const s = beginEvaluation(authType);
     try {
-      const ctx = buildContext(hostCtx);
+      const ctx = buildContext(hostCtx, members);
       s.stash = ctx['stash'];
       const mod = fresh ? (target as ModuleFactory)(importModule, view) : (target as SharedModule).exports;
       const fn = mod[handler];
