@@ -17,6 +17,7 @@ import type { DiskCache } from './disk-cache.ts';
 import { CodeValidationError } from './errors.ts';
 import { sharedSandbox, type Sandbox } from './sandbox.ts';
 import type { HostContext, ModuleFactory, SharedModule } from './sandbox/prelude.ts';
+import { ALL_CONTEXT_MEMBERS, contextMemberBits } from './sandbox/context-members.ts';
 import type { EvaluationState } from './sandbox/state.ts';
 import { validateResolverCode, validateResolverCodeCached } from './validate.ts';
 
@@ -97,7 +98,8 @@ function readOutcome(s: EvaluationState, copyOut: CopyOut, sandbox: Sandbox, fil
   let error: RawOutcome['error'] = null;
   let earlyReturn: RawOutcome['earlyReturn'] = null;
   let value: unknown = null;
-  let stash: Record<string, unknown> = {};
+  // Undefined when the handler cannot see the stash (context-usage.ts): it is then unchanged.
+  let stash: Record<string, unknown> | undefined;
   try {
     const stop = s.stop;
     if (stop?.kind === 'error') {
@@ -107,7 +109,7 @@ function readOutcome(s: EvaluationState, copyOut: CopyOut, sandbox: Sandbox, fil
       earlyReturn = { value: copyOut(stop.value) ?? null, skipTo: stop.skipTo, skipToDefaulted: stop.skipToDefaulted };
     }
     value = copyOut(s.value);
-    stash = isEmptyRecord(s.stash) ? {} : copyOut(s.stash) as Record<string, unknown>;
+    stash = s.stash === undefined ? undefined : isEmptyRecord(s.stash) ? {} : copyOut(s.stash) as Record<string, unknown>;
   } catch (e) {
     const described = sandbox.api.describeError(e, filename);
     codeError = { message: described.message, line: described.line, column: described.column };
@@ -126,7 +128,7 @@ function readOutcome(s: EvaluationState, copyOut: CopyOut, sandbox: Sandbox, fil
     ...(s.subscriptionFilter !== undefined ? { subscriptionFilter: copyOut(s.subscriptionFilter) } : {}),
     ...(s.subscriptionInvalidationFilter !== undefined ? { subscriptionInvalidationFilter: copyOut(s.subscriptionInvalidationFilter) } : {}),
     responseHeaders: isEmptyRecord(s.responseHeaders) ? NO_HEADERS : copyOut(s.responseHeaders) as Record<string, string>,
-    stash,
+    ...(stash !== undefined ? { stash } : {}),
   };
 }
 
@@ -139,7 +141,7 @@ function readQuietOutcome(s: EvaluationState, copyOut: CopyOut, ctx: ResolverCon
   let value: unknown;
   try {
     value = copyOut(s.value);
-    if (!(isEmptyRecord(s.stash) && isEmptyRecord(ctx.stash))) replaceContents(ctx.stash, copyOut(s.stash) as Record<string, unknown>);
+    if (s.stash !== undefined && !(isEmptyRecord(s.stash) && isEmptyRecord(ctx.stash))) replaceContents(ctx.stash, copyOut(s.stash) as Record<string, unknown>);
   } catch {
     return null;
   }
@@ -185,6 +187,7 @@ export function compileResolver(source: string, filename: string, options: Compi
   const copyOut = copierFor(sandbox);
   const factory = sandbox.compileFactory(validated.factorySource, filename);
   const handlers = new Set(validated.exports.keys());
+  const members: Readonly<Record<string, number>> = { request: contextMemberBits(validated.contextUsage['request'] ?? null), response: contextMemberBits(validated.contextUsage['response'] ?? null) };
 
   let target: SharedModule | ModuleFactory = factory;
   let fresh = true;
@@ -202,7 +205,7 @@ export function compileResolver(source: string, filename: string, options: Compi
 
   const evaluateRaw = function evaluateRaw(name: HandlerName, ctx: Omit<ResolverContextInput, 'authType'>, authTypeName: string): RawOutcome {
     // The host's ctx goes in as is: the sandbox copies each member it uses into its own realm.
-    const s = api.run(target, fresh, name, ctx as unknown as HostContext, authTypeName, filename);
+    const s = api.run(target, fresh, name, ctx as unknown as HostContext, authTypeName, filename, members[name] ?? ALL_CONTEXT_MEMBERS);
     return readOutcome(s, copyOut, sandbox, filename);
   };
 
@@ -213,7 +216,8 @@ export function compileResolver(source: string, filename: string, options: Compi
       return handlers.has(name);
     },
     evaluate: function evaluate(name: HandlerName, ctx: ResolverContextInput): HandlerOutcome {
-      const s = api.run(target, fresh, name, ctx as unknown as HostContext, AUTH_TYPE_NAMES[ctx.authType], filename);
+      // Double cast: the sandbox reads the host's ctx as a plain record (prelude.ts buildContext).
+      const s = api.run(target, fresh, name, ctx as unknown as HostContext, AUTH_TYPE_NAMES[ctx.authType], filename, members[name] ?? ALL_CONTEXT_MEMBERS);
       const quiet = readQuietOutcome(s, copyOut, ctx);
       if (quiet) return quiet;
       const raw = readOutcome(s, copyOut, sandbox, filename);

@@ -113,7 +113,8 @@ export function evaluateCode(input: EvaluateCodeInput): EvaluateCodeResult {
   // Members in the order of the API reference: evaluationResult, error, logs, stash, outErrors.
   const rest = {
     logs: raw.logs,
-    stash: JSON.stringify(raw.stash ?? {}),
+    // No stash in the outcome: the handler could not see it (context-usage.ts), so it is the mock's.
+    stash: JSON.stringify(raw.stash ?? ctx.stash),
     ...(raw.appendedErrors.length > 0 ? { outErrors: JSON.stringify(raw.appendedErrors) } : {}),
   };
   if (raw.codeError) return { error: { message: raw.codeError.message }, ...rest };

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { sha256, type DiskCache } from './disk-cache.ts';
 import type { CodeError } from './errors.ts';
 import { CODE_SIZE_LIMIT } from './limits.ts';
+import { analyzeContextUsage } from './context-usage.ts';
 import { analyzeModuleState, type ModuleStatePlan } from './module-analysis.ts';
 import { rewriteModule } from './module-rewrite.ts';
 import { checkSyntax, codeError } from './static-checks.ts';
@@ -24,26 +25,29 @@ export interface ValidatedCode {
   readonly exports: ReadonlyMap<string, string>;
   /** Whether the top level may be shared between evaluations (module-analysis.ts); null without a factory. */
   readonly modulePlan: ModuleStatePlan | null;
+  /** Per exported handler, the `ctx` members it can observe; null = all (context-usage.ts). */
+  readonly contextUsage: Readonly<Record<string, readonly string[] | null>>;
 }
 
 /** Static checks only: the AWS-shaped errors AppSync would report when saving `source`. */
 export function validateResolverCode(source: string): ValidatedCode {
   if (source.length > CODE_SIZE_LIMIT) {
-    return { codeErrors: [codeError('VALIDATION_ERROR', `The code is ${source.length} characters; AppSync accepts at most ${CODE_SIZE_LIMIT}`, 1, 1, source.length)], factorySource: null, exports: new Map(), modulePlan: null };
+    return { codeErrors: [codeError('VALIDATION_ERROR', `The code is ${source.length} characters; AppSync accepts at most ${CODE_SIZE_LIMIT}`, 1, 1, source.length)], factorySource: null, exports: new Map(), modulePlan: null, contextUsage: {} };
   }
   const checked = checkSyntax(source);
-  if (checked.ast === null || checked.scopeManager === null) return { codeErrors: checked.codeErrors, factorySource: null, exports: new Map(), modulePlan: null };
+  if (checked.ast === null || checked.scopeManager === null) return { codeErrors: checked.codeErrors, factorySource: null, exports: new Map(), modulePlan: null, contextUsage: {} };
   const modulePlan = analyzeModuleState(checked.ast, checked.scopeManager);
   const rewritten = rewriteModule(source, checked.ast, modulePlan.bindings);
   const codeErrors = [...checked.codeErrors, ...rewritten.codeErrors];
   for (const handler of ['request', 'response']) {
     if (!rewritten.exports.has(handler)) codeErrors.push(codeError('VALIDATION_ERROR', `The code must export a ${handler} function`, 1, 1, 0));
   }
-  return { codeErrors, factorySource: rewritten.factorySource, exports: rewritten.exports, modulePlan };
+  const contextUsage = analyzeContextUsage(rewritten.exports, checked.scopeManager);
+  return { codeErrors, factorySource: rewritten.factorySource, exports: rewritten.exports, modulePlan, contextUsage };
 }
 
 /** The files whose text decides a validation result; with the ESLint and plugin versions, they form the cache key. */
-const VALIDATOR_FILES = ['validate.ts', 'static-checks.ts', 'module-rewrite.ts', 'module-analysis.ts', 'limits.ts'];
+const VALIDATOR_FILES = ['validate.ts', 'static-checks.ts', 'module-rewrite.ts', 'module-analysis.ts', 'context-usage.ts', 'limits.ts'];
 
 let validatorVersion: string | null = null;
 
@@ -69,13 +73,15 @@ interface CacheEntry {
   readonly factorySource: string | null;
   readonly exports: [string, string][];
   readonly modulePlan: ModuleStatePlan | null;
+  readonly contextUsage: Record<string, readonly string[] | null>;
 }
 
 function isCacheEntry(v: unknown): v is CacheEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
   return Array.isArray(e['codeErrors']) && (typeof e['factorySource'] === 'string' || e['factorySource'] === null) && Array.isArray(e['exports'])
-    && (e['modulePlan'] === null || (typeof e['modulePlan'] === 'object' && Array.isArray((e['modulePlan'] as Record<string, unknown>)['bindings'])));
+    && (e['modulePlan'] === null || (typeof e['modulePlan'] === 'object' && Array.isArray((e['modulePlan'] as Record<string, unknown>)['bindings'])))
+    && typeof e['contextUsage'] === 'object' && e['contextUsage'] !== null;
 }
 
 /** Cache entry name for `source`: `<sha256>.json`. */
@@ -90,13 +96,13 @@ export function validateResolverCodeCached(source: string, cache: DiskCache): Va
   if (text !== null) {
     try {
       const entry: unknown = JSON.parse(text);
-      if (isCacheEntry(entry)) return { codeErrors: entry.codeErrors, factorySource: entry.factorySource, exports: new Map(entry.exports), modulePlan: entry.modulePlan };
+      if (isCacheEntry(entry)) return { codeErrors: entry.codeErrors, factorySource: entry.factorySource, exports: new Map(entry.exports), modulePlan: entry.modulePlan, contextUsage: entry.contextUsage };
     } catch {
       // A corrupt entry is a miss.
     }
   }
   const validated = validateResolverCode(source);
-  const entry: CacheEntry = { codeErrors: [...validated.codeErrors], factorySource: validated.factorySource, exports: [...validated.exports], modulePlan: validated.modulePlan };
+  const entry: CacheEntry = { codeErrors: [...validated.codeErrors], factorySource: validated.factorySource, exports: [...validated.exports], modulePlan: validated.modulePlan, contextUsage: { ...validated.contextUsage } };
   cache.write(name, JSON.stringify(entry));
   return validated;
 }
