@@ -63,7 +63,8 @@ export function createGraphQLHttpHandler(deps: GraphQLHttpDeps, options: GraphQL
       const graphqlRequest = isPost ? parseGraphQLBody(body) : parseGraphQLQueryString(url.searchParams);
       return jsonResponse(await deps.service.execute(graphqlRequest, auth), requestId);
     } catch (error) {
-      if (isAppSyncHttpError(error)) return formatHttpError(error, { 'x-amzn-RequestId': requestId });
+      // A body refused before it was read (413) leaves the rest of it on the socket: close the connection.
+      if (isAppSyncHttpError(error)) return formatHttpError(error, { 'x-amzn-RequestId': requestId, ...(error.status === 413 ? { connection: 'close' } : {}) });
       deps.onError?.(error);
       return formatHttpError(new AppSyncHttpError(500, HTTP_ERROR_TYPE.INTERNAL, 'An internal failure occurred.'), { 'x-amzn-RequestId': requestId });
     }

@@ -182,7 +182,7 @@ function toHandlerOutcome(raw: RawOutcome, ctx: ResolverContextInput): HandlerOu
 export function compileResolver(source: string, filename: string, options: CompileOptions = {}): LocalCompiledResolver {
   const validated = options.cache ? validateResolverCodeCached(source, options.cache) : validateResolverCode(source);
   if (validated.codeErrors.length > 0 || validated.factorySource === null) throw new CodeValidationError(filename, validated.codeErrors);
-  const sandbox = sharedSandbox();
+  const sandbox = sharedSandbox(options.cache ?? undefined);
   const api = sandbox.api;
   const copyOut = copierFor(sandbox);
   const factory = sandbox.compileFactory(validated.factorySource, filename);

@@ -23,7 +23,6 @@ export type CopyOut = (value: unknown) => unknown;
 export function createCopyOut(protos: { readonly objectPrototype: object; readonly arrayPrototype: object; readonly infoPrototype: object }): CopyOut {
   const { objectPrototype, arrayPrototype, infoPrototype } = protos;
   const getPrototypeOf = Object.getPrototypeOf;
-  const keysOf = Object.keys;
   const isArray = Array.isArray;
 
   function copyMember(v: unknown, depth: number): unknown {
@@ -57,7 +56,9 @@ export function createCopyOut(protos: { readonly objectPrototype: object; readon
     }
     if (proto !== objectPrototype && proto !== null && proto !== infoPrototype) throw NEEDS_JSON;
     const out: Record<string, unknown> = {};
-    for (const k of keysOf(v)) {
+    // These prototypes have no enumerable members, so for…in visits exactly the own enumerable
+    // string keys, in Object.keys order, without building the key array.
+    for (const k in v) {
       if (k === 'toJSON') throw NEEDS_JSON;
       const x = copyMember((v as Record<string, unknown>)[k], depth + 1);
       if (x === undefined) continue;

@@ -103,9 +103,12 @@ export interface Sandbox {
 
 let shared: Sandbox | null = null;
 
-/** The process-wide sandbox, created on first use (its prelude comes from the default disk cache). */
-export function sharedSandbox(): Sandbox {
-  shared ??= createSandbox('appsync-js', { cache: createDiskCache() });
+/**
+ * The process-wide sandbox, created on first use; its prelude comes from `cache` as given by that
+ * first call (@default the disk cache under `dist/.runtime-cache`).
+ */
+export function sharedSandbox(cache?: DiskCache): Sandbox {
+  shared ??= createSandbox('appsync-js', { cache: cache ?? createDiskCache() });
   return shared;
 }
 

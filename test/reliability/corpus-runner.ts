@@ -49,7 +49,7 @@ export async function runHttpCase(c: HttpCase, server: LocalServer, vars: Readon
     if (v.replaceAuthorization !== undefined) headers['authorization'] = String(expand(v.replaceAuthorization, vars));
     if (v.tamperBody === true) sent = `${signedBody} `;
   }
-  const result: HttpResult = await sendHttp(url, { method, headers, ...(sent !== undefined ? { body: sent } : {}) });
+  const result: HttpResult = await sendHttp(url, { method, headers, ...(sent !== undefined ? { body: typeof sent === 'string' ? sent : new Uint8Array(sent) } : {}) });
   return { status: result.status, errorType: result.errorType, body: result.body ?? result.text, text: result.text };
 }
 

@@ -38,7 +38,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** What is wrong with a response's shape (empty when it is AppSync-shaped). */
-export function describeShapeProblems(result: HttpResult): string[] {
+function describeShapeProblems(result: HttpResult): string[] {
   const problems: string[] = [];
   if (result.status >= 500) problems.push(`status ${result.status}`);
   if (!isRecord(result.body)) return [...problems, 'body is not a JSON object'];

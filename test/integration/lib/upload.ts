@@ -1,0 +1,30 @@
+/** Sending bytes to an upload ticket, as a client does: one request, with exactly the ticket's headers. */
+import { readS3Error } from '../fixtures/s3-fixtures.ts';
+
+export interface Ticket {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
+}
+
+export interface PutResult {
+  readonly status: number;
+  /** S3's XML error fields (`Code`, `Message`, …); null on success. */
+  readonly error: Record<string, string> | null;
+}
+
+/** The ticket's headers as a plain object, with `overrides` applied (a test changes one on purpose). */
+export function ticketHeaders(ticket: Ticket, overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return { ...Object.fromEntries(ticket.headers.map((h) => [h.name.toLowerCase(), h.value])), ...overrides };
+}
+
+/**
+ * PUTs `body` to the ticket's URL with the ticket's headers. Node's fetch sets Content-Length from the
+ * body (and refuses one given by hand), so a test that wants another length sends other bytes.
+ */
+export async function putToTicket(ticket: Ticket, body: Uint8Array | string, overrides: Readonly<Record<string, string>> = {}): Promise<PutResult> {
+  const { 'content-length': _length, ...headers } = ticketHeaders(ticket, overrides);
+  const response = await fetch(ticket.url, { method: ticket.method, headers, body });
+  const text = await response.text();
+  return { status: response.status, error: response.ok ? null : readS3Error(text) };
+}

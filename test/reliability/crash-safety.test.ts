@@ -1,0 +1,145 @@
+/**
+ * Issue 7, crash safety: the real server CLI (`local/main.ts`, what `npm start` runs) on a
+ * `--data-dir`, killed with SIGKILL in the middle of a createUpload load, then restarted on the same
+ * folder. Every write acknowledged before the kill must be there and whole (every required attribute),
+ * no half-written asset may be visible, and the restart must be clean. Prints counts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, it } from 'vitest';
+import { api } from '../../api/definition.ts';
+import { PROJECT_ROOT } from '../../api/paths.ts';
+import { DEV_API_KEY, DEV_CREDENTIALS } from '../../local/config.ts';
+import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
+import { localTableNames } from '../../local/stores/tables.ts';
+import { postGraphQL, reliabilityScale, scanTable } from './harness.ts';
+
+const WRITERS = 8;
+const KILL_AFTER_ACKS = Math.round(60 * reliabilityScale());
+/** Attributes every stored asset item has (what createUpload writes). */
+const REQUIRED_ATTRIBUTES = ['id', 'owner', 'name', 'contentType', 'size', 'status', 'createdAt', 'updatedAt', 'key', 'expiresAt'] as const;
+const ASSET_FIELDS = 'id owner name contentType size checksumSha256 description tags status createdAt updatedAt';
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+interface RunningServer {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly output: string[];
+}
+
+/** Starts `local/main.ts` and resolves with its GraphQL URL once it prints the banner. */
+function startServerProcess(dataDir: string): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dataDir, '--no-watch', '--no-tls'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, API_KEY: DEV_API_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      const match = output.map((line) => /GraphQL:\s+(http:\/\/\S+\/graphql)/.exec(line)).find((m) => m !== null);
+      if (match?.[1]) resolve({ child, url: match[1], output });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter((line) => line !== '' && !line.includes('NodeVersionSupportWarning'))));
+    child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${output.join('\n')}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+describe('crash safety: SIGKILL during a write load, then restart on the same data folder', () => {
+  it('keeps every acknowledged createUpload whole, shows no half-written asset, and restarts cleanly', { timeout: 120_000 }, async ({ expect }) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'asset-api-crash-'));
+    dirs.push(dataDir);
+    const first = await startServerProcess(dataDir);
+    const headers = { 'x-api-key': DEV_API_KEY };
+    const acknowledged = new Map<string, string>();
+    let sent = 0;
+    let killed = false;
+
+    // Writers keep creating uploads; the test kills the server once enough have been acknowledged.
+    const writers = Array.from({ length: WRITERS }, async (_, w) => {
+      for (let n = 0; !killed; n++) {
+        sent++;
+        const name = `crash-${w}-${n}.txt`;
+        try {
+          const result = await postGraphQL(first.url, headers, 'mutation ($name: String!) { createUpload(input: { name: $name, contentType: "text/plain", size: 5, tags: ["crash"] }) { asset { id } } }', { name });
+          const id = (result.body as { data?: { createUpload?: { asset?: { id?: string } } } }).data?.createUpload?.asset?.id;
+          if (result.status === 200 && typeof id === 'string') acknowledged.set(id, name);
+          if (acknowledged.size >= KILL_AFTER_ACKS && !killed) {
+            killed = true;
+            first.child.kill('SIGKILL');
+          }
+        } catch {
+          // The connection died with the server: this write was never acknowledged.
+        }
+      }
+    });
+    await Promise.all(writers);
+    await exited(first.child);
+    expect(first.child.signalCode).toBe('SIGKILL');
+
+    // Restart on the same folder: it must come up and serve every acknowledged write, whole.
+    const second = await startServerProcess(dataDir);
+    const missing: string[] = [];
+    const incomplete: unknown[] = [];
+    for (const [id, name] of acknowledged) {
+      const read = await postGraphQL(second.url, headers, `query ($id: ID!) { getAsset(id: $id) { ${ASSET_FIELDS} } }`, { id });
+      const asset = (read.body as { data?: { getAsset?: Record<string, unknown> | null } }).data?.getAsset;
+      if (!asset) missing.push(id);
+      else if (asset['name'] !== name || asset['owner'] !== 'apikey' || asset['status'] !== 'PENDING' || asset['size'] !== 5 || asset['contentType'] !== 'text/plain' || JSON.stringify(asset['tags']) !== '["crash"]') incomplete.push(asset);
+    }
+    // Whatever the owner's listing shows (it reads the byOwner index) must be a whole, readable asset.
+    const listed: Record<string, unknown>[] = [];
+    let nextToken: string | null = null;
+    do {
+      const page = await postGraphQL(second.url, headers, `query ($nextToken: String) { listAssets(limit: 100, nextToken: $nextToken) { items { ${ASSET_FIELDS} } nextToken } }`, { nextToken });
+      const connection = (page.body as { data?: { listAssets?: { items: Record<string, unknown>[]; nextToken: string | null } } }).data?.listAssets;
+      expect(page.body).toEqual({ data: { listAssets: { items: expect.any(Array), nextToken: expect.toBeOneOf([null, expect.any(String)]) } } });
+      listed.push(...(connection?.items ?? []));
+      nextToken = connection?.nextToken ?? null;
+    } while (nextToken !== null);
+    const halfListed = listed.filter((item) => ['id', 'owner', 'name', 'contentType', 'size', 'status', 'createdAt', 'updatedAt'].some((field) => item[field] === null || item[field] === undefined));
+    const restartOutput = [...second.output];
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+
+    // The table itself, read from the data folder: every item has every attribute createUpload writes.
+    const store = await startDynamoStore({ dataDir: join(dataDir, 'dynamodb') });
+    const client = new DynamoDBClient({ endpoint: store.endpoint, region: 'us-east-1', credentials: { ...DEV_CREDENTIALS } });
+    let items: Awaited<ReturnType<typeof scanTable>>;
+    try {
+      items = await scanTable(client, localTableNames(api)['assets'] as string);
+    } finally {
+      client.destroy();
+      await store.close();
+    }
+    const halfWritten = items.filter((item) => REQUIRED_ATTRIBUTES.some((name) => item[name] === undefined)).map((item) => item['id']?.S);
+    const stored = new Set(items.map((item) => item['id']?.S));
+
+    console.log(
+      `[reliability] crash safety: ${sent} createUpload requests sent by ${WRITERS} writers, ${acknowledged.size} acknowledged before SIGKILL, ` +
+        `${acknowledged.size - missing.length} verified after restart (${missing.length} lost, ${incomplete.length} inconsistent), ${items.length} items in the table ` +
+        `(${items.length - acknowledged.size} written but unacknowledged), ${halfWritten.length} half-written, ${listed.length} listed`,
+    );
+    expect({ missing, incomplete, halfWritten, halfListed }).toEqual({ missing: [], incomplete: [], halfWritten: [], halfListed: [] });
+    expect([...acknowledged.keys()].filter((id) => !stored.has(id))).toEqual([]);
+    expect(listed.map((item) => item['id']).filter((id) => !stored.has(String(id)))).toEqual([]);
+    expect(restartOutput.filter((line) => /\[error\]|Error|shutdown failed/.test(line))).toEqual([]);
+    expect(second.child.exitCode).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileResolver, createDiskCache, isCodeValidationError, loadResolverFile, validationCacheName, type ResolverContextInput } from '../../../local/runtime/index.ts';
+
+const ctx: ResolverContextInput = {
+  arguments: { id: 'a' }, identity: null, source: null, stash: {}, request: { headers: {}, domainName: null },
+  info: { fieldName: 'x', parentTypeName: 'Query', variables: {}, selectionSetList: [], selectionSetGraphQL: '' }, env: {}, authType: 'API_KEY',
+};
+
+const GOOD = 'export function request(ctx) { return ctx.args.id; }\nexport function response(ctx) { return ctx.result; }\n';
+const WITH_WHILE = 'export function request(ctx) { while (ctx.args.id) { return 1; } return 2; }\nexport function response(ctx) { return ctx.result; }\n';
+
+const dirs: string[] = [];
+function tempCache(): ReturnType<typeof createDiskCache> {
+  const dir = mkdtempSync(join(tmpdir(), 'runtime-cache-test-'));
+  dirs.push(dir);
+  return createDiskCache({ dir });
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Validation entries only (the first compile of the process also caches the sandbox prelude in the given cache). */
+function jsonEntries(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith('.json'));
+}
+
+function codeErrorsOf(fn: () => unknown): unknown {
+  try {
+    fn();
+    return 'compiled';
+  } catch (e) {
+    return isCodeValidationError(e) ? e.codeErrors.map((c) => [c.errorType, c.value]) : e;
+  }
+}
+
+describe('validation cache (dist/.runtime-cache/<sha256>.json, validate.ts)', () => {
+  it('stores one entry per bundle text, named by its hash, and answers from it the next time', () => {
+    const cache = tempCache();
+    const first = compileResolver(GOOD, 'good.js', { cache }).evaluate('request', ctx).value;
+    const entries = jsonEntries(cache.dir);
+    // A planted entry proves the next compile reads the cache instead of validating.
+    const planted = { codeErrors: [{ errorType: 'LINT_ERROR', value: 'planted', location: { line: 1, column: 1, span: 0 } }], factorySource: null, exports: [], modulePlan: null, contextUsage: {} };
+    writeFileSync(join(cache.dir, validationCacheName(GOOD)), JSON.stringify(planted));
+    expect([first, entries, codeErrorsOf(() => compileResolver(GOOD, 'good.js', { cache }))]).toEqual(['a', [validationCacheName(GOOD)], [['LINT_ERROR', 'planted']]]);
+  });
+  it('a changed bundle is a miss and is validated again: the rules are still enforced', () => {
+    const cache = tempCache();
+    compileResolver(GOOD, 'code.js', { cache });
+    expect(codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }))).toEqual([
+      ['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)'],
+    ]);
+    expect(jsonEntries(cache.dir).sort()).toEqual([validationCacheName(GOOD), validationCacheName(WITH_WHILE)].sort());
+  });
+  it('rejected code is cached as rejected (a warm start reports the same errors)', () => {
+    const cache = tempCache();
+    const cold = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
+    const warm = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
+    expect([warm, existsSync(join(cache.dir, validationCacheName(WITH_WHILE)))]).toEqual([cold, true]);
+  });
+  it('a corrupt entry is a miss, validated afresh and rewritten', () => {
+    const cache = tempCache();
+    writeFileSync(join(cache.dir, validationCacheName(WITH_WHILE)), '{ not json');
+    const errors = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
+    const again = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
+    expect([errors, again]).toEqual([[['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']], [['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']]]);
+  });
+  it('loadResolverFile re-validates a bundle edited in place even with a warm cache', () => {
+    const cache = tempCache();
+    const file = join(cache.dir, 'Query.edit.js');
+    writeFileSync(file, GOOD);
+    const before = loadResolverFile(file, { cache }).evaluate('request', ctx).value;
+    writeFileSync(file, `${WITH_WHILE}\n`);
+    expect([before, codeErrorsOf(() => loadResolverFile(file, { cache }))]).toEqual(['a', [['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']]]);
+  });
+});
