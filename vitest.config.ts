@@ -3,16 +3,23 @@ import { defineConfig } from 'vitest/config';
 import { DEFAULT_STATE_DIR } from './local/config.ts';
 import { CA_CERT_FILE } from './local/tls/local-ca.ts';
 
+/**
+ * Amplify JS v6 always dials wss://, so its test must trust the local CA. Node reads
+ * NODE_EXTRA_CA_CERTS once, at process start, so it goes into the spawn environment of that file's
+ * workers only (a project of its own); other tests check what a client without that trust sees.
+ * test/global-setup.ts creates the CA (in the test servers' default state folder) first.
+ */
+const TRUSTS_LOCAL_CA = ['test/integration/clients-amplify.test.ts'];
+
+/** What every project shares. Not `extends: true`: that would run the global setup once per project. */
+const shared = { testTimeout: 20_000, hookTimeout: 30_000, pool: 'forks' } as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
-    // Amplify JS v6 always dials wss:// (test/integration/clients-amplify.test.ts). Node reads
-    // NODE_EXTRA_CA_CERTS once, at process start, so it goes into the workers' spawn environment
-    // here; test/global-setup.ts creates the local CA (the test servers' default state folder) first.
-    env: { NODE_EXTRA_CA_CERTS: join(DEFAULT_STATE_DIR, CA_CERT_FILE) },
+    projects: [
+      { test: { ...shared, name: 'tests', include: ['test/**/*.test.ts'], exclude: TRUSTS_LOCAL_CA } },
+      { test: { ...shared, name: 'trusts-local-ca', include: TRUSTS_LOCAL_CA, env: { NODE_EXTRA_CA_CERTS: join(DEFAULT_STATE_DIR, CA_CERT_FILE) } } },
+    ],
   },
 });

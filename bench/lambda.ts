@@ -94,7 +94,7 @@ export async function benchLambda(context: BenchContext): Promise<Figure[]> {
     baseline: gzipSync(peerBytes).length / 1024,
   });
 
-  const runs = context.quick ? 5 : 15;
+  const runs = context.quick ? 3 : 15;
   const event = JSON.stringify(MINT_UPLOAD_EVENT);
   const bare: number[] = [];
   const oursCold: number[] = [];

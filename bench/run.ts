@@ -15,6 +15,7 @@ import { benchFanout } from './fanout.ts';
 import { benchLambda } from './lambda.ts';
 import { BenchSkipped, isBenchSkipped, type BenchContext, type BenchModule } from './lib/context.ts';
 import { createFigureList, formatMarkdownTable, type Figure } from './lib/figures.ts';
+import { roundFigure } from './lib/stats.ts';
 import { requireLocalServer, startStack, type Stack } from './lib/stack.ts';
 import { benchScale } from './scale.ts';
 import { benchStartup } from './startup.ts';
@@ -99,7 +100,11 @@ async function main(): Promise<number> {
     log,
     sharedStack: () => {
       requireLocalServer();
-      stack ??= startStack({ ours: true, simulator: true });
+      if (stack === undefined) {
+        const start = performance.now();
+        stack = startStack({ ours: true, simulator: true });
+        void stack.then(() => log(`  store, ours and simulator started in ${((performance.now() - start) / 1000).toFixed(1)} s`), () => undefined);
+      }
       return stack;
     },
   };
@@ -134,12 +139,16 @@ async function main(): Promise<number> {
     .join(' ')} at the end`;
   const table = formatMarkdownTable(figures);
   const notes = reports.filter((r) => r.status !== 'ok').map((r) => `- ${r.name}: ${r.status}: ${r.message ?? ''}`);
+  const unmet = figures
+    .filter((f) => f.met === false)
+    .map((f) => `- ${f.name}: ${f.ratio === null ? 'no ratio' : `${roundFigure(f.ratio)}x`} (goal ${f.goal?.op ?? ''} ${roundFigure(f.goal?.ratio ?? Number.NaN)}x)`);
   const markdown = [
     `Command: \`${command}\` (${quick ? 'quick' : 'full'} mode), ${startedAt.toISOString()}`,
     `Environment: ${environment}`,
     '',
     table,
     '',
+    ...(unmet.length > 0 ? ['Goals not met in this run:', ...unmet, ''] : []),
     ...(notes.length > 0 ? ['Modules not measured:', ...notes, ''] : []),
   ].join('\n');
 

@@ -34,6 +34,7 @@ import { createRealtimeServer, REALTIME_PATH } from './realtime/ws-adapter.ts';
 import { loadResolverFile } from './runtime/index.ts';
 import { startS3Store, type S3Store } from './s3/s3-store.ts';
 import { startDynamoStore, type DynamoStore } from './stores/dynamo-store.ts';
+import { removeOrphanIndexEntries } from './stores/index-repair.ts';
 import { ensureTables, localTableNames } from './stores/tables.ts';
 import { createTtlSweeper, type TtlSweeper } from './stores/ttl-sweeper.ts';
 import { loadLocalCa } from './tls/local-ca.ts';
@@ -231,6 +232,11 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     // 6. Tables, executor, and the routes.
     const tableNames = localTableNames(definition);
     await ensureTables(dynamodb, definition, tableNames);
+    if (dynamoStore !== null && config.dataDir !== null) {
+      // A kill in the middle of a write can leave index entries without their item (index-repair.ts).
+      const removed = Object.values(await removeOrphanIndexEntries(dynamodb, definition, tableNames)).reduce((a, b) => a + b, 0);
+      if (removed > 0) log(`[start] removed ${removed} index entr${removed === 1 ? 'y' : 'ies'} left by an interrupted write`);
+    }
     mark('tables');
     const paginationSecret = readOrCreateFile(join(config.stateDir, 'pagination-secret'), () => randomBytes(32).toString('hex'));
     const createService = (forSchema: typeof schema): GraphQLService & { close(): Promise<void> } =>

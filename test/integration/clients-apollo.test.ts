@@ -6,13 +6,18 @@
  * Node 20 needs a `WebSocket` global (installWebSocketTap: the `ws` client). Unlike Amplify, the
  * subscription link keeps the endpoint's scheme (`http://` -> `ws://`), so no TLS trust is involved.
  *
- * Library bug, AWS_IAM only: aws-appsync-auth-link 4.0.2's ESM build (`lib/index.mjs`) does
- * `import * as crypto from '@aws-crypto/sha256-js'` (1.2.2, CommonJS whose exports Node cannot see
- * statically), so under Node's ESM loader `crypto.Sha256` is undefined and every SigV4 signature
- * fails with "TypeError: Sha256 is not a constructor", an unhandled rejection that leaves the request
- * pending forever (bundlers paper over it, so browsers are fine). Its CommonJS build (`lib/index.js`)
- * works: the IAM test loads that one with `createRequire`, the rest of Apollo unchanged. The
- * subscription link imports the same ESM signer, so IAM subscriptions on Node hit the same bug.
+ * AWS_IAM needs two client-side workarounds (neither is about the server: real AppSync would refuse
+ * the same requests):
+ * 1. aws-appsync-auth-link 4.0.2's ESM build (`lib/index.mjs`) does `import * as crypto from
+ *    '@aws-crypto/sha256-js'` (1.2.2, CommonJS whose exports Node cannot see statically), so under
+ *    Node's ESM loader `crypto.Sha256` is undefined and signing throws "TypeError: Sha256 is not a
+ *    constructor" as an unhandled rejection, leaving the request pending forever (bundlers hide this,
+ *    so browsers are fine). Its CommonJS build (`lib/index.js`) works; loaded here with `createRequire`.
+ *    The subscription link imports the same ESM signer, so IAM subscriptions on Node are affected too.
+ * 2. The link signs the body `{operationName, variables, query}`, but Apollo Client 4 then adds
+ *    `extensions.clientLibrary` to the body it sends, so the payload hash no longer matches and the
+ *    server answers 403 InvalidSignatureException. `enhancedClientAwareness: { transport: false }`
+ *    keeps Apollo from adding it.
  */
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, InMemoryCache } from '@apollo/client';
 import { createRequire } from 'node:module';
@@ -26,14 +31,14 @@ import { createEventQueue } from './lib/event-queue.ts';
 import { putToTicket } from './lib/upload.ts';
 import { installWebSocketTap, type WebSocketTap } from './lib/websocket-tap.ts';
 
-/** The CommonJS build of aws-appsync-auth-link (see the file comment). */
+/** The CommonJS build of aws-appsync-auth-link (workaround 1 in the file comment). */
 const { createAuthLink: createAuthLinkCommonJs } = createRequire(import.meta.url)('aws-appsync-auth-link') as typeof import('aws-appsync-auth-link');
 
 interface ApolloFixture {
   readonly assets: AssetServer;
   readonly tap: WebSocketTap;
   /** A client as an app builds it, for one auth mode. */
-  clientFor(auth: AuthOptions, options?: { readonly commonJsAuthLink?: boolean }): ApolloClient;
+  clientFor(auth: AuthOptions, options?: { readonly iamWorkarounds?: boolean }): ApolloClient;
 }
 
 const test = base.extend<{ apollo: ApolloFixture }>({
@@ -48,9 +53,14 @@ const test = base.extend<{ apollo: ApolloFixture }>({
         assets,
         tap,
         clientFor: (auth, options = {}) => {
-          const authLink = (options.commonJsAuthLink === true ? createAuthLinkCommonJs : createAuthLink)({ url, region, auth });
+          const iam = options.iamWorkarounds === true;
+          // Double casts: the links' d.ts name ApolloLink through `@apollo/client/core`, which TypeScript
+          // resolves to Apollo's CommonJS declarations, a distinct class type from the ESM one we import.
+          const authLink = (iam ? createAuthLinkCommonJs : createAuthLink)({ url, region, auth }) as unknown as ApolloLink;
+          const handshakeLink = createSubscriptionHandshakeLink({ url, region, auth }) as unknown as ApolloLink;
           const client = new ApolloClient({
-            link: ApolloLink.from([authLink, createSubscriptionHandshakeLink({ url, region, auth })]),
+            ...(iam ? { enhancedClientAwareness: { transport: false } } : {}),
+            link: ApolloLink.from([authLink, handshakeLink]),
             cache: new InMemoryCache(),
           });
           clients.push(client);
@@ -150,7 +160,7 @@ describe('apollo client 4 + aws-appsync links: Cognito user pools and IAM', () =
   test('an AWS_IAM caller (SigV4 by aws-appsync-auth-link) completes an upload; a size other than the ticket’s rejects it', async ({ apollo, expect }) => {
     const { assets } = apollo;
     const owner = apollo.clientFor({ type: 'API_KEY', apiKey: assets.server.apiKey });
-    const backend = apollo.clientFor({ type: 'AWS_IAM', credentials: { ...DEV_CREDENTIALS } }, { commonJsAuthLink: true });
+    const backend = apollo.clientFor({ type: 'AWS_IAM', credentials: { ...DEV_CREDENTIALS } }, { iamWorkarounds: true });
     const created = await owner.mutate({ mutation: CreateUploadDocument, variables: { input: { name: 'pic.gif', contentType: 'image/gif', size: 7 } } });
     const asset = created.data?.createUpload.asset;
 

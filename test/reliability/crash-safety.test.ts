@@ -115,6 +115,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
     } while (nextToken !== null);
     const halfListed = listed.filter((item) => ['id', 'owner', 'name', 'contentType', 'size', 'status', 'createdAt', 'updatedAt'].some((field) => item[field] === null || item[field] === undefined));
     const restartOutput = [...second.output];
+    const repaired = Number(/removed (\d+) index entr/.exec(restartOutput.join('\n'))?.[1] ?? 0);
     second.child.kill('SIGTERM');
     await exited(second.child);
 
@@ -134,7 +135,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
     console.log(
       `[reliability] crash safety: ${sent} createUpload requests sent by ${WRITERS} writers, ${acknowledged.size} acknowledged before SIGKILL, ` +
         `${acknowledged.size - missing.length} verified after restart (${missing.length} lost, ${incomplete.length} inconsistent), ${items.length} items in the table ` +
-        `(${items.length - acknowledged.size} written but unacknowledged), ${halfWritten.length} half-written, ${listed.length} listed`,
+        `(${items.length - acknowledged.size} written but unacknowledged), ${halfWritten.length} half-written, ${listed.length} listed, ${repaired} orphan index entries removed at restart`,
     );
     expect({ missing, incomplete, halfWritten, halfListed }).toEqual({ missing: [], incomplete: [], halfWritten: [], halfListed: [] });
     expect([...acknowledged.keys()].filter((id) => !stored.has(id))).toEqual([]);

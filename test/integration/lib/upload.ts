@@ -24,7 +24,7 @@ export function ticketHeaders(ticket: Ticket, overrides: Readonly<Record<string,
  */
 export async function putToTicket(ticket: Ticket, body: Uint8Array | string, overrides: Readonly<Record<string, string>> = {}): Promise<PutResult> {
   const { 'content-length': _length, ...headers } = ticketHeaders(ticket, overrides);
-  const response = await fetch(ticket.url, { method: ticket.method, headers, body });
+  const response = await fetch(ticket.url, { method: ticket.method, headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await response.text();
   return { status: response.status, error: response.ok ? null : readS3Error(text) };
 }

@@ -1,0 +1,158 @@
+/**
+ * Bundles the local server (`local/main.ts` and everything it imports: our TypeScript and the pure-JS
+ * dependencies) into one ESM file, `dist/local/main.mjs`, so `npm start` (`scripts/start.mjs`) loads
+ * one file with plain `node` instead of hundreds of small modules through tsx's loader hooks.
+ *
+ * Two things keep the bundle behaving like the sources:
+ * - `import.meta.url` in our own files becomes the source file's URL, so files found next to a module
+ *   (`api/appsync.graphql`, `local/runtime/sandbox/`, `createRequire` lookups) resolve as from source;
+ * - `__dirname` / `__filename` in bundled CommonJS dependencies become that dependency file's own
+ *   folder and path (an ESM bundle has neither).
+ * What cannot be bundled stays external: native addons (dynalite's `classic-level`), esbuild (a binary
+ * it spawns), and what the server only loads lazily on a cache miss (ESLint, the AppSync plugin,
+ * TypeScript). The bundle therefore holds absolute paths of this checkout; it is a local cache.
+ *
+ * Next to the bundle, `main.inputs.json` lists its inputs for `scripts/start.mjs`'s freshness check.
+ *
+ *   npx tsx scripts/bundle-server.ts   # rebuilds dist/local/main.mjs
+ */
+import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The project root; computed here (not imported) so this file has no project dependencies. */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The server bundle `npm start` runs. */
+export const SERVER_BUNDLE_PATH = join(ROOT, 'dist', 'local', 'main.mjs');
+/** The inputs of the last server bundle (read by `scripts/start.mjs`). */
+export const SERVER_INPUTS_PATH = join(ROOT, 'dist', 'local', 'main.inputs.json');
+/** Bump when the bundle's options change, so existing bundles count as stale. */
+export const SERVER_BUNDLE_FORMAT = 1;
+
+/** Packages left to Node's resolver at run time. */
+export const SERVER_EXTERNALS = [
+  // Native addons (dynalite's on-disk store).
+  'classic-level',
+  'leveldown',
+  // A binary with its own JS API; the server loads it when bundles must be rebuilt.
+  'esbuild',
+  // Loaded lazily through createRequire on validation cache misses; large, and never needed before "ready".
+  'eslint',
+  '@aws-appsync/eslint-plugin',
+  'typescript',
+] as const;
+
+/** Contents of `main.inputs.json`. */
+export interface ServerBundleInputs {
+  readonly format: number;
+  /** The checkout the bundle was built in (the bundle holds its absolute paths). */
+  readonly root: string;
+  /** Every input, relative to the project root (node_modules files included). */
+  readonly inputs: readonly string[];
+}
+
+export interface ServerBundleReport {
+  readonly outfile: string;
+  readonly bytes: number;
+  /** How many inputs (files) went into the bundle. */
+  readonly inputs: number;
+  readonly ms: number;
+}
+
+const LOCATION_PATTERN = /\bimport\.meta\.url\b|\b__dirname\b|\b__filename\b/;
+
+function loaderFor(path: string): 'ts' | 'js' {
+  return /\.[cm]?ts$/.test(path) ? 'ts' : 'js';
+}
+
+/**
+ * Rewrites `import.meta.url`, `__dirname` and `__filename` to the loaded file's own location. It uses
+ * esbuild's `define` on each file (syntax-aware: strings and shadowed names are left alone); files that
+ * do not mention them are passed through untouched.
+ */
+export function sourceLocationPlugin(): Plugin {
+  return {
+    name: 'source-location',
+    setup(build) {
+      build.onLoad({ filter: /\.(?:[cm]?[jt]s)$/ }, async (args) => {
+        if (args.namespace !== 'file') return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        const loader = loaderFor(args.path);
+        if (!LOCATION_PATTERN.test(text)) return { contents: text, loader };
+        const define: Record<string, string> = { 'import.meta.url': JSON.stringify(pathToFileURL(args.path).href) };
+        if (args.path.includes('/node_modules/')) {
+          define['__dirname'] = JSON.stringify(dirname(args.path));
+          define['__filename'] = JSON.stringify(args.path);
+        }
+        const result = await transform(text, { loader, define, sourcefile: args.path, sourcemap: 'inline', sourcesContent: false, target: 'node20', logLevel: 'silent' });
+        return { contents: result.code, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/** esbuild options for the server bundle (entry point, outfile and plugins are added by `bundleServer`). */
+export const SERVER_BUILD_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // ESM builds of dependencies first (graphql, @aws-sdk/*, @smithy/* ship both).
+  mainFields: ['module', 'main'],
+  conditions: ['node', 'import'],
+  external: [...SERVER_EXTERNALS],
+  minify: false,
+  keepNames: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+  banner: { js: "import{createRequire as __serverCreateRequire}from'node:module';const require=__serverCreateRequire(import.meta.url);" },
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+/**
+ * Bundles `local/main.ts` into `dist/local/main.mjs` and writes `main.inputs.json`. Both files are
+ * written under temporary names and renamed, so a concurrent `npm start` never loads half a file.
+ * Throws with esbuild's messages on failure.
+ */
+export async function bundleServer(): Promise<ServerBundleReport> {
+  const startedAt = performance.now();
+  const outDir = dirname(SERVER_BUNDLE_PATH);
+  mkdirSync(outDir, { recursive: true });
+  const tag = `${process.pid}-${Date.now()}`;
+  const tmpOut = join(outDir, `.main-${tag}.mjs`);
+  try {
+    const result = await build({
+      ...SERVER_BUILD_OPTIONS,
+      entryPoints: [join(ROOT, 'local', 'main.ts')],
+      outfile: tmpOut,
+      absWorkingDir: ROOT,
+      metafile: true,
+      plugins: [sourceLocationPlugin()],
+    });
+    const inputs = Object.keys(result.metafile.inputs)
+      .map((input) => relative(ROOT, join(ROOT, input)))
+      .sort();
+    // The source map's name inside the bundle follows the final file name.
+    const bundleText = readFileSync(tmpOut, 'utf8').replace(`//# sourceMappingURL=${relative(outDir, tmpOut)}.map`, '//# sourceMappingURL=main.mjs.map');
+    writeFileSync(tmpOut, bundleText);
+    renameSync(`${tmpOut}.map`, `${SERVER_BUNDLE_PATH}.map`);
+    renameSync(tmpOut, SERVER_BUNDLE_PATH);
+    const record: ServerBundleInputs = { format: SERVER_BUNDLE_FORMAT, root: ROOT, inputs: [...inputs, relative(ROOT, fileURLToPath(import.meta.url))] };
+    const tmpInputs = join(outDir, `.main-${tag}.inputs.json`);
+    writeFileSync(tmpInputs, `${JSON.stringify(record, null, 1)}\n`);
+    renameSync(tmpInputs, SERVER_INPUTS_PATH);
+    return { outfile: SERVER_BUNDLE_PATH, bytes: Buffer.byteLength(bundleText), inputs: inputs.length, ms: Math.round(performance.now() - startedAt) };
+  } finally {
+    rmSync(tmpOut, { force: true });
+    rmSync(`${tmpOut}.map`, { force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const report = await bundleServer();
+  process.stdout.write(`${relative(ROOT, report.outfile)}: ${report.bytes} bytes from ${report.inputs} inputs in ${report.ms} ms\n`);
+}
