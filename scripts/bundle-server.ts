@@ -17,7 +17,7 @@
  *   npx tsx scripts/bundle-server.ts   # rebuilds dist/local/main.mjs
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -62,6 +62,25 @@ export interface ServerBundleReport {
 }
 
 const LOCATION_PATTERN = /\bimport\.meta\.url\b|\b__dirname\b|\b__filename\b/;
+/** `require('./dir/' + name)`: esbuild bundles every file of `dir` but looks them up with their extension. */
+const FOLDER_REQUIRE_PATTERN = /\brequire\((['"])(\.{1,2}\/[\w./-]*\/)\1\s*\+\s*([\w$]+)\)/g;
+
+/**
+ * Appends `.js` to `require('./dir/' + name)` when `dir` holds only `.js` modules (dynalite loads its
+ * actions and validations this way), so the bundle's lookup table finds them. Other text is unchanged.
+ */
+export function fixFolderRequires(text: string, fileDir: string): string {
+  return text.replace(FOLDER_REQUIRE_PATTERN, (whole, quote: string, folder: string, name: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(join(fileDir, folder)).filter((entry) => !entry.startsWith('.'));
+    } catch {
+      return whole;
+    }
+    if (entries.length === 0 || !entries.every((entry) => entry.endsWith('.js'))) return whole;
+    return `require(${quote}${folder}${quote} + ${name} + ${quote}.js${quote})`;
+  });
+}
 
 function loaderFor(path: string): 'ts' | 'js' {
   return /\.[cm]?ts$/.test(path) ? 'ts' : 'js';
@@ -78,11 +97,13 @@ export function sourceLocationPlugin(): Plugin {
     setup(build) {
       build.onLoad({ filter: /\.(?:[cm]?[jt]s)$/ }, async (args) => {
         if (args.namespace !== 'file') return undefined;
-        const text = readFileSync(args.path, 'utf8');
+        const inNodeModules = args.path.includes('/node_modules/');
+        const raw = readFileSync(args.path, 'utf8');
+        const text = inNodeModules && raw.includes('require(') ? fixFolderRequires(raw, dirname(args.path)) : raw;
         const loader = loaderFor(args.path);
         if (!LOCATION_PATTERN.test(text)) return { contents: text, loader };
         const define: Record<string, string> = { 'import.meta.url': JSON.stringify(pathToFileURL(args.path).href) };
-        if (args.path.includes('/node_modules/')) {
+        if (inNodeModules) {
           define['__dirname'] = JSON.stringify(dirname(args.path));
           define['__filename'] = JSON.stringify(args.path);
         }
@@ -99,9 +120,8 @@ export const SERVER_BUILD_OPTIONS = {
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // ESM builds of dependencies first (graphql, @aws-sdk/*, @smithy/* ship both).
-  mainFields: ['module', 'main'],
-  conditions: ['node', 'import'],
+  // esbuild's Node defaults (main before module; `import`/`require` conditions by how a file is
+  // loaded): a package that ships both builds gets one instance, as under Node (graphql's `instanceof`).
   external: [...SERVER_EXTERNALS],
   minify: false,
   keepNames: true,

@@ -3,7 +3,7 @@
  * environment (`ctx.env`). Request and field logging go to a log group this construct owns (with a
  * retention and a role scoped to it), and X-Ray tracing is on.
  */
-import { Duration, Expiration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Expiration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -90,8 +90,13 @@ export class AssetGraphqlApi extends Construct {
     this.cfnApi.logConfig = {
       cloudWatchLogsRoleArn: loggingRole.roleArn,
       fieldLogLevel: props.fieldLogLevel,
-      excludeVerboseContent: false,
+      // Verbose content includes request headers: user-pool tokens and API keys must not reach the logs.
+      excludeVerboseContent: true,
     };
+    Validations.of(this.graphqlApi).acknowledge({
+      id: 'AwsSolutions-ASC3',
+      reason: 'Request and field logging is on (field level from the stage config); only verbose content is excluded, because it would write the Authorization and x-api-key headers (tokens, API keys) to CloudWatch.',
+    });
 
     if (props.wafWebAclArn !== undefined) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.graphqlApi.arn, webAclArn: props.wafWebAclArn });

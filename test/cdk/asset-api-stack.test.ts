@@ -35,7 +35,7 @@ describe('cdk: GraphQL API', () => {
       QueryDepthLimit: api.limits.queryDepthLimit,
       ResolverCountLimit: api.limits.resolverCountLimit,
       EnvironmentVariables: resolverEnvironment(api),
-      LogConfig: { FieldLogLevel: 'ALL', ExcludeVerboseContent: false, CloudWatchLogsRoleArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+      LogConfig: { FieldLogLevel: 'ALL', ExcludeVerboseContent: true, CloudWatchLogsRoleArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
     });
     s.template.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8') });
   });

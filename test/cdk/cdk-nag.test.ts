@@ -58,6 +58,7 @@ describe('cdk-nag: AwsSolutions', () => {
 
   it('acknowledges only these findings, each with a written reason and each matching a real finding', () => {
     expect([...new Set(acks.map((a) => a.id.replace(/<[A-Za-z0-9]+\.Arn>/, '<Bucket.Arn>')))].sort()).toEqual([
+      'AwsSolutions-ASC3',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<Bucket.Arn>/assets/*]',
       'AwsSolutions-L1',
