@@ -12,12 +12,13 @@
  * it spawns), and what the server only loads lazily on a cache miss (ESLint, the AppSync plugin,
  * TypeScript). The bundle therefore holds absolute paths of this checkout; it is a local cache.
  *
- * Next to the bundle, `main.inputs.json` lists its inputs for `scripts/start.mjs`'s freshness check.
+ * Next to the bundle, `main.inputs.json` lists its inputs (and the checkout) for `scripts/start.mjs`'s
+ * freshness check; its mtime is the build's start.
  *
  *   npx tsx scripts/bundle-server.ts   # rebuilds dist/local/main.mjs
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -28,8 +29,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_BUNDLE_PATH = join(ROOT, 'dist', 'local', 'main.mjs');
 /** The inputs of the last server bundle (read by `scripts/start.mjs`). */
 export const SERVER_INPUTS_PATH = join(ROOT, 'dist', 'local', 'main.inputs.json');
-/** Bump when the bundle's options change, so existing bundles count as stale. */
-export const SERVER_BUNDLE_FORMAT = 1;
 
 /** Packages left to Node's resolver at run time. */
 export const SERVER_EXTERNALS = [
@@ -46,7 +45,6 @@ export const SERVER_EXTERNALS = [
 
 /** Contents of `main.inputs.json`. */
 export interface ServerBundleInputs {
-  readonly format: number;
   /** The checkout the bundle was built in (the bundle holds its absolute paths). */
   readonly root: string;
   /** Every input, relative to the project root (node_modules files included). */
@@ -140,6 +138,8 @@ export const SERVER_BUILD_OPTIONS = {
  */
 export async function bundleServer(): Promise<ServerBundleReport> {
   const startedAt = performance.now();
+  // The inputs file gets the build's start time as its mtime: an edit during the build makes it stale.
+  const startedAtDate = new Date();
   const outDir = dirname(SERVER_BUNDLE_PATH);
   mkdirSync(outDir, { recursive: true });
   const tag = `${process.pid}-${Date.now()}`;
@@ -161,9 +161,10 @@ export async function bundleServer(): Promise<ServerBundleReport> {
     writeFileSync(tmpOut, bundleText);
     renameSync(`${tmpOut}.map`, `${SERVER_BUNDLE_PATH}.map`);
     renameSync(tmpOut, SERVER_BUNDLE_PATH);
-    const record: ServerBundleInputs = { format: SERVER_BUNDLE_FORMAT, root: ROOT, inputs: [...inputs, relative(ROOT, fileURLToPath(import.meta.url))] };
+    const record: ServerBundleInputs = { root: ROOT, inputs: [...inputs, relative(ROOT, fileURLToPath(import.meta.url))] };
     const tmpInputs = join(outDir, `.main-${tag}.inputs.json`);
     writeFileSync(tmpInputs, `${JSON.stringify(record, null, 1)}\n`);
+    utimesSync(tmpInputs, startedAtDate, startedAtDate);
     renameSync(tmpInputs, SERVER_INPUTS_PATH);
     return { outfile: SERVER_BUNDLE_PATH, bytes: Buffer.byteLength(bundleText), inputs: inputs.length, ms: Math.round(performance.now() - startedAt) };
   } finally {

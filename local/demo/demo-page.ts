@@ -244,10 +244,6 @@ function startDemo(): void {
     renderList();
   }
 
-  async function refreshAsset(id: string): Promise<void> {
-    remember(dig(await graphql(GET_ASSET, { id }), 'getAsset'));
-  }
-
   let subscription: AsyncIterableIterator<RealtimeResult> | undefined;
   /** Bumped on every restart, so a stopped subscription's late status cannot overwrite the current one. */
   let generation = 0;
@@ -271,8 +267,10 @@ function startDemo(): void {
         if (error !== undefined) setLiveStatus('error', error);
         const created: unknown = dig(result, 'onAssetCreated');
         if (isAssetView(created)) {
-          remember({ ...assets.get(created.id), ...created });
-          await refreshAsset(created.id);
+          // The event carries only what the completing mutation selected (no download URL): the row
+          // is drawn from getAsset, so it never shows a half-filled READY asset.
+          const fresh: unknown = dig(await graphql(GET_ASSET, { id: created.id }), 'getAsset');
+          remember(isAssetView(fresh) ? fresh : { ...assets.get(created.id), ...created });
         }
       }
     } catch (e) {
