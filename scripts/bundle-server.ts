@@ -1,13 +1,16 @@
 /**
  * Bundles the local server (`local/main.ts` and everything it imports: our TypeScript and the pure-JS
- * dependencies) into one ESM file, `dist/local/main.mjs`, so `npm start` (`scripts/start.mjs`) loads
- * one file with plain `node` instead of hundreds of small modules through tsx's loader hooks.
+ * dependencies) into one CommonJS file, `dist/local/main.cjs`, so `npm start` (`scripts/start.mjs`)
+ * loads one file with plain `node` instead of hundreds of small modules through tsx's loader hooks.
+ * CommonJS rather than ESM because Node 20 can run a script with V8's code cache (`vm.Script`
+ * `cachedData`) but not an ES module; the sources' only top-level await was moved into `main()`.
+ * Not minified: stack traces stay readable (each section is headed by its source path).
  *
  * Two things keep the bundle behaving like the sources:
  * - `import.meta.url` in our own files becomes the source file's URL, so files found next to a module
  *   (`api/appsync.graphql`, `local/runtime/sandbox/`, `createRequire` lookups) resolve as from source;
  * - `__dirname` / `__filename` in bundled CommonJS dependencies become that dependency file's own
- *   folder and path (an ESM bundle has neither).
+ *   folder and path, not the bundle's.
  * What cannot be bundled stays external: native addons (dynalite's `classic-level`), esbuild (a binary
  * it spawns), and what the server only loads lazily on a cache miss (ESLint, the AppSync plugin,
  * TypeScript). The bundle therefore holds absolute paths of this checkout; it is a local cache.
@@ -26,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The server bundle `npm start` runs. */
-export const SERVER_BUNDLE_PATH = join(ROOT, 'dist', 'local', 'main.mjs');
+export const SERVER_BUNDLE_PATH = join(ROOT, 'dist', 'local', 'main.cjs');
 /** The inputs of the last server bundle (read by `scripts/start.mjs`). */
 export const SERVER_INPUTS_PATH = join(ROOT, 'dist', 'local', 'main.inputs.json');
 
@@ -57,6 +60,8 @@ export interface ServerBundleReport {
   /** How many inputs (files) went into the bundle. */
   readonly inputs: number;
   readonly ms: number;
+  /** esbuild's warnings, formatted (`file:line: text`). */
+  readonly warnings: readonly string[];
 }
 
 const LOCATION_PATTERN = /\bimport\.meta\.url\b|\b__dirname\b|\b__filename\b/;
@@ -115,24 +120,22 @@ export function sourceLocationPlugin(): Plugin {
 /** esbuild options for the server bundle (entry point, outfile and plugins are added by `bundleServer`). */
 export const SERVER_BUILD_OPTIONS = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // esbuild's Node defaults (main before module; `import`/`require` conditions by how a file is
   // loaded): a package that ships both builds gets one instance, as under Node (graphql's `instanceof`).
   external: [...SERVER_EXTERNALS],
   minify: false,
-  keepNames: true,
+  // Used when Node runs with --enable-source-maps (scripts/start.mjs then loads the bundle with require).
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
-  // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-  banner: { js: "import{createRequire as __serverCreateRequire}from'node:module';const require=__serverCreateRequire(import.meta.url);" },
   logLevel: 'silent',
 } as const satisfies BuildOptions;
 
 /**
- * Bundles `local/main.ts` into `dist/local/main.mjs` and writes `main.inputs.json`. Both files are
+ * Bundles `local/main.ts` into `dist/local/main.cjs` and writes `main.inputs.json`. Both files are
  * written under temporary names and renamed, so a concurrent `npm start` never loads half a file.
  * Throws with esbuild's messages on failure.
  */
@@ -143,7 +146,7 @@ export async function bundleServer(): Promise<ServerBundleReport> {
   const outDir = dirname(SERVER_BUNDLE_PATH);
   mkdirSync(outDir, { recursive: true });
   const tag = `${process.pid}-${Date.now()}`;
-  const tmpOut = join(outDir, `.main-${tag}.mjs`);
+  const tmpOut = join(outDir, `.main-${tag}.cjs`);
   try {
     const result = await build({
       ...SERVER_BUILD_OPTIONS,
@@ -157,7 +160,7 @@ export async function bundleServer(): Promise<ServerBundleReport> {
       .map((input) => relative(ROOT, join(ROOT, input)))
       .sort();
     // The source map's name inside the bundle follows the final file name.
-    const bundleText = readFileSync(tmpOut, 'utf8').replace(`//# sourceMappingURL=${relative(outDir, tmpOut)}.map`, '//# sourceMappingURL=main.mjs.map');
+    const bundleText = readFileSync(tmpOut, 'utf8').replace(`//# sourceMappingURL=${relative(outDir, tmpOut)}.map`, '//# sourceMappingURL=main.cjs.map');
     writeFileSync(tmpOut, bundleText);
     renameSync(`${tmpOut}.map`, `${SERVER_BUNDLE_PATH}.map`);
     renameSync(tmpOut, SERVER_BUNDLE_PATH);
@@ -166,7 +169,8 @@ export async function bundleServer(): Promise<ServerBundleReport> {
     writeFileSync(tmpInputs, `${JSON.stringify(record, null, 1)}\n`);
     utimesSync(tmpInputs, startedAtDate, startedAtDate);
     renameSync(tmpInputs, SERVER_INPUTS_PATH);
-    return { outfile: SERVER_BUNDLE_PATH, bytes: Buffer.byteLength(bundleText), inputs: inputs.length, ms: Math.round(performance.now() - startedAt) };
+    const warnings = result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`);
+    return { outfile: SERVER_BUNDLE_PATH, bytes: Buffer.byteLength(bundleText), inputs: inputs.length, ms: Math.round(performance.now() - startedAt), warnings };
   } finally {
     rmSync(tmpOut, { force: true });
     rmSync(`${tmpOut}.map`, { force: true });
@@ -175,5 +179,6 @@ export async function bundleServer(): Promise<ServerBundleReport> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const report = await bundleServer();
+  for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(`${relative(ROOT, report.outfile)}: ${report.bytes} bytes from ${report.inputs} inputs in ${report.ms} ms\n`);
 }

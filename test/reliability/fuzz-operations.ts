@@ -230,8 +230,8 @@ export function createOperationGenerator(schema: GraphQLSchema, seed: number) {
       if (type) roots.push([type, keyword]);
     }
     const [root, keyword] = random.chance(0.9) ? random.pick(roots.slice(0, 2)) : random.pick(roots);
-    let { query, variables } = operation(root, keyword, mutations);
-    if (random.chance(0.3)) query = damage(query, mutations);
-    return { query, variables, mutations };
+    const generated = operation(root, keyword, mutations);
+    const query = random.chance(0.3) ? damage(generated.query, mutations) : generated.query;
+    return { query, variables: generated.variables, mutations };
   };
 }
