@@ -5,15 +5,17 @@
  *
  * Warm path: the bundle is newer than each of its inputs (listed in `main.inputs.json`; dependencies
  * are checked through `node_modules/.package-lock.json`, which npm rewrites on every change), so it is
- * run directly. Otherwise it is rebuilt first, through tsx (only then loaded). Arguments and
+ * run directly. Otherwise it is rebuilt first, by `tsx scripts/bundle-server.ts` in a child process. Arguments and
  * environment pass through to `local/main.ts` unchanged.
  *
  * The bundle runs as a `vm.Script` with V8's code cache (`main.cjs.<mtime>-<size>.v8`), written a few
  * seconds after a start without a usable one: a warm start then neither parses nor compiles the
  * functions start-up runs. V8 checks only the source's length, so the cache is named after the
  * bundle's mtime and size. Under `--enable-source-maps` the bundle is loaded with `require` instead,
- * which maps stack traces to the TypeScript sources (no code cache then).
+ * which maps stack traces to the TypeScript sources (no code cache then). Without either, stack
+ * traces name lines of `dist/local/main.cjs`, where each section is headed by its source path.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -58,17 +60,34 @@ function isBundleFresh() {
 }
 
 if (!isBundleFresh()) {
-  const { tsImport } = await import('tsx/esm/api');
-  const { bundleServer } = await tsImport('./bundle-server.ts', import.meta.url);
-  await bundleServer();
+  // In a child process, so tsx's loader hooks never sit in the server's process.
+  const build = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'bundle-server.ts')], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) {
+    process.stderr.write(`npm start: bundling the local server failed (${build.error?.message ?? `exit ${build.status ?? build.signal}`}); see above.\n`);
+    process.exit(1);
+  }
 }
 
 // The AWS SDK warns on every start that releases after January 2027 need Node 22. Its documented switch
 // (aws/aws-sdk-js-v3#7983) silences only that warning; an explicit setting is left alone.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/**
+ * Node 20 flags `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER` (what lets `import()` inside the bundle,
+ * e.g. the Lambda loader, work) as experimental on every start; only that one warning is dropped.
+ */
+function hideDefaultLoaderWarning() {
+  const printers = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'ExperimentalWarning' && warning.message.startsWith('vm.USE_MAIN_CONTEXT_DEFAULT_LOADER ')) return;
+    for (const print of printers) print.call(process, warning);
+  });
+}
+
 /** Runs the bundle as a CommonJS module whose code comes from V8's code cache when there is one. */
 function runWithCodeCache() {
+  hideDefaultLoaderWarning();
   const { mtimeMs, size } = statSync(BUNDLE);
   const cacheName = `${basename(BUNDLE)}.${Math.round(mtimeMs)}-${size}.v8`;
   const cacheFile = join(dirname(BUNDLE), cacheName);
@@ -83,7 +102,7 @@ function runWithCodeCache() {
     filename: BUNDLE,
     ...(cachedData ? { cachedData } : {}),
     // `import()` inside the bundle (the Lambda loader) resolves like any module of this process.
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier) => import(specifier)),
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cachedData === undefined || script.cachedDataRejected === true) {
     setTimeout(() => {
@@ -103,5 +122,6 @@ function runWithCodeCache() {
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
 }
 
-if (process.sourceMapsEnabled === true) createRequire(import.meta.url)(BUNDLE);
+// `require` maps stack traces through the source map; Node before 20.12 lacks the default-loader constant.
+if (process.sourceMapsEnabled === true || vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) createRequire(import.meta.url)(BUNDLE);
 else runWithCodeCache();

@@ -3,18 +3,10 @@
  * §9.23): results per table in request order with `null` holes, table names as the request wrote
  * them, `cancellationReasons` aligned with the request items.
  */
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  TransactGetItemsCommand,
-  TransactWriteItemsCommand,
-  type AttributeValue,
-  type CancellationReason,
-  type DynamoDBClient,
-  type TransactWriteItem,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { DataSourceCall, DataSourceOutcome } from './types.ts';
 import { dynamoDBError, errorName } from './dynamodb-errors.ts';
+import type { DynamoDBTransport } from './dynamodb-transport.ts';
 import { expressionAttributes, isRecord, physicalTable, readExpression, readProjection, requestError, requireKey } from './dynamodb-request.ts';
 import { fromAttributeMap, sameAttributeValue, toAttributeMap, type AttributeMap } from './dynamodb-values.ts';
 
@@ -45,8 +37,8 @@ function cancellationReasons(e: unknown): { type: string; message: string | null
   }));
 }
 
-export function createBatchOperations(deps: { readonly client: DynamoDBClient; readonly tableNames: Readonly<Record<string, string>> }) {
-  const { client, tableNames } = deps;
+export function createBatchOperations(deps: { readonly transport: DynamoDBTransport; readonly tableNames: Readonly<Record<string, string>> }) {
+  const { transport, tableNames } = deps;
 
   const batchGetItem: Operation = async (request) => {
     const tables = tablesOf(request);
@@ -57,21 +49,19 @@ export function createBatchOperations(deps: { readonly client: DynamoDBClient; r
       return { name, physical: physicalTable(name, tableNames, 'BatchGetItem'), keys, projection, consistentRead: spec['consistentRead'] === true };
     });
     try {
-      const out = await client.send(
-        new BatchGetItemCommand({
-          RequestItems: Object.fromEntries(
-            plan.map((t) => [
-              t.physical,
-              {
-                Keys: t.keys,
-                ConsistentRead: t.consistentRead,
-                ...(t.projection ? { ProjectionExpression: t.projection.expression } : {}),
-                ...expressionAttributes(t.projection),
-              },
-            ]),
-          ),
-        }),
-      );
+      const out = await transport.send('BatchGetItem', {
+        RequestItems: Object.fromEntries(
+          plan.map((t) => [
+            t.physical,
+            {
+              Keys: t.keys,
+              ConsistentRead: t.consistentRead,
+              ...(t.projection ? { ProjectionExpression: t.projection.expression } : {}),
+              ...expressionAttributes(t.projection),
+            },
+          ]),
+        ),
+      });
       const data: Record<string, unknown[]> = {};
       const unprocessedKeys: Record<string, unknown[]> = {};
       for (const t of plan) {
@@ -98,13 +88,11 @@ export function createBatchOperations(deps: { readonly client: DynamoDBClient; r
         values: list(entries, `${kind}: tables.${name}`).map((v, i) => toAttributeMap(v, `tables.${name}[${i}]`)),
       }));
       try {
-        const out = await client.send(
-          new BatchWriteItemCommand({
-            RequestItems: Object.fromEntries(
-              plan.map((t) => [t.physical, t.values.map((v) => (kind === 'BatchPutItem' ? { PutRequest: { Item: v } } : { DeleteRequest: { Key: v } }))]),
-            ),
-          }),
-        );
+        const out = await transport.send('BatchWriteItem', {
+          RequestItems: Object.fromEntries(
+            plan.map((t) => [t.physical, t.values.map((v) => (kind === 'BatchPutItem' ? { PutRequest: { Item: v } } : { DeleteRequest: { Key: v } }))]),
+          ),
+        });
         const data: Record<string, unknown[]> = {};
         const unprocessed: Record<string, unknown[]> = {};
         for (const t of plan) {
@@ -133,7 +121,7 @@ export function createBatchOperations(deps: { readonly client: DynamoDBClient; r
       };
     });
     try {
-      const out = await client.send(new TransactGetItemsCommand({ TransactItems: items }));
+      const out = await transport.send('TransactGetItems', { TransactItems: items });
       return { result: { items: (out.Responses ?? []).map((r) => (r.Item ? fromAttributeMap(r.Item) : null)), cancellationReasons: null } };
     } catch (e) {
       if (errorName(e) === 'TransactionCanceledException') return { result: { items: null, cancellationReasons: cancellationReasons(e) }, error: dynamoDBError(e) };
@@ -172,7 +160,7 @@ export function createBatchOperations(deps: { readonly client: DynamoDBClient; r
       }
     });
     try {
-      await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      await transport.send('TransactWriteItems', { TransactItems: items });
       return { result: { keys: keys.map(fromAttributeMap), cancellationReasons: null } };
     } catch (e) {
       if (errorName(e) === 'TransactionCanceledException') return { result: { keys: null, cancellationReasons: cancellationReasons(e) }, error: dynamoDBError(e) };

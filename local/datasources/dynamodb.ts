@@ -4,19 +4,11 @@
  * AppSync returns them. Item operations and reads live here, batches and transactions in
  * `dynamodb-batch.ts`.
  */
-import {
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DataSource, DataSourceCall, DataSourceOutcome } from './types.ts';
 import { createBatchOperations } from './dynamodb-batch.ts';
 import { dynamoDBError, errorName } from './dynamodb-errors.ts';
+import type { DynamoDBTransport } from './dynamodb-transport.ts';
 import {
   expressionAttributes,
   isRecord,
@@ -34,7 +26,8 @@ import { INVALID_TOKEN_ERROR, type PaginationTokens } from './dynamodb-token.ts'
 import { fromAttributeMap, sameAttributeValue, toAttributeMap, type AttributeMap } from './dynamodb-values.ts';
 
 export interface DynamoDBDataSourceDeps {
-  readonly client: DynamoDBClient;
+  /** DynamoDB calls (`createDynamoDBTransport`). */
+  readonly transport: DynamoDBTransport;
   /** The physical name of the data source's table. */
   readonly tableName: string;
   /** Logical → physical names of every table, for batch and transaction requests. */
@@ -46,7 +39,7 @@ export interface DynamoDBDataSourceDeps {
 type Operation = (request: Record<string, unknown>, call: DataSourceCall) => Promise<DataSourceOutcome>;
 
 export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSource {
-  const { client, tableName: TableName, tokens } = deps;
+  const { transport, tableName: TableName, tokens } = deps;
 
   async function send<T>(run: () => Promise<T>, onSuccess: (out: T) => unknown): Promise<DataSourceOutcome> {
     try {
@@ -67,7 +60,7 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     if (condition.strategy === 'Custom') deps.log('DynamoDB: conditionalCheckFailedHandler strategy Custom is not supported locally; using Reject');
     let stored: AttributeMap | undefined;
     try {
-      stored = (await client.send(new GetItemCommand({ TableName, Key: key, ConsistentRead: condition.consistentRead }))).Item;
+      stored = (await transport.send('GetItem', { TableName, Key: key, ConsistentRead: condition.consistentRead })).Item;
     } catch (readError) {
       return { result: null, error: dynamoDBError(readError) };
     }
@@ -77,15 +70,15 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
 
   const getItem: Operation = (request) => {
     const projection = readProjection(request['projection'], 'GetItem.projection');
-    const command = new GetItemCommand({
+    const input = {
       TableName,
       Key: requireKey(request),
       ConsistentRead: optionalBoolean(request, 'consistentRead') ?? false,
       ...(projection ? { ProjectionExpression: projection.expression } : {}),
       ...expressionAttributes(projection),
-    });
+    };
     return send(
-      () => client.send(command),
+      () => transport.send('GetItem', input),
       (out) => (out.Item ? fromAttributeMap(out.Item) : null),
     );
   };
@@ -96,9 +89,7 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     const Item = { ...attributes, ...key };
     const condition = readCondition(request['condition'], 'PutItem.condition');
     try {
-      await client.send(
-        new PutItemCommand({ TableName, Item, ...(condition ? { ConditionExpression: condition.expression } : {}), ...expressionAttributes(condition) }),
-      );
+      await transport.send('PutItem', { TableName, Item, ...(condition ? { ConditionExpression: condition.expression } : {}), ...expressionAttributes(condition) });
       return { result: fromAttributeMap(Item) };
     } catch (e) {
       const ignored = new Set(condition?.equalsIgnore ?? []);
@@ -116,16 +107,14 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     if (!update) throw requestError("UpdateItem: 'update' must be an object with an 'expression'");
     const condition = readCondition(request['condition'], 'UpdateItem.condition');
     try {
-      const out = await client.send(
-        new UpdateItemCommand({
-          TableName,
-          Key: key,
-          UpdateExpression: update.expression,
-          ...(condition ? { ConditionExpression: condition.expression } : {}),
-          ...expressionAttributes(update, condition),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
+      const out = await transport.send('UpdateItem', {
+        TableName,
+        Key: key,
+        UpdateExpression: update.expression,
+        ...(condition ? { ConditionExpression: condition.expression } : {}),
+        ...expressionAttributes(update, condition),
+        ReturnValues: 'ALL_NEW',
+      });
       return { result: out.Attributes ? fromAttributeMap(out.Attributes) : null };
     } catch (e) {
       return onConditionFailed(e, key, condition, () => false);
@@ -136,15 +125,13 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     const key = requireKey(request);
     const condition = readCondition(request['condition'], 'DeleteItem.condition');
     try {
-      const out = await client.send(
-        new DeleteItemCommand({
-          TableName,
-          Key: key,
-          ...(condition ? { ConditionExpression: condition.expression } : {}),
-          ...expressionAttributes(condition),
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
+      const out = await transport.send('DeleteItem', {
+        TableName,
+        Key: key,
+        ...(condition ? { ConditionExpression: condition.expression } : {}),
+        ...expressionAttributes(condition),
+        ReturnValues: 'ALL_OLD',
+      });
       return { result: out.Attributes ? fromAttributeMap(out.Attributes) : null };
     } catch (e) {
       return onConditionFailed(e, key, condition, (stored) => stored === undefined);
@@ -185,14 +172,12 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
       try {
         const out =
           kind === 'Query'
-            ? await client.send(
-                new QueryCommand({
-                  ...input,
-                  KeyConditionExpression: keyCondition?.expression ?? '',
-                  ScanIndexForward: optionalBoolean(request, 'scanIndexForward') ?? true,
-                }),
-              )
-            : await client.send(new ScanCommand({ ...input, ...(segment !== undefined ? { Segment: segment, TotalSegments: totalSegments } : {}) }));
+            ? await transport.send('Query', {
+                ...input,
+                KeyConditionExpression: keyCondition?.expression ?? '',
+                ScanIndexForward: optionalBoolean(request, 'scanIndexForward') ?? true,
+              })
+            : await transport.send('Scan', { ...input, ...(segment !== undefined ? { Segment: segment, TotalSegments: totalSegments } : {}) });
         return {
           result: {
             items: (out.Items ?? []).map(fromAttributeMap),
@@ -211,7 +196,7 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     throw requestError('Sync operation is only supported on versioned data sources (conflict detection and resolution must be enabled on the data source).');
   };
 
-  const batch = createBatchOperations({ client, tableNames: deps.tableNames });
+  const batch = createBatchOperations({ transport, tableNames: deps.tableNames });
   const operations: Readonly<Record<string, Operation>> = {
     GetItem: getItem,
     PutItem: putItem,

@@ -8,6 +8,7 @@ import { execute, getOperationAST, type GraphQLError, type GraphQLSchema } from 
 import { ConfigError } from '../../api/config-error.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import { createDynamoDBDataSource } from '../datasources/dynamodb.ts';
+import { createDynamoDBTransport, type DynamoDBTransport } from '../datasources/dynamodb-transport.ts';
 import { createPaginationTokens } from '../datasources/dynamodb-token.ts';
 import { createLambdaDataSource, type InvokeLambda } from '../datasources/lambda.ts';
 import { createNoneDataSource, type DataSource } from '../datasources/types.ts';
@@ -62,14 +63,14 @@ export interface GraphQLServiceOptions {
   readonly paginationSecret?: string;
 }
 
-function createDataSources(deps: GraphQLServiceDeps, paginationSecret: string | undefined): Map<string, DataSource> {
+function createDataSources(deps: GraphQLServiceDeps, transport: DynamoDBTransport, paginationSecret: string | undefined): Map<string, DataSource> {
   const tokens = createPaginationTokens(paginationSecret);
   const out = new Map<string, DataSource>();
   for (const [name, ds] of Object.entries(deps.api.dataSources)) {
     if (ds.type === 'AMAZON_DYNAMODB') {
       const tableName = deps.tableNames[ds.table];
       if (!tableName) throw new ConfigError(`dataSources.${name}.table: no physical table name given for '${ds.table}'. Received tableNames: ${JSON.stringify(deps.tableNames)}`);
-      out.set(name, createDynamoDBDataSource({ client: deps.dynamodb, tableName, tableNames: deps.tableNames, tokens, log: deps.log }));
+      out.set(name, createDynamoDBDataSource({ transport, tableName, tableNames: deps.tableNames, tokens, log: deps.log }));
     } else if (ds.type === 'AWS_LAMBDA') {
       out.set(name, createLambdaDataSource({ lambdaName: ds.lambda, invokeLambda: deps.invokeLambda, log: deps.log }));
     } else {
@@ -87,8 +88,9 @@ const INTERNAL_FAILURE: AppSyncResponseBody = {
 export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLServiceOptions): GraphQLService & { close(): Promise<void> } {
   const schema = buildExecutableSchema(deps.schema, { serializedOutput: false });
   const projectionSchema = buildExecutableSchema(deps.schema, { serializedOutput: true });
+  const transport = createDynamoDBTransport(deps.dynamodb);
   const runner = createResolverRunner(
-    { api: deps.api, loadResolver: deps.loadResolver, dataSources: createDataSources(deps, options.paginationSecret), env: deps.env, log: deps.log },
+    { api: deps.api, loadResolver: deps.loadResolver, dataSources: createDataSources(deps, transport, options.paginationSecret), env: deps.env, log: deps.log },
     { verbose: options.verbose },
   );
   installFieldResolvers(
@@ -156,6 +158,7 @@ export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLS
     },
     close: async function closeGraphQLService() {
       await Promise.allSettled([...inFlight]);
+      transport.close();
     },
   };
 }
