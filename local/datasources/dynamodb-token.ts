@@ -20,12 +20,27 @@ export const INVALID_TOKEN_ERROR = {
   message: 'com.amazonaws.deepdish.common.pagination.InvalidPaginationTokenException: Invalid pagination token given.',
 } as const;
 
+const IV_BYTES = 12;
+/** IVs drawn per `randomBytes` call: one call per page cost as much as the encryption itself. */
+const IVS_PER_DRAW = 256;
+
 /** @param secret any string; the same secret gives tokens that survive a restart. @default random */
 export function createPaginationTokens(secret?: string): PaginationTokens {
   const key = secret === undefined ? randomBytes(32) : createHash('sha256').update(secret).digest();
+  let ivPool = Buffer.alloc(0);
+  let ivOffset = 0;
+  /** A fresh random 96-bit GCM nonce (each pool byte is used once). */
+  function nextIv(): Buffer {
+    if (ivOffset + IV_BYTES > ivPool.length) {
+      ivPool = randomBytes(IV_BYTES * IVS_PER_DRAW);
+      ivOffset = 0;
+    }
+    ivOffset += IV_BYTES;
+    return ivPool.subarray(ivOffset - IV_BYTES, ivOffset);
+  }
   return {
     encode: function encodeToken(scope, lastEvaluatedKey) {
-      const iv = randomBytes(12);
+      const iv = nextIv();
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(scope));
       const body = Buffer.concat([cipher.update(JSON.stringify(toTypedJsonMap(lastEvaluatedKey))), cipher.final()]);

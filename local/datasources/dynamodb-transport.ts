@@ -46,7 +46,7 @@ import {
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
@@ -180,7 +180,7 @@ function parseJson(text: string): unknown {
 }
 
 function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** SigV4 for one POST (docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html). */
@@ -193,8 +193,14 @@ function createSigner(region: string) {
     cachedKey = { secret, date, key };
     return key;
   }
+  let dateSecond = -1;
+  let amzDate = '';
   return function signHeaders(endpoint: Endpoint, target: string, body: string, credentials: Credentials): Record<string, string> {
-    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== dateSecond) {
+      dateSecond = second;
+      amzDate = new Date(second * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '');
+    }
     const date = amzDate.slice(0, 8);
     const token = credentials.sessionToken;
     // Canonical headers, sorted by name.
@@ -238,8 +244,9 @@ function serviceError(status: number, headers: IncomingMessage['headers'], text:
   const name = rawType.slice(rawType.lastIndexOf('#') + 1) || 'UnknownError';
   const messageField = body['message'] ?? body['Message'];
   const error = new Error(typeof messageField === 'string' ? messageField : name) as TransportError;
+  // The SDK keeps the body's members (`__type`, `CancellationReasons`, `Item`) on the error.
   for (const [key, value] of Object.entries(body)) {
-    if (key !== '__type' && key !== 'message' && key !== 'Message' && key !== 'code') (error as unknown as Record<string, unknown>)[key] = value;
+    if (key !== 'message' && key !== 'Message') (error as unknown as Record<string, unknown>)[key] = value;
   }
   error.name = name;
   error.$fault = status >= 500 ? 'server' : 'client';

@@ -14,23 +14,48 @@ export interface ConnectionInfo {
 
 export type WebHandler = (request: Request, connection: ConnectionInfo) => Promise<Response>;
 
-/** Builds a Web `Request` whose body streams from the socket (read with a limit by the handler). */
-export function toWebRequest(req: IncomingMessage): Request {
+/**
+ * Bodies that declare a `content-length` up to this size are read before the handler runs and handed
+ * to the `Request` as bytes: `Readable.toWeb` over the socket cost about as much as the rest of the
+ * adapter together (bench/README.md, "server CPU per request"). Larger or chunked bodies stream, so
+ * handlers still refuse them by their own limit before reading (413).
+ */
+export const BUFFERED_BODY_BYTES = 64 * 1024;
+
+function bufferedLength(req: IncomingMessage): number | null {
+  const declared = req.headers['content-length'];
+  if (declared === undefined || req.headers['transfer-encoding'] !== undefined) return null;
+  const length = Number(declared);
+  return Number.isInteger(length) && length >= 0 && length <= BUFFERED_BODY_BYTES ? length : null;
+}
+
+/** Reads a whole (small) request body; rejects when the client goes away first. */
+async function readNodeBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/**
+ * Builds a Web `Request`. Its body is `body` when given (read by `readNodeBody`), else it streams
+ * from the socket (read with a limit by the handler).
+ */
+export function toWebRequest(req: IncomingMessage, body?: Uint8Array): Request {
   const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
   const host = req.headers.host ?? `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`;
   const url = `${encrypted ? 'https' : 'http'}://${host}${req.url ?? '/'}`;
-  const headers = new Headers();
+  const headers: [string, string][] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i];
     const value = req.rawHeaders[i + 1];
-    if (name !== undefined && value !== undefined) headers.append(name, value);
+    if (name !== undefined && value !== undefined) headers.push([name, value]);
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
   return new Request(url, {
     method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? (body !== undefined ? { body } : { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }) : {}),
   } as RequestInit);
 }
 
@@ -52,7 +77,9 @@ export function createNodeListener(handler: WebHandler, onError: (error: unknown
   return function nodeListener(req, res) {
     void (async () => {
       try {
-        const response = await handler(toWebRequest(req), { remoteAddress: req.socket.remoteAddress ?? null });
+        const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+        const body = hasBody && bufferedLength(req) !== null ? await readNodeBody(req) : undefined;
+        const response = await handler(toWebRequest(req, body), { remoteAddress: req.socket.remoteAddress ?? null });
         await writeWebResponse(res, response);
       } catch (error) {
         onError(error);
