@@ -2,7 +2,7 @@
  * Where the build puts each bundle. The CDK stack and the local runtime load bundles from these paths,
  * so both run the very same files.
  */
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The project root (the folder holding package.json). */
@@ -17,6 +17,9 @@ export function resolverBundlePath(codeFile: string): string {
   return join(DIST_DIR, 'resolvers', rel.replace(/\.ts$/, '.js'));
 }
 
+/** The file name of every Lambda bundle inside its folder. */
+const LAMBDA_BUNDLE_MODULE = 'index';
+
 /** The folder holding a Lambda's bundle (`index.mjs`), as CDK's `Code.fromAsset` wants it. */
 export function lambdaBundleDir(lambdaName: string): string {
   return join(DIST_DIR, 'lambda', lambdaName);
@@ -24,7 +27,7 @@ export function lambdaBundleDir(lambdaName: string): string {
 
 /** The Lambda bundle file itself. */
 export function lambdaBundlePath(lambdaName: string): string {
-  return join(lambdaBundleDir(lambdaName), 'index.mjs');
+  return join(lambdaBundleDir(lambdaName), `${LAMBDA_BUNDLE_MODULE}.mjs`);
 }
 
 /** Absolute path of a file named relative to the project root in the definition. */
@@ -34,5 +37,5 @@ export function projectPath(file: string): string {
 
 /** The Lambda handler string for a bundle built by `lambdaBundlePath` (`index.handler`). */
 export function lambdaHandlerName(exportName: string): string {
-  return `${basename('index.mjs', '.mjs')}.${exportName}`;
+  return `${LAMBDA_BUNDLE_MODULE}.${exportName}`;
 }

@@ -29,7 +29,6 @@ import { createTtlSweeper, sweepExpiredItems, type ExpiredItem } from '../../loc
 
 const selected = selectedDynamoTargets();
 
-const createClient = createLocalDynamoClient;
 
 const tableNames = localTableNames(api);
 const TABLE = tableNames['assets'] as string;
@@ -48,7 +47,7 @@ for (const { name: target, start, timeoutMs: timeout } of selected) {
     store: [
       async ({}, use) => {
         const store = await start({});
-        const client = createClient(store.endpoint);
+        const client = createLocalDynamoClient(store.endpoint);
         await ensureTables(client, api, tableNames);
         await use({ endpoint: store.endpoint, client });
         client.destroy();
@@ -153,7 +152,7 @@ for (const { name: target, start, timeoutMs: timeout } of selected) {
 
     test('lets an update that removed the TTL between scan and delete win', async ({ store }) => {
       await putAsset(store.client, 'ttl-raced', { N: String(NOW_SECONDS - 10) });
-      const racingClient = createClient(store.endpoint);
+      const racingClient = createLocalDynamoClient(store.endpoint);
       // A real concurrent writer: just before the sweeper's DeleteItem goes out, another client
       // marks the asset READY and removes its TTL.
       racingClient.middlewareStack.add(
@@ -199,7 +198,7 @@ for (const { name: target, start, timeoutMs: timeout } of selected) {
       const dataDir = await mkdtemp(join(tmpdir(), `stores-${target}-`));
       try {
         const first = await start({ dataDir });
-        const client = createClient(first.endpoint);
+        const client = createLocalDynamoClient(first.endpoint);
         await ensureTables(client, api, tableNames);
         await client.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'kept' }, owner: { S: 'alice' }, createdAt: { S: '2030-01-01T00:00:00Z' } } }));
         client.destroy();
@@ -207,7 +206,7 @@ for (const { name: target, start, timeoutMs: timeout } of selected) {
         await first.close();
 
         const second = await start({ dataDir });
-        const again = createClient(second.endpoint);
+        const again = createLocalDynamoClient(second.endpoint);
         await ensureTables(again, api, tableNames);
         const { Item } = await again.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'kept' } } }));
         again.destroy();
@@ -244,7 +243,7 @@ describe('stores (dynalite): crash safety', () => {
       expect(child.signalCode).toBe('SIGKILL');
 
       const store = await startDynamoStore({ dataDir });
-      const client = createClient(store.endpoint);
+      const client = createLocalDynamoClient(store.endpoint);
       const ids = new Set<string>();
       let startKey: Record<string, AttributeValue> | undefined;
       do {
