@@ -11,7 +11,7 @@ function print(line: string): void {
 }
 
 // An async function rather than top-level await: `scripts/bundle-server.ts` bundles this file as
-// CommonJS, which `scripts/start.mjs` runs with V8's code cache.
+// CommonJS, which `scripts/start.mjs` loads with `require`.
 async function main(): Promise<void> {
   let config: Config;
   try {

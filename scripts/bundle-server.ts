@@ -2,8 +2,8 @@
  * Bundles the local server (`local/main.ts` and everything it imports: our TypeScript and the pure-JS
  * dependencies) into one CommonJS file, `dist/local/main.cjs`, so `npm start` (`scripts/start.mjs`)
  * loads one file with plain `node` instead of hundreds of small modules through tsx's loader hooks.
- * CommonJS rather than ESM because Node 20 can run a script with V8's code cache (`vm.Script`
- * `cachedData`) but not an ES module; the sources' only top-level await was moved into `main()`.
+ * CommonJS, loaded with `require` by `scripts/start.mjs`; the sources' only top-level await was moved
+ * into `main()` for that.
  * Not minified: stack traces stay readable (each section is headed by its source path).
  *
  * Two things keep the bundle behaving like the sources:
@@ -18,7 +18,7 @@
  * Next to the bundle, `main.inputs.json` lists its inputs (and the checkout) for `scripts/start.mjs`'s
  * freshness check; its mtime is the build's start.
  *
- *   npx tsx scripts/bundle-server.ts   # rebuilds dist/local/main.mjs
+ *   npx tsx scripts/bundle-server.ts   # rebuilds dist/local/main.cjs
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
