@@ -15,13 +15,14 @@
  * it spawns), and what the server only loads lazily on a cache miss (ESLint, the AppSync plugin,
  * TypeScript). The bundle therefore holds absolute paths of this checkout; it is a local cache.
  *
- * Next to the bundle, `main.inputs.json` lists its inputs (and the checkout) for `scripts/start.mjs`'s
- * freshness check; its mtime is the build's start.
+ * Next to the bundle, `main.build.json` (`local/host/build-record.mjs`) lists its inputs and outputs
+ * for `scripts/start.mjs`'s freshness check.
  *
  *   npx tsx scripts/bundle-server.ts   # rebuilds dist/local/main.cjs
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeBuildRecord } from '../local/host/build-record.mjs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -30,8 +31,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The server bundle `npm start` runs. */
 export const SERVER_BUNDLE_PATH = join(ROOT, 'dist', 'local', 'main.cjs');
-/** The inputs of the last server bundle (read by `scripts/start.mjs`). */
-export const SERVER_INPUTS_PATH = join(ROOT, 'dist', 'local', 'main.inputs.json');
+/** The build record of the last server bundle (read by `scripts/start.mjs`; format: `local/host/build-record.mjs`). */
+export const SERVER_BUILD_RECORD_PATH = join(ROOT, 'dist', 'local', 'main.build.json');
 
 /** Packages left to Node's resolver at run time. */
 export const SERVER_EXTERNALS = [
@@ -45,14 +46,6 @@ export const SERVER_EXTERNALS = [
   '@aws-appsync/eslint-plugin',
   'typescript',
 ] as const;
-
-/** Contents of `main.inputs.json`. */
-export interface ServerBundleInputs {
-  /** The checkout the bundle was built in (the bundle holds its absolute paths). */
-  readonly root: string;
-  /** Every input, relative to the project root (node_modules files included). */
-  readonly inputs: readonly string[];
-}
 
 export interface ServerBundleReport {
   readonly outfile: string;
@@ -135,7 +128,7 @@ export const SERVER_BUILD_OPTIONS = {
 } as const satisfies BuildOptions;
 
 /**
- * Bundles `local/main.ts` into `dist/local/main.cjs` and writes `main.inputs.json`. Both files are
+ * Bundles `local/main.ts` into `dist/local/main.cjs` and writes `main.build.json`. Both files are
  * written under temporary names and renamed, so a concurrent `npm start` never loads half a file.
  * Throws with esbuild's messages on failure.
  */
@@ -164,11 +157,12 @@ export async function bundleServer(): Promise<ServerBundleReport> {
     writeFileSync(tmpOut, bundleText);
     renameSync(`${tmpOut}.map`, `${SERVER_BUNDLE_PATH}.map`);
     renameSync(tmpOut, SERVER_BUNDLE_PATH);
-    const record: ServerBundleInputs = { root: ROOT, inputs: [...inputs, relative(ROOT, fileURLToPath(import.meta.url))] };
-    const tmpInputs = join(outDir, `.main-${tag}.inputs.json`);
-    writeFileSync(tmpInputs, `${JSON.stringify(record, null, 1)}\n`);
-    utimesSync(tmpInputs, startedAtDate, startedAtDate);
-    renameSync(tmpInputs, SERVER_INPUTS_PATH);
+    writeBuildRecord(SERVER_BUILD_RECORD_PATH, {
+      root: ROOT,
+      inputs: [...inputs, relative(ROOT, fileURLToPath(import.meta.url))],
+      outputs: [relative(ROOT, SERVER_BUNDLE_PATH), relative(ROOT, `${SERVER_BUNDLE_PATH}.map`)],
+      startedAt: startedAtDate,
+    });
     const warnings = result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`);
     return { outfile: SERVER_BUNDLE_PATH, bytes: Buffer.byteLength(bundleText), inputs: inputs.length, ms: Math.round(performance.now() - startedAt), warnings };
   } finally {

@@ -47,6 +47,8 @@ export interface BundleReport {
   readonly source: string;
   readonly outfile: string;
   readonly bytes: number;
+  /** Every file esbuild read for this bundle, relative to the project root (for build records). */
+  readonly inputs: readonly string[];
 }
 
 /** Every resolver and function code file named in the definition, once each. */
@@ -72,7 +74,7 @@ export function bundleResolver(source: string): BundleReport {
   if (length > APPSYNC_CODE_LIMIT) {
     throw new ConfigError(`${source}: bundle is ${length} characters; AppSync accepts at most ${APPSYNC_CODE_LIMIT}`);
   }
-  return { source, outfile, bytes };
+  return { source, outfile, bytes, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /** Bundles one Lambda entry into `dist/lambda/<name>/index.mjs`. */
@@ -80,7 +82,7 @@ export function bundleLambda(name: string, entry: string): BundleReport {
   const outfile = lambdaBundlePath(name);
   mkdirSync(dirname(outfile), { recursive: true });
   const result = buildSync({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [projectPath(entry)], outfile, metafile: true, absWorkingDir: PROJECT_ROOT });
-  return { source: entry, outfile, bytes: outputBytes(result.metafile, outfile) };
+  return { source: entry, outfile, bytes: outputBytes(result.metafile, outfile), inputs: Object.keys(result.metafile.inputs) };
 }
 
 /** Bundles everything the definition names. Synchronous, so the CDK app can call it before synth. */

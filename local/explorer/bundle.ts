@@ -2,10 +2,12 @@
  * Bundles the explorer (`/`) and the upload demo (`/demo`) for the browser with esbuild: GraphiQL,
  * React and our page code into content-hashed JS and CSS files under `dist/explorer/`, plus a
  * `manifest.json` naming them. Everything comes from node_modules at build time; nothing is fetched
- * at run time. A warm start skips the build when every input is older than the manifest.
+ * at run time. A warm start skips the build when its build record (`local/host/build-record.mjs`)
+ * shows no input changed since.
  */
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { checkBuildRecord, writeBuildRecord } from '../host/build-record.mjs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST_DIR, PROJECT_ROOT } from '../../api/paths.ts';
@@ -32,8 +34,6 @@ export interface ExplorerManifest {
   readonly pages: Readonly<Record<PageName, PageAssets>>;
   /** Every file written next to the manifest (bundles, CSS, fonts) that may be served. */
   readonly files: readonly string[];
-  /** Every input, relative to the project root, for the staleness check. */
-  readonly inputs: readonly string[];
 }
 
 export interface ExplorerBundleReport {
@@ -72,7 +72,7 @@ const THIS_FILE = fileURLToPath(import.meta.url);
 function isManifest(value: unknown): value is ExplorerManifest {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Record<keyof ExplorerManifest, unknown>>;
-  return v.version === 1 && typeof v.pages === 'object' && Array.isArray(v.files) && Array.isArray(v.inputs);
+  return v.version === 1 && typeof v.pages === 'object' && Array.isArray(v.files);
 }
 
 /** The manifest in `outDir`, or undefined when there is none (or it is unreadable). */
@@ -91,27 +91,9 @@ export function readExplorerManifest(outDir: string = EXPLORER_DIST_DIR): Explor
   }
 }
 
-function mtimeMs(file: string): number | undefined {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when every output exists and no input (nor this build script) changed after the manifest. */
-function isUpToDate(outDir: string, manifest: ExplorerManifest): boolean {
-  const builtAt = mtimeMs(join(outDir, MANIFEST_FILE));
-  if (builtAt === undefined) return false;
-  for (const file of manifest.files) if (mtimeMs(join(outDir, file)) === undefined) return false;
-  // Dependencies change only through npm, which rewrites node_modules/.package-lock.json; checking it
-  // instead of each of the ~1,000 files under node_modules keeps a warm start in the milliseconds.
-  const ownInputs = manifest.inputs.filter((i) => !i.startsWith('node_modules/')).map((i) => join(PROJECT_ROOT, i));
-  for (const input of [THIS_FILE, join(PROJECT_ROOT, 'node_modules', '.package-lock.json'), ...ownInputs]) {
-    const changed = mtimeMs(input);
-    if (changed === undefined || changed > builtAt) return false;
-  }
-  return true;
+/** The build record of the pages in `outDir` (`build-record.mjs`), kept beside the folder because the build empties it. */
+export function explorerBuildRecordPath(outDir: string): string {
+  return `${outDir}.build.json`;
 }
 
 function pageAssetsFrom(metafile: Metafile, outDir: string): Record<PageName, PageAssets> {
@@ -134,9 +116,11 @@ function pageAssetsFrom(metafile: Metafile, outDir: string): Record<PageName, Pa
  */
 export function bundleExplorer(options: BundleExplorerOptions = {}): ExplorerBundleReport {
   const outDir = options.outDir ?? EXPLORER_DIST_DIR;
+  const recordPath = explorerBuildRecordPath(outDir);
   const previous = readExplorerManifest(outDir);
-  if (!options.force && previous && isUpToDate(outDir, previous)) return { built: false, manifest: previous, outDir };
+  if (!options.force && previous && checkBuildRecord(recordPath, PROJECT_ROOT).fresh) return { built: false, manifest: previous, outDir };
 
+  const startedAt = new Date();
   mkdirSync(outDir, { recursive: true });
   const result = buildSync({
     ...BROWSER_BUILD_OPTIONS,
@@ -151,7 +135,6 @@ export function bundleExplorer(options: BundleExplorerOptions = {}): ExplorerBun
     version: 1,
     pages: pageAssetsFrom(result.metafile, outDir),
     files,
-    inputs: Object.keys(result.metafile.inputs).sort(),
   };
   // Written to a temporary name and renamed, so a concurrent reader never sees half a manifest.
   const temporary = join(outDir, `${MANIFEST_FILE}.${process.pid}.tmp`);
@@ -163,5 +146,11 @@ export function bundleExplorer(options: BundleExplorerOptions = {}): ExplorerBun
   for (const name of readdirSync(outDir)) {
     if (!keep.has(name) && !name.endsWith('.tmp')) rmSync(join(outDir, name), { force: true });
   }
+  writeBuildRecord(recordPath, {
+    root: PROJECT_ROOT,
+    inputs: [...Object.keys(result.metafile.inputs), relative(PROJECT_ROOT, THIS_FILE)],
+    outputs: [...files, MANIFEST_FILE].map((name) => relative(PROJECT_ROOT, join(outDir, name))),
+    startedAt,
+  });
   return { built: true, manifest, outDir };
 }

@@ -60,6 +60,15 @@ interface PreludeScript {
 
 const preludeScripts = new Map<string, PreludeScript>();
 
+/** The prelude compiled from a cached source, or null when that source does not compile. */
+function compilePrelude(source: string, cachedData: Buffer | undefined): vm.Script | null {
+  try {
+    return new vm.Script(source, { filename: PRELUDE_FILENAME, ...(cachedData ? { cachedData } : {}) });
+  } catch {
+    return null;
+  }
+}
+
 /** The prelude script: from memory, else from the disk cache, else bundled now (and cached). */
 function loadPreludeScript(cache: DiskCache | null): PreludeScript {
   const memoKey = cache?.dir ?? '';
@@ -69,13 +78,16 @@ function loadPreludeScript(cache: DiskCache | null): PreludeScript {
   const key = preludeKey(require);
   const sourceName = `prelude-${key}.js`;
   const codeCacheName = `prelude-${key}.v8`;
-  let source = cache?.read(sourceName) ?? null;
-  if (source === null) {
-    source = bundlePrelude(require);
+  const cachedSource = cache?.read(sourceName) ?? null;
+  let cachedData = cache?.readBytes(codeCacheName) ?? undefined;
+  let script = cachedSource === null ? null : compilePrelude(cachedSource, cachedData);
+  if (script === null) {
+    // No entry, or one that does not compile (a truncated or damaged file): the cache is only a cache.
+    const source = bundlePrelude(require);
     cache?.write(sourceName, source);
+    cachedData = undefined;
+    script = new vm.Script(source, { filename: PRELUDE_FILENAME });
   }
-  const cachedData = cache?.readBytes(codeCacheName) ?? undefined;
-  const script = new vm.Script(source, { filename: PRELUDE_FILENAME, ...(cachedData ? { cachedData } : {}) });
   let saved = cachedData !== undefined && script.cachedDataRejected !== true;
   const loaded: PreludeScript = {
     script,

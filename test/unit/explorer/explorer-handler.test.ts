@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../api/definition.ts';
-import { bundleExplorer, type ExplorerBundleReport } from '../../../local/explorer/bundle.ts';
+import { bundleExplorer, explorerBuildRecordPath, type ExplorerBundleReport } from '../../../local/explorer/bundle.ts';
+import { readBuildRecord } from '../../../local/host/build-record.mjs';
 import { ASSET_PREFIX, createExplorerHandler } from '../../../local/explorer/index.ts';
 import { PAGE_CONFIG_ELEMENT_ID, parsePageConfig } from '../../../local/explorer/page-config.ts';
 
@@ -14,7 +15,10 @@ beforeAll(() => {
   outDir = mkdtempSync(join(tmpdir(), 'explorer-bundle-'));
   report = bundleExplorer({ outDir });
 }, 60_000);
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(explorerBuildRecordPath(outDir), { force: true });
+});
 
 function handler() {
   return createExplorerHandler({
@@ -41,7 +45,7 @@ describe('bundleExplorer', () => {
       expect.stringMatching(/^demo-[A-Z0-9]{8}\.js$/),
       1,
     ]);
-    expect(report.manifest.inputs).toEqual(expect.arrayContaining(['local/explorer/explorer-page.ts', 'local/demo/demo-page.ts']));
+    expect(readBuildRecord(explorerBuildRecordPath(outDir))?.inputs).toEqual(expect.arrayContaining(['local/explorer/explorer-page.ts', 'local/demo/demo-page.ts', 'local/explorer/bundle.ts']));
 
     const again = bundleExplorer({ outDir });
     expect({ built: again.built, manifest: again.manifest }).toEqual({ built: false, manifest: report.manifest });

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pruneDiskCache } from '../../../local/runtime/disk-cache.ts';
 import { compileResolver, createDiskCache, isCodeValidationError, loadResolverFile, validationCacheName, type ResolverContextInput } from '../../../local/runtime/index.ts';
 
 const ctx: ResolverContextInput = {
@@ -74,5 +75,43 @@ describe('validation cache (dist/.runtime-cache/<sha256>.json, validate.ts)', ()
     const before = loadResolverFile(file, { cache }).evaluate('request', ctx).value;
     writeFileSync(file, `${WITH_WHILE}\n`);
     expect([before, codeErrorsOf(() => loadResolverFile(file, { cache }))]).toEqual(['a', [['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']]]);
+  });
+});
+
+describe('runtime cache pruning (dist/.runtime-cache)', () => {
+  function ageAll(dir: string, names: readonly string[], msAgo: number): void {
+    const at = new Date(Date.now() - msAgo);
+    for (const name of names) utimesSync(join(dir, name), at, at);
+  }
+
+  it('keeps the most recently used entries when a write goes past the bound, and a read counts as a use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runtime-cache-prune-'));
+    dirs.push(dir);
+    const cache = createDiskCache({ dir, maxEntries: 3 });
+    for (const name of ['a', 'b', 'c']) writeFileSync(join(dir, name), name);
+    // a is the oldest, b next, c newest; reading a makes it the most recently used.
+    ageAll(dir, ['a'], 3 * 3_600_000);
+    ageAll(dir, ['b'], 2 * 3_600_000);
+    ageAll(dir, ['c'], 1.5 * 3_600_000);
+    expect(cache.read('a')).toBe('a');
+    cache.write('d', 'd');
+    expect(readdirSync(dir).sort()).toEqual(['a', 'c', 'd']);
+  });
+
+  it('removes temporary files a killed writer left, and keeps a fresh one another writer is using', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runtime-cache-prune-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'x.json.123.abcd.tmp'), 'half');
+    writeFileSync(join(dir, 'y.json.456.abcd.tmp'), 'in progress');
+    ageAll(dir, ['x.json.123.abcd.tmp'], 10 * 60_000);
+    pruneDiskCache(dir, 10);
+    expect(readdirSync(dir).sort()).toEqual(['y.json.456.abcd.tmp']);
+  });
+
+  it('is a cache only: a cold start (empty folder) and a warm start (entries present) load the same resolver', () => {
+    const cache = tempCache();
+    const cold = compileResolver(GOOD, 'good.js', { cache }).evaluate('request', ctx).value;
+    const warm = compileResolver(GOOD, 'good.js', { cache: createDiskCache({ dir: cache.dir }) }).evaluate('request', ctx).value;
+    expect({ cold, warm, entries: jsonEntries(cache.dir) }).toEqual({ cold: 'a', warm: 'a', entries: [validationCacheName(GOOD)] });
   });
 });
