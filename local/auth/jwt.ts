@@ -1,6 +1,7 @@
 /**
  * Verifies user-pool tokens as AppSync does: signature against the issuer's key, RS256 only (`none`
- * and HMAC are refused), issuer, expiry, and `token_use` of `id` or `access`. Never only decodes.
+ * and HMAC are refused), issuer, expiry, `token_use` of `id` or `access`, the app client (`aud` /
+ * `client_id`) and an `iat` not in the future. Never only decodes.
  */
 import type { KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
@@ -11,6 +12,14 @@ export interface JwtVerifierOptions {
   readonly publicKey: KeyObject;
   /** Seconds of clock skew tolerated on `exp`/`iat`. @default 0 */
   readonly clockToleranceSeconds?: number;
+  /**
+   * The user pool's app client ids this API accepts: an ID token's `aud` or an access token's
+   * `client_id` must be one of them (AppSync's `appIdClientRegex`; the CDK stack sets it to the app
+   * client, see docs/APPSYNC-BEHAVIOUR.md). Empty accepts any client of the pool. @default []
+   */
+  readonly clientIds?: readonly string[];
+  /** How far in the future `iat` may be (clock skew between issuer and verifier). @default 300 */
+  readonly maxFutureIatSeconds?: number;
 }
 
 export interface JwtVerifier {
@@ -48,6 +57,8 @@ export function peekIssuer(token: string): string | null {
 
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const { issuer, publicKey } = options;
+  const clientIds = options.clientIds ?? [];
+  const maxFutureIatSeconds = options.maxFutureIatSeconds ?? 300;
   return {
     issuer,
     verify: async function verifyJwt(raw) {
@@ -67,6 +78,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
         throw unauthorized();
       }
       if (payload['token_use'] !== 'id' && payload['token_use'] !== 'access') throw unauthorized();
+      // A token "issued" in the future was not issued by a pool whose clock agrees with ours.
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + maxFutureIatSeconds) throw unauthorized();
+      const client = payload['token_use'] === 'id' ? payload.aud : payload['client_id'];
+      if (clientIds.length > 0 && (typeof client !== 'string' || !clientIds.includes(client))) throw unauthorized();
       return payload;
     },
   };

@@ -63,6 +63,12 @@ export interface RealtimeSessionOptions {
   readonly maxLifetimeMs?: number;
   /** The GraphQL path that IAM callers sign (`<path>/connect` for the handshake). @default '/graphql' */
   readonly graphqlPath?: string;
+  /**
+   * A connection that sends neither `connection_init` nor `start` within this time is closed, so idle
+   * sockets cannot pile up. AWS documents no value; 15 s is what Amplify and the AppSync subscription
+   * link wait for `connection_ack` themselves (chosen by us, see docs/APPSYNC-BEHAVIOUR.md). @default 15000
+   */
+  readonly connectionInitTimeoutMs?: number;
 }
 
 export interface RealtimeSession {
@@ -158,6 +164,18 @@ export function createRealtimeSession(deps: RealtimeSessionDeps, options: Realti
 
   const lifetime = setTimeout(() => void close(), options.maxLifetimeMs ?? 24 * 60 * 60 * 1000);
   lifetime.unref();
+  // `connection_init` is optional in AWS's protocol description (a `start` may come first), so either
+  // one ends the wait (https://docs.aws.amazon.com/appsync/latest/devguide/real-time-websocket-client.html).
+  let initTimer: ReturnType<typeof setTimeout> | null = setTimeout(() => {
+    initTimer = null;
+    if (state === 'new') void close();
+  }, options.connectionInitTimeoutMs ?? 15_000);
+  initTimer.unref();
+
+  function stopInitTimer(): void {
+    if (initTimer !== null) clearTimeout(initTimer);
+    initTimer = null;
+  }
 
   function send(text: string): void {
     if (state !== 'closing') channel.send(text);
@@ -168,6 +186,7 @@ export function createRealtimeSession(deps: RealtimeSessionDeps, options: Realti
     if (keepAlive !== null) clearInterval(keepAlive);
     keepAlive = null;
     clearTimeout(lifetime);
+    stopInitTimer();
     for (const remove of active.values()) remove();
     active.clear();
     resolveClosed();
@@ -184,6 +203,7 @@ export function createRealtimeSession(deps: RealtimeSessionDeps, options: Realti
   async function ensureAcked(): Promise<boolean> {
     if (state === 'acked') return true;
     if (state === 'closing') return false;
+    stopInitTimer();
     const auth = await connectionAuth;
     if (state !== 'new') return state === 'acked';
     if (isAppSyncHttpError(auth)) {

@@ -143,3 +143,35 @@ describe('jwt verification', () => {
     expect(await failure(verifier.verify('not-a-token'))).toEqual({ status: 401, errorType: 'UnauthorizedException', message: 'Unable to parse JWT token.' });
   });
 });
+
+describe('user-pool tokens: app client and issue time', () => {
+  const strict = createJwtVerifier({ issuer: ISSUER, publicKey: issuer.publicKey, clientIds: ['localappclient'] });
+  const key = createPrivateKey(readFileSync(join(dir, ISSUER_KEY_FILE)));
+  const kid = issuer.jwks().keys[0]?.kid ?? '';
+  const now = (): number => Math.floor(Date.now() / 1000);
+  function sign(claims: Record<string, unknown>, iat: number = now()): Promise<string> {
+    return new SignJWT({ sub: 'alice', ...claims }).setProtectedHeader({ alg: 'RS256', kid }).setIssuer(ISSUER).setIssuedAt(iat).setExpirationTime(iat + 3600).sign(key);
+  }
+
+  it('accepts an ID token for the configured app client and an access token whose client_id is that client', async () => {
+    const id = await strict.verify(await sign({ token_use: 'id', aud: 'localappclient' }));
+    const access = await strict.verify(await sign({ token_use: 'access', client_id: 'localappclient' }));
+    expect([id['aud'], access['client_id']]).toEqual(['localappclient', 'localappclient']);
+  });
+
+  it('refuses a token of another app client (aud or client_id), or with none', async () => {
+    expect([
+      await failure(strict.verify(await sign({ token_use: 'id', aud: 'someoneelsesclient' }))),
+      await failure(strict.verify(await sign({ token_use: 'access', client_id: 'someoneelsesclient' }))),
+      await failure(strict.verify(await sign({ token_use: 'id' }))),
+      // An access token carries the client in client_id; an aud alone does not count.
+      await failure(strict.verify(await sign({ token_use: 'access', aud: 'localappclient' }))),
+    ]).toEqual([NOT_AUTHORIZED, NOT_AUTHORIZED, NOT_AUTHORIZED, NOT_AUTHORIZED]);
+  });
+
+  it('refuses a token issued more than five minutes in the future, and accepts one within that skew', async () => {
+    const yearAhead = await failure(strict.verify(await sign({ token_use: 'id', aud: 'localappclient' }, now() + 365 * 86_400)));
+    const withinSkew = await strict.verify(await sign({ token_use: 'id', aud: 'localappclient' }, now() + 60));
+    expect({ yearAhead, withinSkew: withinSkew['sub'] }).toEqual({ yearAhead: NOT_AUTHORIZED, withinSkew: 'alice' });
+  });
+});

@@ -77,13 +77,17 @@ afterEach(async () => {
   await Promise.all(sessions.splice(0).map((s) => s.close()));
 });
 
-function connect(options: { headers?: Record<string, string>; maxSubscriptions?: number; keepAliveMs?: number; registry?: SubscriptionRegistry } = {}) {
+function connect(options: { headers?: Record<string, string>; maxSubscriptions?: number; keepAliveMs?: number; connectionInitTimeoutMs?: number; registry?: SubscriptionRegistry } = {}) {
   const channel = memoryChannel();
   const service = subscriptionService();
   const registry = options.registry ?? createSubscriptionRegistry();
   const session = createRealtimeSession(
     { channel, service, authenticator, registry, handshake: { source: 'subprotocol', headers: options.headers ?? API_KEY_HEADER }, sourceIp: '127.0.0.1' },
-    { keepAliveMs: options.keepAliveMs ?? 60_000, ...(options.maxSubscriptions !== undefined ? { maxSubscriptions: options.maxSubscriptions } : {}) },
+    {
+      keepAliveMs: options.keepAliveMs ?? 60_000,
+      ...(options.maxSubscriptions !== undefined ? { maxSubscriptions: options.maxSubscriptions } : {}),
+      ...(options.connectionInitTimeoutMs !== undefined ? { connectionInitTimeoutMs: options.connectionInitTimeoutMs } : {}),
+    },
   );
   sessions.push(session);
   async function framesUntil(count: number): Promise<unknown[]> {
@@ -136,6 +140,20 @@ describe('realtime: connection', () => {
     const { channel, framesUntil } = connect();
     channel.receive('meow');
     expect(await framesUntil(1)).toEqual([{ type: 'error', payload: { errors: [{ errorType: 'BadRequestException', message: 'message must be a JSON object, got text that is not JSON' }] } }]);
+  });
+
+  it('closes a connection that sends neither connection_init nor start within the init timeout, without a frame', async () => {
+    const { channel, session } = connect({ connectionInitTimeoutMs: 20 });
+    await session.closed;
+    expect({ sent: channel.sent, closes: channel.closes }).toEqual({ sent: [], closes: [{ code: 1000, reason: '' }] });
+  });
+
+  it('keeps a connection open past the init timeout once connection_init arrived', async () => {
+    const { channel, framesUntil } = connect({ connectionInitTimeoutMs: 20, keepAliveMs: 60_000 });
+    channel.receive({ type: 'connection_init' });
+    expect(await framesUntil(2)).toEqual([ACK, KA]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(channel.closes).toEqual([]);
   });
 
   it('reports an unknown message type', async () => {
