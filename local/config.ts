@@ -8,7 +8,7 @@
  * Environment: `PORT`, `API_KEY`, `DYNAMODB_ENDPOINT`, `S3_ENDPOINT`, `AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `LOCAL_ACCOUNT_ID`.
  */
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../api/config-error.ts';
 
@@ -27,8 +27,19 @@ export const DEV_CREDENTIALS: AwsCredentials = Object.freeze({
 /** The account id reported in IAM identities and ARNs of the local API. */
 export const DEV_ACCOUNT_ID = '123456789012';
 
+/**
+ * The per-user folder for the issuer key, the local CA and other local identities when no data folder
+ * is given: the platform's per-user cache folder, so it survives reboots (a phone that trusts the CA
+ * keeps trusting it) and is never shared with other users of the machine.
+ */
+export function userStateDir(platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'asset-api-local');
+  if (platform === 'win32') return join(home, 'AppData', 'Local', 'asset-api-local');
+  return join(home, '.cache', 'asset-api-local');
+}
+
 /** Folder used for the issuer key and the local CA when no data folder is given. */
-export const DEFAULT_STATE_DIR = join(tmpdir(), 'asset-api-local');
+export const DEFAULT_STATE_DIR = userStateDir();
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -45,7 +56,7 @@ export interface Config {
   readonly apiKey: string;
   /** Absolute folder that keeps tables and objects across restarts; null keeps data in memory. @default null (`--data-dir` alone: `.data/`) */
   readonly dataDir: string | null;
-  /** Absolute folder for the issuer key and the local CA: the data folder, else a fixed temp folder. @default DEFAULT_STATE_DIR */
+  /** Absolute folder for the issuer key and the local CA: the data folder, else the per-user folder. @default DEFAULT_STATE_DIR */
   readonly stateDir: string;
   /** DynamoDB endpoint to use instead of the embedded store (DynamoDB Local, or real AWS). @default null */
   readonly dynamodbEndpoint: string | null;
