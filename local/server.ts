@@ -147,7 +147,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     const authenticator = createAuthenticator({
       authModes: definition.auth,
       apiKey: config.apiKey,
-      userPool: createJwtVerifier({ issuer: issuer.issuer, publicKey: issuer.publicKey }),
+      userPool: createJwtVerifier({ issuer: issuer.issuer, publicKey: issuer.publicKey, clientIds: [config.userPoolClientId] }),
       iamCredentials,
       accountId: config.accountId,
       region: config.region,
@@ -193,6 +193,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
         ? startS3Store({
             ...(config.dataDir === null ? {} : { dataDir: join(config.dataDir, 's3') }),
             bucketName: LOCAL_BUCKET_NAME,
+            keyPrefix: definition.bucket.keyPrefix,
             credentials: config.localCredentials,
             region: config.region,
             accountId: config.accountId,

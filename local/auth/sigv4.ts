@@ -146,6 +146,10 @@ export function verifySigV4(request: SignedRequest, options: SigV4Options): Veri
   if (parsed.service !== options.service) throw invalidSignature(`Credential should be scoped to correct service: '${options.service}'.`);
   if (options.region !== undefined && parsed.region !== options.region) throw invalidSignature('Credential should be scoped to a valid region.');
 
+  // SigV4 requires the host header to be signed
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html); AWS answers
+  // InvalidSignatureException "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+  if (!parsed.signedHeaders.includes('host')) throw invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   const amzDate = request.headers['x-amz-date'] ?? request.headers['date'] ?? '';
   const signedAt = parseAmzDate(amzDate);
   if (!signedAt || (!parsed.signedHeaders.includes('x-amz-date') && !parsed.signedHeaders.includes('date'))) {

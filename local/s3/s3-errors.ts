@@ -24,9 +24,12 @@ export const S3_ERROR_STATUS = {
   InternalError: 500,
   InvalidAccessKeyId: 403,
   InvalidArgument: 400,
+  InvalidBucketName: 400,
   InvalidDigest: 400,
   InvalidRequest: 400,
+  InvalidURI: 400,
   MissingContentLength: 411,
+  NoSuchUpload: 404,
   NotImplemented: 501,
   RequestTimeTooSkewed: 403,
   SignatureDoesNotMatch: 403,
@@ -75,8 +78,9 @@ export function formatS3ErrorXml(error: S3Error, requestId: string, hostId: stri
   );
 }
 
+/** Escapes markup; characters XML 1.0 cannot carry at all (NUL, most C0 controls, lone surrogates) become U+FFFD. */
 export function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c);
+  return value.replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c).replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd');
 }
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

@@ -3,8 +3,10 @@
  * loopback port. s3rver does not check V4 signatures, Content-Type or Content-Length; the verifier
  * checks every request as S3 does (`sigv4-verifier.ts`), checks the body while it streams
  * (`payload-verifier.ts`) and only then hands it to s3rver, over a Unix socket in a private temp
- * folder (no second TCP port to go around the verifier). Bucket CORS comes from the options, and
- * each created object is announced as S3's EventBridge "Object Created" event, after the response.
+ * folder (no second TCP port to go around the verifier). Only object requests on the bucket, for
+ * keys under the asset prefix, get past the front (`request-scope.ts`), and s3rver's file store is
+ * confined to its folder (`confined-store.ts`). Bucket CORS comes from the options, and each created
+ * object is announced as S3's EventBridge "Object Created" event, after the response.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -16,9 +18,11 @@ import { type Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
+import { ConfinedFilesystemStore } from './confined-store.ts';
 import { answerPreflight, corsResponseHeaders, createCorsRule } from './cors.ts';
 import { createEventDispatcher, createObjectCreatedEvent, createSequencer, type ObjectCreatedEvent, type ObjectCreatedReason } from './object-created-events.ts';
 import { createPayloadVerifier } from './payload-verifier.ts';
+import { createRequestScope } from './request-scope.ts';
 import { S3Error, createHostId, createRequestId, formatS3ErrorXml, isS3Error } from './s3-errors.ts';
 import { uriEncode } from './sigv4-canonical.ts';
 import { verifyRequestHead, type SigningCredentials, type VerifiedRequest } from './sigv4-verifier.ts';
@@ -26,8 +30,10 @@ import { verifyRequestHead, type SigningCredentials, type VerifiedRequest } from
 export interface S3StoreOptions {
   /** Folder for bucket and objects (kept across restarts); a fresh temp folder, removed on close, when absent. @default undefined */
   readonly dataDir?: string;
-  /** The bucket, created at start if missing. */
+  /** The bucket, created at start if missing; the only bucket requests may name. */
   readonly bucketName: string;
+  /** Object keys must start with `<keyPrefix>/`; requests for other keys are AccessDenied. */
+  readonly keyPrefix: string;
   /** The credentials whose SigV4 signatures are accepted. */
   readonly credentials: SigningCredentials;
   /** The bucket's region (credential scopes must name it; events carry it). */
@@ -70,6 +76,8 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
   await mkdir(objectsDir, { recursive: true });
 
   const s3rver = new S3rver({ directory: objectsDir, silent: true, vhostBuckets: false, configureBuckets: [{ name: options.bucketName }] });
+  s3rver.store = s3rver.context.store = new ConfinedFilesystemStore(objectsDir);
+  const scopeRequest = createRequestScope({ bucketName: options.bucketName, keyPrefix: options.keyPrefix });
   // Requests reach s3rver only after the verifier accepted them, so s3rver treats each as signed by
   // its own account (it allows response-* overrides only on signed requests).
   s3rver.middleware.unshift(function markVerified(ctx, next) {
@@ -127,23 +135,23 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
       for (const [name, value] of Object.entries(corsResponseHeaders(corsRule, origin, method))) res.setHeader(name, value);
 
       const verified = verifyRequestHead({ method, url: req.url ?? '/', headers: req.headersDistinct }, { credentials: [options.credentials], region: options.region, now: now() });
+      const target = scopeRequest({ rawPath: verified.rawPath, query: verified.query, headers: req.headersDistinct });
       const body = method === 'PUT' || method === 'POST' ? await receiveBody(req, verified, workDir) : undefined;
       if (body === undefined) req.resume();
       try {
-        const upstreamPath = verified.rawPath + encodeQuery(verified.query);
-        const { request, response } = upstream(method, upstreamPath, forwardHeaders(req.headers, body?.size));
+        const upstreamPath = target.path + encodeQuery(verified.query);
+        const { request, response } = upstream(method, upstreamPath, forwardHeaders(req.headers, body?.size, target.copySource));
         if (body === undefined) request.end();
         else await pipeline(body.open(), request);
         const answer = await response;
         await relayResponse(answer, res, method, requestId, hostId);
         const reason = answer.statusCode === 200 ? objectCreatedReason(method, verified, req.headers) : undefined;
-        const location = reason === undefined ? undefined : objectLocation(verified.rawPath);
-        if (reason !== undefined && location !== undefined && location.bucket === options.bucketName) {
+        if (reason !== undefined) {
           const facts = {
             accountId,
             region: options.region,
             bucketName: options.bucketName,
-            key: location.key,
+            key: target.key,
             requestId,
             sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
             reason,
@@ -156,7 +164,7 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
           dispatcher.dispatch(
             reason === 'PutObject' && size !== undefined && etag !== ''
               ? createObjectCreatedEvent({ ...facts, size, etag, sequencer, time })
-              : async () => createObjectCreatedEvent({ ...facts, ...(await headObject(verified.rawPath)), sequencer, time }),
+              : async () => createObjectCreatedEvent({ ...facts, ...(await headObject(target.path)), sequencer, time }),
           );
         }
       } finally {
@@ -232,7 +240,8 @@ async function receiveBody(req: IncomingMessage, verified: VerifiedRequest, work
   }
 }
 
-function forwardHeaders(headers: IncomingHttpHeaders, bodySize: number | undefined): OutgoingHttpHeaders {
+/** `copySource` replaces `x-amz-copy-source` with the checked source (`request-scope.ts`). */
+function forwardHeaders(headers: IncomingHttpHeaders, bodySize: number | undefined, copySource: string | undefined): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_HEADERS.has(name) || SIGNING_HEADERS.has(name)) continue;
@@ -244,6 +253,7 @@ function forwardHeaders(headers: IncomingHttpHeaders, bodySize: number | undefin
     out[name] = value;
   }
   if (bodySize !== undefined) out['content-length'] = String(bodySize);
+  if (copySource !== undefined) out['x-amz-copy-source'] = copySource;
   return out;
 }
 
@@ -312,17 +322,6 @@ function objectCreatedReason(method: string, verified: VerifiedRequest, headers:
   // Sub-resource PUTs (?tagging, ?acl, ?partNumber&uploadId …) do not create an object.
   if (!keys.every((key) => key === 'x-id' || key.toLowerCase().startsWith('x-amz-'))) return undefined;
   return headers['x-amz-copy-source'] === undefined ? 'PutObject' : 'CopyObject';
-}
-
-/** `/bucket/a%20b/c` → `{ bucket: 'bucket', key: 'a b/c' }`; undefined for bucket-level paths. */
-function objectLocation(rawPath: string): { bucket: string; key: string } | undefined {
-  const match = /^\/([^/]+)\/(.+)$/.exec(rawPath);
-  if (match === null || match[1] === undefined || match[2] === undefined) return undefined;
-  try {
-    return { bucket: decodeURIComponent(match[1]), key: decodeURIComponent(match[2]) };
-  } catch {
-    return undefined;
-  }
 }
 
 function encodeQuery(query: readonly (readonly [string, string])[]): string {

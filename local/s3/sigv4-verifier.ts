@@ -296,14 +296,15 @@ function assertNotExpired(params: readonly (readonly [string, string])[], claim:
 
 /**
  * S3 refuses a request that carries `x-amz-*` headers it did not sign, and SigV4 requires `host`
- * to be signed. Quoted from S3 (aws-sdk-js-v3 #3906): AccessDenied "There were headers present in
- * the request which were not signed" with `<HeadersNotSigned>`.
+ * to be signed whether or not the request carries one
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html: "The host header
+ * must be included as a signed header"), so a request without `Host` (HTTP/1.0) cannot drop it
+ * from SignedHeaders either. S3's answer: AccessDenied "There were headers present in the request
+ * which were not signed" with `<HeadersNotSigned>`.
  */
 function assertHeadersSigned(head: S3RequestHead, signedHeaders: readonly string[]): void {
-  const unsigned = Object.keys(head.headers)
-    .filter((name) => (name.startsWith('x-amz-') || name === 'host') && head.headers[name] !== undefined)
-    .filter((name) => !signedHeaders.includes(name))
-    .sort();
+  const present = Object.keys(head.headers).filter((name) => name.startsWith('x-amz-') && head.headers[name] !== undefined);
+  const unsigned = [...present, 'host'].filter((name) => !signedHeaders.includes(name)).sort();
   if (unsigned.length > 0) {
     throw new S3Error('AccessDenied', 'There were headers present in the request which were not signed', [['HeadersNotSigned', unsigned.join(', ')]]);
   }

@@ -8,7 +8,8 @@ import { isAppSyncHttpError } from '../../../local/http/http-error.ts';
 const NOW = new Date('2025-03-01T12:00:00Z');
 const BODY = JSON.stringify({ query: 'mutation { completeUpload(input: {key: "k", size: 1}) { id } }', variables: {} });
 
-async function sign(overrides: { body?: string; secret?: string; service?: string; date?: Date; path?: string; applyChecksum?: boolean } = {}): Promise<SignedRequest> {
+/** `signHost: false` signs without `host` (SignedHeaders lacks it) and then sends the Host header unsigned, as an HTTP client would. */
+async function sign(overrides: { body?: string; secret?: string; service?: string; date?: Date; path?: string; applyChecksum?: boolean; signHost?: boolean } = {}): Promise<SignedRequest> {
   const signer = new SignatureV4({
     credentials: { accessKeyId: DEV_CREDENTIALS.accessKeyId, secretAccessKey: overrides.secret ?? DEV_CREDENTIALS.secretAccessKey },
     region: 'us-east-1',
@@ -24,12 +25,12 @@ async function sign(overrides: { body?: string; secret?: string; service?: strin
       port: 4000,
       path: overrides.path ?? '/graphql',
       query: {},
-      headers: { host: '127.0.0.1:4000', 'content-type': 'application/json; charset=UTF-8', accept: '*/*' },
+      headers: { ...(overrides.signHost === false ? {} : { host: '127.0.0.1:4000' }), 'content-type': 'application/json; charset=UTF-8', accept: '*/*' },
       body: overrides.body ?? BODY,
     },
     { signingDate: overrides.date ?? NOW },
   );
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { host: '127.0.0.1:4000' };
   for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
   return { method: 'POST', path: '/graphql', query: '', headers, body: BODY };
 }
@@ -76,6 +77,14 @@ describe('sigv4: AppSync IAM requests', () => {
   it('rejects a changed signed header', async () => {
     const request = await sign();
     expect(failure(() => verifySigV4({ ...request, headers: { ...request.headers, host: 'evil.example:4000' } }, options))).toEqual(MISMATCH);
+  });
+
+  it("rejects a signature whose SignedHeaders leave out host with 'Host' or ':authority' must be a 'SignedHeader'", async () => {
+    const request = await sign({ signHost: false });
+    expect({ signedHeaders: /SignedHeaders=([^,]+)/.exec(request.headers['authorization'] ?? '')?.[1], failure: failure(() => verifySigV4(request, options)) }).toEqual({
+      signedHeaders: 'accept;content-type;x-amz-content-sha256;x-amz-date',
+      failure: { status: 403, errorType: 'InvalidSignatureException', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." },
+    });
   });
 
   it('rejects an unknown access key with UnrecognizedClientException', async () => {

@@ -14,9 +14,11 @@ const KEY = { accessKeyId: 'AKIAUNITTESTKEY00000', secretAccessKey: 'unit/test/s
 const NOW = new Date('2031-02-03T04:05:06Z');
 const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: KEY, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
 
-async function signedHead(options: { signingDate?: Date; headers?: Record<string, string> } = {}): Promise<S3RequestHead> {
+/** `signHost: false` signs without `host`, and the head then carries no Host header either (an HTTP/1.0 request). */
+async function signedHead(options: { signingDate?: Date; headers?: Record<string, string>; signHost?: boolean } = {}): Promise<S3RequestHead> {
+  const host = options.signHost === false ? {} : { host: '127.0.0.1' };
   const signed = await signer.sign(
-    { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', path: '/bucket/key.txt', headers: { host: '127.0.0.1', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...options.headers } },
+    { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', path: '/bucket/key.txt', headers: { ...host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...options.headers } },
     { signingDate: options.signingDate ?? NOW },
   );
   const headers: Record<string, string[]> = {};
@@ -66,6 +68,14 @@ describe('s3 verifier: Authorization header', () => {
     expect(refusal({ ...head, headers })).toEqual({ status: 400, code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256', detail: [] });
   });
 
+  it('refuses SignedHeaders without host, even when no Host header came, with 403 AccessDenied HeadersNotSigned', async () => {
+    const head = await signedHead({ signHost: false });
+    expect({ host: head.headers['host'], refusal: refusal(head) }).toEqual({
+      host: undefined,
+      refusal: { status: 403, code: 'AccessDenied', message: 'There were headers present in the request which were not signed', detail: [['HeadersNotSigned', 'host']] },
+    });
+  });
+
   it('refuses Signature Version 2 with 400 InvalidRequest', () => {
     expect(refusal({ method: 'GET', url: '/bucket/key.txt', headers: { host: ['h'], authorization: ['AWS AKIA:abc'] } })).toEqual({
       status: 400,
@@ -83,6 +93,24 @@ describe('s3 verifier: Authorization header', () => {
       code: 'InvalidArgument',
       message:
         'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+    });
+  });
+});
+
+describe('s3 verifier: presigned URL', () => {
+  it('refuses X-Amz-SignedHeaders without host, even when no Host header came, with 403 AccessDenied HeadersNotSigned', async () => {
+    const presigned = await signer.presign(
+      { method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', path: '/bucket/key.txt', headers: { 'content-type': 'text/plain', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      { signingDate: NOW, expiresIn: 60 },
+    );
+    const query = Object.entries(presigned.query ?? {})
+      .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+      .join('&');
+    const head: S3RequestHead = { method: 'PUT', url: `/bucket/key.txt?${query}`, headers: { 'content-type': ['text/plain'], 'content-length': ['0'] } };
+
+    expect({ signedHeaders: presigned.query?.['X-Amz-SignedHeaders'], refusal: refusal(head) }).toEqual({
+      signedHeaders: 'content-type',
+      refusal: { status: 403, code: 'AccessDenied', message: 'There were headers present in the request which were not signed', detail: [['HeadersNotSigned', 'host']] },
     });
   });
 });
