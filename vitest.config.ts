@@ -11,6 +11,14 @@ import { CA_CERT_FILE } from './local/tls/local-ca.ts';
  */
 const TRUSTS_LOCAL_CA = ['test/integration/clients-amplify.test.ts'];
 
+/**
+ * The black-box contract suite against `npm start` and a running endpoint: its clients (Amplify,
+ * Apollo, fetch) use Node's own TLS, so the workers trust the CA of the endpoint under test:
+ * `CA_CERT` when the endpoint target names one, else the local CA that `npm start` uses.
+ */
+const CONTRACT = ['test/contract/npm-start.contract.test.ts', 'test/contract/endpoint.contract.test.ts'];
+const CONTRACT_CA = process.env['CA_CERT'] || join(DEFAULT_STATE_DIR, CA_CERT_FILE);
+
 /** What every project shares. Not `extends: true`: that would run the global setup once per project. */
 const shared = { testTimeout: 20_000, hookTimeout: 30_000, pool: 'forks' } as const;
 
@@ -18,8 +26,9 @@ export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
     projects: [
-      { test: { ...shared, name: 'tests', include: ['test/**/*.test.ts'], exclude: TRUSTS_LOCAL_CA } },
+      { test: { ...shared, name: 'tests', include: ['test/**/*.test.ts'], exclude: [...TRUSTS_LOCAL_CA, ...CONTRACT] } },
       { test: { ...shared, name: 'trusts-local-ca', include: TRUSTS_LOCAL_CA, env: { NODE_EXTRA_CA_CERTS: join(DEFAULT_STATE_DIR, CA_CERT_FILE) } } },
+      { test: { ...shared, name: 'contract', include: CONTRACT, env: { NODE_EXTRA_CA_CERTS: CONTRACT_CA } } },
     ],
   },
 });

@@ -20,6 +20,8 @@ export interface NpmStart {
   readonly child: ChildProcess;
   /** Every stdout and stderr line so far (AWS SDK Node-version notices included: tests decide). */
   readonly lines: string[];
+  /** The stderr lines alone, in order. */
+  readonly stderr: string[];
   readonly exit: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
 }
 
@@ -30,6 +32,8 @@ export interface NpmStartOptions {
   readonly direct?: boolean;
   /** Environment on top of this process's (minus `API_KEY` and `PORT`); `undefined` removes a variable. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run as this user (needs root), e.g. to see what an unprivileged user sees. @default this process's user */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 export interface Banner {
@@ -52,24 +56,28 @@ export function spawnNpmStart(args: readonly string[], options: NpmStartOptions 
     else env[name] = value;
   }
   const [command, commandArgs] = options.direct === true ? [process.execPath, ['scripts/start.mjs', ...args]] : ['npm', ['start', '--', ...args]];
-  const child = spawn(command, commandArgs, { cwd: options.cwd ?? PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, commandArgs, { cwd: options.cwd ?? PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(options.user ?? {}) });
   const lines: string[] = [];
+  const stderr: string[] = [];
   let partial = { stdout: '', stderr: '' };
   const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
     const text = partial[stream] + chunk.toString('utf8');
     const parts = text.split('\n');
     partial = { ...partial, [stream]: parts.pop() ?? '' };
-    lines.push(...parts.filter((line) => line !== ''));
+    const complete = parts.filter((line) => line !== '');
+    lines.push(...complete);
+    if (stream === 'stderr') stderr.push(...complete);
   };
   child.stdout?.on('data', collect('stdout'));
   child.stderr?.on('data', collect('stderr'));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => {
       for (const rest of [partial.stdout, partial.stderr]) if (rest !== '') lines.push(rest);
+      if (partial.stderr !== '') stderr.push(partial.stderr);
       resolve({ code, signal });
     }),
   );
-  return { child, lines, exit };
+  return { child, lines, stderr, exit };
 }
 
 /** Sends `signal` to npm and everything it started, as a terminal's Ctrl-C does. */
