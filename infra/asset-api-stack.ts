@@ -22,6 +22,7 @@ import { DefinitionFunction } from './constructs/definition-function.ts';
 import { DefinitionResolvers } from './constructs/definition-resolvers.ts';
 import { DefinitionTable } from './constructs/definition-table.ts';
 import { UploadCompletion } from './constructs/upload-completion.ts';
+import { STACK_OUTPUT_KEYS, tableNameOutputKey } from './stack-outputs.ts';
 
 export interface AssetApiStackProps extends StackProps {
   /** The API definition the stack is generated from. */
@@ -134,18 +135,25 @@ export class AssetApiStack extends Stack {
     this.addOutputs();
   }
 
+  /**
+   * What a client or the contract suite's AWS target (`docs/contract-suite-aws.md`) needs, read from
+   * `cdk deploy --outputs-file`. No secret is an output: outputs are readable by anyone allowed
+   * `cloudformation:DescribeStacks` (see `apiKey` in AssetGraphqlApi for why the API key's id is not
+   * one either). Their keys are named once, in `infra/stack-outputs.ts`.
+   */
   private addOutputs(): void {
-    const { graphqlApi, cfnApi, apiKey } = this.graphql;
-    new CfnOutput(this, 'GraphQLUrl', { value: graphqlApi.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
-    new CfnOutput(this, 'RealtimeUrl', { value: cfnApi.attrRealtimeUrl, description: 'Realtime endpoint (WebSocket) for subscriptions' });
-    new CfnOutput(this, 'GraphQLApiId', { value: graphqlApi.apiId });
-    if (apiKey) new CfnOutput(this, 'ApiKeyId', { value: apiKey.attrApiKeyId, description: 'API key id; read the key with: aws appsync list-api-keys --api-id <GraphQLApiId>' });
+    const { graphqlApi, cfnApi } = this.graphql;
+    const key = STACK_OUTPUT_KEYS;
+    new CfnOutput(this, key.graphqlUrl, { value: graphqlApi.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
+    new CfnOutput(this, key.realtimeUrl, { value: cfnApi.attrRealtimeUrl, description: 'Realtime endpoint (WebSocket) for subscriptions' });
+    new CfnOutput(this, key.graphqlApiId, { value: graphqlApi.apiId, description: 'AppSync API id; read the API key with: aws appsync list-api-keys --api-id <GraphQLApiId>' });
+    new CfnOutput(this, key.region, { value: this.region, description: 'Region of the API, the user pool and the bucket (for SigV4)' });
     if (this.userPool) {
-      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
-      new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
+      new CfnOutput(this, key.userPoolId, { value: this.userPool.userPool.userPoolId });
+      new CfnOutput(this, key.userPoolClientId, { value: this.userPool.client.userPoolClientId });
     }
-    new CfnOutput(this, 'BucketName', { value: this.bucket.bucket.bucketName });
-    for (const [name, table] of this.tables) new CfnOutput(this, `${pascal(name)}TableName`, { value: table.table.tableName });
-    new CfnOutput(this, 'UploadDeadLetterQueueUrl', { value: this.uploadCompletion.deadLetterQueue.queueUrl });
+    new CfnOutput(this, key.bucketName, { value: this.bucket.bucket.bucketName });
+    for (const [name, table] of this.tables) new CfnOutput(this, tableNameOutputKey(name), { value: table.table.tableName });
+    new CfnOutput(this, key.uploadDeadLetterQueueUrl, { value: this.uploadCompletion.deadLetterQueue.queueUrl });
   }
 }

@@ -39,6 +39,11 @@ export interface InfraConfig {
   readonly bucketVersioning: boolean;
 }
 
+/** The stack's name for a stage (what `cdk deploy` and `--outputs-file` call it). */
+export function stackName(stage: string): string {
+  return `AssetApi-${stage}`;
+}
+
 /** The context keys this app reads. */
 export const CONTEXT_KEYS = [
   'stage',

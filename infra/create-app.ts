@@ -5,13 +5,15 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { api as definition } from '../api/definition.ts';
-import { PROJECT_ROOT } from '../api/paths.ts';
 import type { ApiDefinition } from '../api/types.ts';
 import { AssetApiStack } from './asset-api-stack.ts';
-import { loadInfraConfig, type InfraConfig } from './config.ts';
+import { loadInfraConfig, stackName, type InfraConfig } from './config.ts';
+
+// Both live in CDK-free modules so tools that only need the stack's name (the contract suite's AWS
+// target) do not load the CDK; re-exported here for the app's callers.
+export { loadCdkJsonContext } from './cdk-json.ts';
+export { stackName } from './config.ts';
 
 export interface CreateAssetApiAppOptions {
   /** The definition to build from. @default the one in api/definition.ts */
@@ -28,17 +30,6 @@ export interface AssetApiApp {
   readonly config: InfraConfig;
   /** The AwsSolutions pack registered on the app; `nag.validateScope(app)` lists unacknowledged findings. */
   readonly nag: AwsSolutionsChecks;
-}
-
-/** The stack's name for a stage. */
-export function stackName(stage: string): string {
-  return `AssetApi-${stage}`;
-}
-
-/** The `context` block of cdk.json: the feature flags and defaults the CLI would pass. */
-export function loadCdkJsonContext(): Record<string, unknown> {
-  const parsed = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  return { ...parsed.context };
 }
 
 export function createAssetApiApp(options: CreateAssetApiAppOptions = {}): AssetApiApp {

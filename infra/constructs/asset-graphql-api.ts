@@ -40,7 +40,14 @@ export class AssetGraphqlApi extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The API's CloudFormation resource, for attributes the L2 does not expose (realtime URL). */
   readonly cfnApi: appsync.CfnGraphQLApi;
-  /** The API key resource, when API_KEY is one of the modes (its id, never its secret, is an output). */
+  /**
+   * The API key resource, when API_KEY is one of the modes. Neither its `ApiKey` nor its `ApiKeyId`
+   * attribute is a stack output: AppSync's key id IS the key (ListApiKeys returns only `id`,
+   * `description`, `expires` and `deletes`, and `id` is what clients send as `x-api-key`), and
+   * CloudFormation outputs are readable by anyone allowed `cloudformation:DescribeStacks`. Read it
+   * with `appsync:ListApiKeys` on the GraphQLApiId output.
+   * https://docs.aws.amazon.com/appsync/latest/APIReference/API_ListApiKeys.html
+   */
   readonly apiKey: appsync.CfnApiKey | undefined;
 
   constructor(scope: Construct, id: string, props: AssetGraphqlApiProps) {

@@ -1,7 +1,7 @@
 /**
  * The Cognito user pool behind the AMAZON_COGNITO_USER_POOLS auth mode, and one public (secret-less)
- * client for browsers. Users are created by an administrator, sign in with e-mail, and must use a
- * TOTP second factor; the pool is on the Plus feature plan so threat protection can watch sign-ins.
+ * client for browsers (SRP; plus the IAM-only admin password flow for server-side callers). Users
+ * are created by an administrator, sign in with e-mail, and must use a TOTP second factor; the pool is on the Plus feature plan so threat protection can watch sign-ins.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -57,7 +57,12 @@ export class AssetUserPool extends Construct {
 
     this.client = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // Browsers sign in with SRP. ADMIN_USER_PASSWORD_AUTH is for server-side callers only: it is
+      // reachable solely through AdminInitiateAuth, which needs IAM credentials allowed
+      // `cognito-idp:AdminInitiateAuth` on this pool, so it opens nothing to the public client. The
+      // contract suite's AWS target signs its test users in with it (docs/contract-suite-aws.md).
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html
+      authFlows: { userSrp: true, adminUserPassword: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),

@@ -328,13 +328,3 @@ describe('cdk: IAM least privilege', () => {
     expect(open).toEqual([]);
   });
 });
-
-describe('cdk: outputs', () => {
-  it('outputs the endpoints, the API key id (not its secret), the user pool, the bucket and the table', () => {
-    expect(Object.keys(s.json.Outputs ?? {}).sort()).toEqual(
-      ['ApiKeyId', 'AssetsTableName', 'BucketName', 'GraphQLApiId', 'GraphQLUrl', 'RealtimeUrl', 'UploadDeadLetterQueueUrl', 'UserPoolClientId', 'UserPoolId'].sort(),
-    );
-    s.template.hasOutput('ApiKeyId', { Value: { 'Fn::GetAtt': [logicalId(s, s.stack.graphql.apiKey!), 'ApiKeyId'] } });
-    s.template.hasOutput('RealtimeUrl', { Value: { 'Fn::GetAtt': [logicalId(s, s.stack.graphql.graphqlApi), 'RealtimeUrl'] } });
-  });
-});
