@@ -1,13 +1,35 @@
 /**
- * `npm start`: the local AppSync endpoint. Reads the configuration once (STYLE 10), starts the
- * server, prints where everything is, and closes cleanly on Ctrl-C / SIGTERM.
+ * `npm start`: the local AppSync endpoint. Reads the configuration once (STYLE 10), checks the folders
+ * it will write, starts the server, prints where everything is, and closes cleanly on Ctrl-C / SIGTERM.
+ * A start-up failure is one line on stderr and exit code 1 (`local/host/startup-failure.ts`).
  */
+import { join } from 'node:path';
 import { isConfigError } from '../api/config-error.ts';
 import { loadConfig, type Config } from './config.ts';
+import { findUnwritableFolder } from './host/data-dir.ts';
+import { describeStartupFailure, describeUnwritableFolder } from './host/startup-failure.ts';
 import { startLocalServer } from './server.ts';
+
+/** After this long without being ready, say so once on stderr: start-up is never silent for long. */
+const SLOW_START_NOTICE_MS = 60_000;
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+function fail(line: string, code: number): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(code);
+}
+
+/** The folders the server writes: the data folder and the stores' subfolders, else the default state folder. */
+function foldersToWrite(config: Config): string[] {
+  if (config.dataDir === null) return [config.stateDir];
+  return [
+    config.dataDir,
+    ...(config.dynamodbEndpoint === null ? [join(config.dataDir, 'dynamodb')] : []),
+    ...(config.s3Endpoint === null ? [join(config.dataDir, 's3')] : []),
+  ];
 }
 
 // An async function rather than top-level await: `scripts/bundle-server.ts` bundles this file as
@@ -17,47 +39,60 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env, process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${isConfigError(error) ? error.message : String(error)}\n`);
-    process.exit(2);
+    fail(isConfigError(error) ? error.message : String(error), 2);
   }
 
+  const unwritable = findUnwritableFolder(foldersToWrite(config));
+  if (unwritable !== null) fail(describeUnwritableFolder(unwritable, config.dataDir), 1);
+
+  const context = { host: config.host, port: config.port, verbose: config.verbose };
+  // Until the server is ready, an error thrown outside the start-up promise (an emulator's event
+  // emitter, a timer) is a start-up failure too: one line, not a stack trace.
+  const onStartupCrash = (error: unknown): void => fail(describeStartupFailure(error, context), 1);
+  process.on('uncaughtException', onStartupCrash);
+  const slowStart = setTimeout(() => {
+    process.stderr.write(`npm start: not ready after ${SLOW_START_NOTICE_MS / 1000} s; still starting (run with --verbose to see each start-up phase)\n`);
+  }, SLOW_START_NOTICE_MS);
+  slowStart.unref();
+
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
   try {
-    const server = await startLocalServer(config, { log: print });
-    const caHint = server.caCertPath === null ? '' : `\n  TLS CA:      ${server.caCertPath}\n               (same port speaks TLS; Node clients: NODE_EXTRA_CA_CERTS=${server.caCertPath})`;
-    print(
-      [
-        `Asset API (local AppSync) ready in ${Math.round(performance.now())} ms (server ${server.startupMs} ms)`,
-        `  GraphQL:     ${server.url}`,
-        `  Realtime:    ${server.realtimeUrl}  (wss:// on the same port)`,
-        `  Explorer:    ${server.explorerUrl}`,
-        `  API key:     ${server.apiKey}`,
-        `  User tokens: npm run token -- --sub alice --groups admin${config.dataDir === null ? '' : ` --data-dir ${config.dataDir}`}`,
-        `  Data:        ${config.dataDir ?? 'in memory (use --data-dir to keep it)'}${caHint}`,
-      ].join('\n'),
-    );
-
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        print(`${signal} again: exiting without waiting`);
-        process.exit(1);
-      }
-      stopping = true;
-      print(`${signal}: shutting down`);
-      server.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          process.stderr.write(`shutdown failed: ${String(error)}\n`);
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    server = await startLocalServer(config, { log: print });
   } catch (error) {
-    process.stderr.write(`${isConfigError(error) ? `Configuration error: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    fail(describeStartupFailure(error, context), 1);
+  } finally {
+    clearTimeout(slowStart);
+    process.off('uncaughtException', onStartupCrash);
   }
+
+  const caHint = server.caCertPath === null ? '' : `\n  TLS CA:      ${server.caCertPath}\n               (same port speaks TLS; Node clients: NODE_EXTRA_CA_CERTS=${server.caCertPath})`;
+  print(
+    [
+      `Asset API (local AppSync) ready in ${Math.round(performance.now())} ms (server ${server.startupMs} ms)`,
+      `  GraphQL:     ${server.url}`,
+      `  Realtime:    ${server.realtimeUrl}  (wss:// on the same port)`,
+      `  Explorer:    ${server.explorerUrl}`,
+      `  API key:     ${server.apiKey}`,
+      `  User tokens: npm run token -- --sub alice --groups admin${config.dataDir === null ? '' : ` --data-dir ${config.dataDir}`}`,
+      `  Data:        ${config.dataDir ?? 'in memory (use --data-dir to keep it)'}${caHint}`,
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      print(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    print(`${signal}: shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => fail(`shutdown failed: ${String(error)}`, 1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 void main();

@@ -3,8 +3,9 @@
  * and `ServerResponse`. Handlers stay plain functions over Web values and are tested without sockets.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { drainNodeBody, streamNodeBody, type DrainLimits } from './node-body.ts';
 
 /** Facts about the connection that a Web `Request` cannot carry. */
 export interface ConnectionInfo {
@@ -55,40 +56,68 @@ export function toWebRequest(req: IncomingMessage, body?: Uint8Array): Request {
   return new Request(url, {
     method,
     headers,
-    ...(hasBody ? (body !== undefined ? { body } : { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }) : {}),
+    ...(hasBody ? (body !== undefined ? { body } : { body: streamNodeBody(req), duplex: 'half' }) : {}),
   } as RequestInit);
 }
 
-/** Writes a Web `Response` to a Node `ServerResponse`. */
-export async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
+function nodeHeaders(response: Response): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     const existing = headers[name];
     headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   });
+  return headers;
+}
+
+/**
+ * Writes a Web `Response` to a Node `ServerResponse`. When the request body has not all arrived
+ * (the handler answered without reading it, as a 413 does), the answer is sent with
+ * `Connection: close`, the rest of the body is drained within `drainLimits`, and only then is the
+ * response ended and the socket closed, so the client reads the answer instead of a reset
+ * (`node-body.ts`).
+ */
+export async function writeWebResponse(res: ServerResponse, response: Response, req?: IncomingMessage, drainLimits?: DrainLimits): Promise<void> {
+  const headers = nodeHeaders(response);
   const body = response.body === null ? null : Buffer.from(await response.arrayBuffer());
   if (body !== null) headers['content-length'] = String(body.length);
+  if (req === undefined || req.complete) {
+    res.writeHead(response.status, headers);
+    res.end(body ?? undefined);
+    return;
+  }
+  headers['connection'] = 'close';
   res.writeHead(response.status, headers);
-  res.end(body ?? undefined);
+  if (body !== null) res.write(body);
+  else res.flushHeaders();
+  await drainNodeBody(req, drainLimits);
+  res.end();
+}
+
+export interface NodeListenerOptions {
+  /** How much of an unread request body is drained after the answer. @default DRAIN_LIMITS */
+  readonly drainLimits?: DrainLimits;
+}
+
+function internalFailure(): Response {
+  return new Response(JSON.stringify({ errors: [{ errorType: 'InternalFailureException', message: 'An internal failure occurred.' }] }), {
+    status: 500,
+    headers: { 'content-type': 'application/json;charset=UTF-8', 'x-amzn-ErrorType': 'InternalFailureException' },
+  });
 }
 
 /** A Node request listener that runs a Web handler; a handler that throws becomes a 500. */
-export function createNodeListener(handler: WebHandler, onError: (error: unknown) => void): (req: IncomingMessage, res: ServerResponse) => void {
+export function createNodeListener(handler: WebHandler, onError: (error: unknown) => void, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   return function nodeListener(req, res) {
     void (async () => {
       try {
         const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
         const body = hasBody && bufferedLength(req) !== null ? await readNodeBody(req) : undefined;
         const response = await handler(toWebRequest(req, body), { remoteAddress: req.socket.remoteAddress ?? null });
-        await writeWebResponse(res, response);
+        await writeWebResponse(res, response, req, options.drainLimits);
       } catch (error) {
         onError(error);
-        if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'application/json;charset=UTF-8', 'x-amzn-ErrorType': 'InternalFailureException' });
-          res.end(JSON.stringify({ errors: [{ errorType: 'InternalFailureException', message: 'An internal failure occurred.' }] }));
-        } else {
-          res.destroy();
-        }
+        if (!res.headersSent) await writeWebResponse(res, internalFailure(), req, options.drainLimits).catch(() => res.destroy());
+        else res.destroy();
       }
     })();
   };

@@ -11,7 +11,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
+import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
+import { ConfigError } from '../../api/config-error.ts';
 
 export interface DynamoStoreOptions {
   /** Folder for the LevelDB files; in memory when absent. @default undefined */
@@ -26,7 +28,10 @@ export interface DynamoStore {
 }
 
 export async function startDynamoStore(options: DynamoStoreOptions = {}): Promise<DynamoStore> {
-  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  if (options.dataDir !== undefined) {
+    await mkdir(options.dataDir, { recursive: true });
+    await assertLevelDbOpens(options.dataDir);
+  }
   const server = dynalite({
     ...(options.dataDir !== undefined ? { path: options.dataDir } : {}),
     // Tables are ACTIVE at once; the local runtime has nothing to gain from DynamoDB's delays.
@@ -43,6 +48,24 @@ export async function startDynamoStore(options: DynamoStoreOptions = {}): Promis
       return closing;
     },
   };
+}
+
+/**
+ * Opens and closes the LevelDB folder once before dynalite does. dynalite opens it lazily and, when
+ * that fails (another server holds its lock, or a file in it cannot be written), the first request
+ * crashes the process with an unrelated "Iterator is not open" error; here the failure is a `ConfigError` naming the folder.
+ */
+async function assertLevelDbOpens(path: string): Promise<void> {
+  const db = new ClassicLevel(path);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const detail = typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
+    if (cause?.code === 'LEVEL_LOCKED') throw new ConfigError(`--data-dir: the table store ${path} is in use by another process (another npm start on the same folder?). Received: ${detail}`);
+    throw new ConfigError(`--data-dir: the table store ${path} cannot be opened. Received: ${detail}`);
+  }
+  await db.close();
 }
 
 function listenOnLoopback(server: Server): Promise<number> {

@@ -3,8 +3,9 @@
  * Chromium driven by playwright-core. No browser is ever downloaded: without `/usr/bin/chromium`
  * the suites skip and say so (CI installs it with apt-get, so there they run).
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, test } from 'vitest';
 import { PROJECT_ROOT } from '../../api/paths.ts';
@@ -98,11 +99,26 @@ export function createBrowserTest(suite: BrowserSuite) {
   });
 }
 
-/** Writes a screenshot for the README into `docs/screenshots/`. */
-export async function saveScreenshot(page: Page, name: string): Promise<void> {
-  const path = join(PROJECT_ROOT, 'docs', 'screenshots', name);
-  mkdirSync(dirname(path), { recursive: true });
+/** Where `npm run screenshots` (`scripts/screenshots.ts`) writes the README's screenshots. */
+export const README_SCREENSHOT_DIR = join(PROJECT_ROOT, 'docs', 'screenshots');
+
+let runScreenshotDir: string | undefined;
+
+/** A fresh temp folder per test run (per worker process), so tests never write into the checkout. */
+export function testScreenshotDir(): string {
+  runScreenshotDir ??= mkdtempSync(join(tmpdir(), 'asset-api-screenshots-'));
+  return runScreenshotDir;
+}
+
+/**
+ * Saves a screenshot of the page as `name` in `dir`: the tests' temp folder by default (a test shows
+ * the page can be captured), the README's folder when `npm run screenshots` asks for it. Returns the path.
+ */
+export async function saveScreenshot(page: Page, name: string, dir: string = testScreenshotDir()): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
   await page.screenshot({ path });
+  return path;
 }
 
 export interface UploadTicketJson {

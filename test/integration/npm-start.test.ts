@@ -1,84 +1,40 @@
 /**
  * `npm start` as a user runs it: `scripts/start.mjs` runs the bundled server (`dist/local/main.cjs`,
  * rebuilt by `scripts/bundle-server.ts` when an input is newer). Each test spawns the real command in
- * its own process group (as a terminal does), so SIGINT reaches every process as Ctrl-C would. npm
- * itself re-raises the signal it got once its script has exited, so exit codes are checked on
- * `node scripts/start.mjs`, the command `npm start` runs.
+ * its own process group (`test/support/npm-start.ts`), so SIGINT reaches every process as Ctrl-C
+ * would. npm itself re-raises the signal it got once its script has exited, so exit codes are checked
+ * on `node scripts/start.mjs`, the command `npm start` runs.
+ *
+ * Tests that change a file's mtime (hot reload, bundle rebuild) run in a copy of the checkout, so the
+ * checkout itself is never written; the copy starts cold the first time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { PROJECT_ROOT } from '../../api/paths.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEV_API_KEY } from '../../local/config.ts';
-import { SERVER_BUNDLE_PATH, SERVER_INPUTS_PATH } from '../../scripts/bundle-server.ts';
+import { COLD_START_TIMEOUT_MS, copyCheckout, signalGroup, spawnNpmStart, waitForBanner, type CheckoutCopy, type NpmStart, type NpmStartOptions } from '../support/npm-start.ts';
 
-/** A cold start rebuilds the server bundle (and maybe the resolver and explorer bundles) first. */
+/** A warm start (bundles fresh) takes seconds; this leaves room for a rebuild after a source change. */
 const START_TIMEOUT_MS = 60_000;
-
-interface NpmStart {
-  readonly child: ChildProcess;
-  /** Every stdout and stderr line so far. */
-  readonly lines: string[];
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+/** The user an unprivileged start runs as when the tests run as root. */
+const NOBODY = { uid: 65534, gid: 65534 } as const;
+const isRoot = process.getuid?.() === 0;
 
 const running: NpmStart[] = [];
 const dirs: string[] = [];
 
-/** `npm start -- <args>`, or with `direct`, `node scripts/start.mjs <args>` (the script npm runs). */
-function spawnNpmStart(args: readonly string[], options: { readonly direct?: boolean } = {}): NpmStart {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env['API_KEY'];
-  delete env['PORT'];
-  const [command, commandArgs] = options.direct === true ? [process.execPath, ['scripts/start.mjs', ...args]] : ['npm', ['start', '--', ...args]];
-  const child = spawn(command, commandArgs, { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const collect = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const started = { child, lines, exit };
+function start(args: readonly string[], options: NpmStartOptions = {}): NpmStart {
+  const started = spawnNpmStart(args, options);
   running.push(started);
   return started;
 }
 
-/** Sends `signal` to npm and everything it started, as a terminal's Ctrl-C does. */
-function signalGroup(started: NpmStart, signal: NodeJS.Signals): void {
-  if (started.child.pid === undefined) return;
-  try {
-    process.kill(-started.child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** The printed banner, once the server is ready. */
-async function waitForBanner(started: NpmStart): Promise<{ graphql: string; realtime: string; explorer: string; apiKey: string; data: string; caCert: string | null }> {
-  await vi.waitFor(
-    () => {
-      if (started.child.exitCode !== null) throw new Error(`npm start exited with ${started.child.exitCode}:\n${started.lines.join('\n')}`);
-      expect(started.lines.some((line) => line.startsWith('  Data:'))).toBe(true);
-    },
-    { timeout: START_TIMEOUT_MS, interval: 50 },
-  );
-  const field = (label: string): string => {
-    const line = started.lines.find((l) => l.startsWith(`  ${label}:`));
-    if (line === undefined) throw new Error(`no "${label}:" line in:\n${started.lines.join('\n')}`);
-    return line.slice(label.length + 3).trim();
-  };
-  const caLine = started.lines.find((l) => l.startsWith('  TLS CA:'));
-  return {
-    graphql: field('GraphQL'),
-    realtime: field('Realtime'),
-    explorer: field('Explorer'),
-    apiKey: field('API key'),
-    data: field('Data'),
-    caCert: caLine === undefined ? null : caLine.slice('  TLS CA:'.length).trim(),
-  };
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
 }
 
 async function postQuery(url: string, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: unknown }> {
@@ -101,17 +57,18 @@ afterAll(() => {
 
 describe('npm start: the bundled local server', () => {
   it('npm start prints the URLs and the API key, answers the first query, and shuts down on Ctrl-C', { timeout: START_TIMEOUT_MS + 20_000 }, async () => {
-    const started = spawnNpmStart(['--port', '0']);
-    const banner = await waitForBanner(started);
+    const started = start(['--port', '0']);
+    const banner = await waitForBanner(started, START_TIMEOUT_MS);
     const port = new URL(banner.graphql).port;
     expect(banner).toEqual({
       graphql: `http://127.0.0.1:${port}/graphql`,
-      realtime: `ws://127.0.0.1:${port}/graphql/realtime  (wss:// on the same port)`,
+      realtime: `ws://127.0.0.1:${port}/graphql/realtime`,
       explorer: `http://127.0.0.1:${port}/`,
       apiKey: DEV_API_KEY,
       data: 'in memory (use --data-dir to keep it)',
       caCert: expect.stringMatching(/local-ca\.pem$/),
     });
+    expect(started.lines.find((line) => line.startsWith('  Realtime:'))).toEqual(`  Realtime:    ws://127.0.0.1:${port}/graphql/realtime  (wss:// on the same port)`);
     expect(started.lines.find((line) => line.startsWith('Asset API'))).toMatch(/^Asset API \(local AppSync\) ready in \d+ ms \(server \d+ ms\)$/);
 
     expect(await postQuery(banner.graphql, '{ listAssets(limit: 1) { items { id } nextToken } }')).toEqual({ status: 200, body: { data: { listAssets: { items: [], nextToken: null } } } });
@@ -124,10 +81,9 @@ describe('npm start: the bundled local server', () => {
   });
 
   it('keeps data in --data-dir across a restart, and exits 0 on SIGTERM and on SIGINT', { timeout: 2 * START_TIMEOUT_MS }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'asset-api-npm-start-'));
-    dirs.push(dataDir);
-    const first = spawnNpmStart(['--port', '0', '--data-dir', dataDir, '--no-watch'], { direct: true });
-    const firstBanner = await waitForBanner(first);
+    const dataDir = tempDir('asset-api-npm-start-');
+    const first = start(['--port', '0', '--data-dir', dataDir, '--no-watch'], { direct: true });
+    const firstBanner = await waitForBanner(first, START_TIMEOUT_MS);
     expect({ data: firstBanner.data, caCert: firstBanner.caCert }).toEqual({ data: dataDir, caCert: join(dataDir, 'local-ca.pem') });
     // createUpload runs the asset-urls Lambda, which the bundled server loads with import().
     const created = await postQuery(firstBanner.graphql, 'mutation { createUpload(input: { name: "kept.txt", contentType: "text/plain", size: 4 }) { asset { id } upload { method } } }');
@@ -137,8 +93,8 @@ describe('npm start: the bundled local server', () => {
     expect(await first.exit).toEqual({ code: 0, signal: null });
     expect(first.lines).toContain('SIGTERM: shutting down');
 
-    const second = spawnNpmStart(['--port', '0', '--data-dir', dataDir, '--no-watch'], { direct: true });
-    const secondBanner = await waitForBanner(second);
+    const second = start(['--port', '0', '--data-dir', dataDir, '--no-watch'], { direct: true });
+    const secondBanner = await waitForBanner(second, START_TIMEOUT_MS);
     expect(await postQuery(secondBanner.graphql, 'query ($id: ID!) { getAsset(id: $id) { id name owner status } }', { id })).toEqual({
       status: 200,
       body: { data: { getAsset: { id, name: 'kept.txt', owner: 'apikey', status: 'PENDING' } } },
@@ -146,11 +102,24 @@ describe('npm start: the bundled local server', () => {
     signalGroup(second, 'SIGINT');
     expect(await second.exit).toEqual({ code: 0, signal: null });
   });
+});
 
-  it('applies a resolver change without a restart (hot reload from the bundle)', { timeout: START_TIMEOUT_MS + 30_000 }, async () => {
-    const started = spawnNpmStart(['--port', '0'], { direct: true });
-    const banner = await waitForBanner(started);
-    const file = join(PROJECT_ROOT, 'resolvers', 'Query.getAsset.ts');
+describe('npm start: changes to sources, in a copy of the checkout', () => {
+  let copy: CheckoutCopy | undefined;
+  const root = (): string => {
+    if (copy === undefined) throw new Error('no checkout copy');
+    return copy.root;
+  };
+  beforeAll(() => {
+    copy = copyCheckout('asset-api-npm-start-');
+  });
+  afterAll(() => copy?.remove());
+
+  it('applies a resolver change without a restart (hot reload from the bundle)', { timeout: COLD_START_TIMEOUT_MS + 30_000 }, async () => {
+    // The copy's first start is cold: it builds every bundle.
+    const started = start(['--port', '0'], { cwd: root(), direct: true });
+    const banner = await waitForBanner(started, COLD_START_TIMEOUT_MS);
+    const file = join(root(), 'resolvers', 'Query.getAsset.ts');
     const now = new Date();
     utimesSync(file, now, now);
     await vi.waitFor(() => expect(started.lines.some((line) => /^\[reload\] \d+ change\(s\) applied in \d+ ms$/.test(line))).toBe(true), { timeout: 20_000, interval: 100 });
@@ -159,22 +128,133 @@ describe('npm start: the bundled local server', () => {
     expect(await started.exit).toEqual({ code: 0, signal: null });
   });
 
-  it('rebuilds the server bundle when it is older than an input, and reuses it otherwise', { timeout: 2 * START_TIMEOUT_MS }, async () => {
+  it('rebuilds the server bundle when it is older than an input, and reuses it otherwise', { timeout: COLD_START_TIMEOUT_MS + 2 * START_TIMEOUT_MS }, async () => {
+    const record = join(root(), 'dist', 'local', 'main.build.json');
+    const bundle = join(root(), 'dist', 'local', 'main.cjs');
+    if (!existsSync(record)) {
+      // Run alone (-t), the copy has not started yet: build it once first.
+      const cold = start(['--port', '0', '--no-watch'], { cwd: root(), direct: true });
+      await waitForBanner(cold, COLD_START_TIMEOUT_MS);
+      signalGroup(cold, 'SIGINT');
+      expect(await cold.exit).toEqual({ code: 0, signal: null });
+    }
     // Marking the bundle's build as old makes every source look newer, without touching a source.
     const past = new Date(Date.UTC(2000, 0, 1));
-    utimesSync(SERVER_INPUTS_PATH, past, past);
-    const rebuilt = spawnNpmStart(['--port', '0', '--no-watch'], { direct: true });
-    await waitForBanner(rebuilt);
-    const builtAt = statSync(SERVER_INPUTS_PATH).mtimeMs;
+    utimesSync(record, past, past);
+    const rebuilt = start(['--port', '0', '--no-watch'], { cwd: root(), direct: true });
+    await waitForBanner(rebuilt, START_TIMEOUT_MS);
+    const builtAt = statSync(record).mtimeMs;
     expect(builtAt).toBeGreaterThan(past.getTime());
     signalGroup(rebuilt, 'SIGINT');
     expect(await rebuilt.exit).toEqual({ code: 0, signal: null });
 
-    const reused = spawnNpmStart(['--port', '0', '--no-watch'], { direct: true });
-    await waitForBanner(reused);
-    expect(statSync(SERVER_INPUTS_PATH).mtimeMs).toBe(builtAt);
-    expect(existsSync(SERVER_BUNDLE_PATH)).toBe(true);
+    const reused = start(['--port', '0', '--no-watch'], { cwd: root(), direct: true });
+    await waitForBanner(reused, START_TIMEOUT_MS);
+    expect(statSync(record).mtimeMs).toBe(builtAt);
+    expect(existsSync(bundle)).toBe(true);
     signalGroup(reused, 'SIGINT');
     expect(await reused.exit).toEqual({ code: 0, signal: null });
+  });
+});
+
+/** Runs `node scripts/start.mjs <args>` to its end; a start-up failure must end it on its own. */
+async function startUntilExit(args: readonly string[], options: NpmStartOptions = {}): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null }; stderr: string[] }> {
+  const started = start(args, { direct: true, ...options });
+  const exit = await started.exit;
+  return { exit, stderr: started.stderr };
+}
+
+function listenOnFreePort(): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Options to start as an unprivileged user: as `nobody` (with a state folder it may write) when the tests run as root. */
+function unprivileged(): NpmStartOptions {
+  if (!isRoot) return {};
+  const home = tempDir('asset-api-nobody-');
+  chmodSync(home, 0o777);
+  return { user: NOBODY, env: { TMPDIR: home, HOME: home } };
+}
+
+/** The first port that needs privileges here (Linux: `net.ipv4.ip_unprivileged_port_start`); 0 when every port is free to bind. */
+function firstUnprivilegedPort(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim());
+  } catch {
+    return 1024;
+  }
+}
+
+describe('npm start: start-up failures are one line on stderr and exit code 1', () => {
+  it('says the port is already in use', { timeout: START_TIMEOUT_MS }, async () => {
+    const blocker = await listenOnFreePort();
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      expect(await startUntilExit(['--port', String(port), '--no-watch'])).toEqual({
+        exit: { code: 1, signal: null },
+        stderr: [`npm start: port ${port} on 127.0.0.1 is already in use; stop the other process or choose another port with --port N (or PORT=N).`],
+      });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it.skipIf(firstUnprivilegedPort() <= 80)('says a privileged port needs privileges', { timeout: START_TIMEOUT_MS }, async () => {
+    expect(await startUntilExit(['--port', '80', '--no-watch', '--no-tls'], unprivileged())).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: ['npm start: no permission to listen on port 80 on 127.0.0.1 (ports below 1024 need privileges); choose another port with --port N (or PORT=N).'],
+    });
+  });
+
+  it('says --host is not an address of this machine', { timeout: START_TIMEOUT_MS }, async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
+    expect(await startUntilExit(['--port', '0', '--host', '192.0.2.1', '--no-watch'])).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: ['npm start: cannot listen on 192.0.2.1: no network interface of this machine has that address; choose one that does with --host H (default 127.0.0.1, 0.0.0.0 for all).'],
+    });
+  });
+
+  it('says a --data-dir the file system refuses to create cannot be created, instead of hanging', { timeout: START_TIMEOUT_MS }, async () => {
+    expect(await startUntilExit(['--port', '0', '--data-dir', '/proc/x', '--no-watch'])).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: ['npm start: the data folder /proc/x cannot be created (ENOENT: no such file or directory); choose a folder you can write with --data-dir DIR.'],
+    });
+  });
+
+  it('says a --data-dir under a regular file cannot be created', { timeout: START_TIMEOUT_MS }, async () => {
+    const file = join(tempDir('asset-api-file-'), 'a-file');
+    writeFileSync(file, 'not a folder');
+    expect(await startUntilExit(['--port', '0', '--data-dir', join(file, 'data'), '--no-watch'])).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: [`npm start: the data folder ${join(file, 'data')} cannot be created (ENOTDIR: not a directory); choose a folder you can write with --data-dir DIR.`],
+    });
+  });
+
+  it('says a read-only --data-dir cannot be written', { timeout: START_TIMEOUT_MS }, async () => {
+    const readOnly = tempDir('asset-api-read-only-');
+    chmodSync(readOnly, 0o555);
+    expect(await startUntilExit(['--port', '0', '--data-dir', readOnly, '--no-watch', '--no-tls'], unprivileged())).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: [`npm start: the data folder ${readOnly} cannot be written (EACCES: permission denied); choose a folder you can write with --data-dir DIR.`],
+    });
+  });
+
+  it('says when another server already uses the same --data-dir', { timeout: 2 * START_TIMEOUT_MS }, async () => {
+    const dataDir = tempDir('asset-api-shared-');
+    const first = start(['--port', '0', '--data-dir', dataDir, '--no-watch', '--no-tls'], { direct: true });
+    await waitForBanner(first, START_TIMEOUT_MS);
+    const second = await startUntilExit(['--port', '0', '--data-dir', dataDir, '--no-watch', '--no-tls']);
+    expect(second).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: [
+        `Configuration error: --data-dir: the table store ${join(dataDir, 'dynamodb')} is in use by another process (another npm start on the same folder?). Received: IO error: lock ${join(dataDir, 'dynamodb', 'LOCK')}: Resource temporarily unavailable`,
+      ],
+    });
+    signalGroup(first, 'SIGINT');
+    expect(await first.exit).toEqual({ code: 0, signal: null });
   });
 });

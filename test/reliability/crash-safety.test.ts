@@ -1,20 +1,20 @@
 /**
- * Issue 7, crash safety: the real server CLI (`local/main.ts`, what `npm start` runs) on a
- * `--data-dir`, killed with SIGKILL in the middle of a createUpload load, then restarted on the same
+ * Crash safety: the real `npm start` (`node scripts/start.mjs`, the command npm runs, through
+ * `test/support/npm-start.ts`) on a `--data-dir`, killed with SIGKILL (sent to its whole process
+ * group, so it reaches the server) in the middle of a createUpload load, then restarted on the same
  * folder. Every write acknowledged before the kill must be there and whole (every required attribute),
  * no half-written asset may be visible, and the restart must be clean. Prints counts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, it } from 'vitest';
 import { api } from '../../api/definition.ts';
-import { PROJECT_ROOT } from '../../api/paths.ts';
 import { DEV_API_KEY, DEV_CREDENTIALS } from '../../local/config.ts';
 import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
 import { localTableNames } from '../../local/stores/tables.ts';
+import { signalGroup, spawnNpmStart, waitForBanner, type NpmStart } from '../support/npm-start.ts';
 import { postGraphQL, reliabilityScale, scanTable } from './harness.ts';
 
 const WRITERS = 8;
@@ -24,41 +24,28 @@ const REQUIRED_ATTRIBUTES = ['id', 'owner', 'name', 'contentType', 'size', 'stat
 const ASSET_FIELDS = 'id owner name contentType size checksumSha256 description tags status createdAt updatedAt';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+const started: NpmStart[] = [];
+afterAll(async () => {
+  for (const server of started) {
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      signalGroup(server, 'SIGKILL');
+      await server.exit;
+    }
+  }
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 interface RunningServer {
-  readonly child: ChildProcess;
+  readonly process: NpmStart;
   readonly url: string;
-  readonly output: string[];
 }
 
-/** Starts `local/main.ts` and resolves with its GraphQL URL once it prints the banner. */
-function startServerProcess(dataDir: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--port', '0', '--data-dir', dataDir, '--no-watch', '--no-tls'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, API_KEY: DEV_API_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-      const match = output.map((line) => /GraphQL:\s+(http:\/\/\S+\/graphql)/.exec(line)).find((m) => m !== null);
-      if (match?.[1]) resolve({ child, url: match[1], output });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter((line) => line !== '' && !line.includes('NodeVersionSupportWarning'))));
-    child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${output.join('\n')}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+/** Starts `npm start` on `dataDir` and resolves with its GraphQL URL once it prints the banner. */
+async function startServerProcess(dataDir: string): Promise<RunningServer> {
+  const server = spawnNpmStart(['--port', '0', '--data-dir', dataDir, '--no-watch', '--no-tls'], { direct: true, env: { API_KEY: DEV_API_KEY } });
+  started.push(server);
+  const banner = await waitForBanner(server);
+  return { process: server, url: banner.graphql };
 }
 
 describe('crash safety: SIGKILL during a write load, then restart on the same data folder', () => {
@@ -82,7 +69,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
           if (result.status === 200 && typeof id === 'string') acknowledged.set(id, name);
           if (acknowledged.size >= KILL_AFTER_ACKS && !killed) {
             killed = true;
-            first.child.kill('SIGKILL');
+            signalGroup(first.process, 'SIGKILL');
           }
         } catch {
           // The connection died with the server: this write was never acknowledged.
@@ -90,8 +77,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
       }
     });
     await Promise.all(writers);
-    await exited(first.child);
-    expect(first.child.signalCode).toBe('SIGKILL');
+    expect(await first.process.exit).toEqual({ code: null, signal: 'SIGKILL' });
 
     // Restart on the same folder: it must come up and serve every acknowledged write, whole.
     const second = await startServerProcess(dataDir);
@@ -114,10 +100,10 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
       nextToken = connection?.nextToken ?? null;
     } while (nextToken !== null);
     const halfListed = listed.filter((item) => ['id', 'owner', 'name', 'contentType', 'size', 'status', 'createdAt', 'updatedAt'].some((field) => item[field] === null || item[field] === undefined));
-    const restartOutput = [...second.output];
+    const restartOutput = [...second.process.lines];
     const repaired = Number(/removed (\d+) index entr/.exec(restartOutput.join('\n'))?.[1] ?? 0);
-    second.child.kill('SIGTERM');
-    await exited(second.child);
+    signalGroup(second.process, 'SIGTERM');
+    const secondExit = await second.process.exit;
 
     // The table itself, read from the data folder: every item has every attribute createUpload writes.
     const store = await startDynamoStore({ dataDir: join(dataDir, 'dynamodb') });
@@ -141,6 +127,6 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
     expect([...acknowledged.keys()].filter((id) => !stored.has(id))).toEqual([]);
     expect(listed.map((item) => item['id']).filter((id) => !stored.has(String(id)))).toEqual([]);
     expect(restartOutput.filter((line) => /\[error\]|Error|shutdown failed/.test(line))).toEqual([]);
-    expect(second.child.exitCode).toBe(0);
+    expect(secondExit).toEqual({ code: 0, signal: null });
   });
 });
