@@ -3,7 +3,7 @@
  * Chromium driven by playwright-core. No browser is ever downloaded: without `/usr/bin/chromium`
  * the suites skip and say so (CI installs it with apt-get, so there they run).
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
@@ -106,7 +106,12 @@ let runScreenshotDir: string | undefined;
 
 /** A fresh temp folder per test run (per worker process), so tests never write into the checkout. */
 export function testScreenshotDir(): string {
-  runScreenshotDir ??= mkdtempSync(join(tmpdir(), 'asset-api-screenshots-'));
+  if (runScreenshotDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'asset-api-screenshots-'));
+    // Removed when the worker exits: screenshots of a test run are not kept.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    runScreenshotDir = dir;
+  }
   return runScreenshotDir;
 }
 
