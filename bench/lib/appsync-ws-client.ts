@@ -2,8 +2,8 @@
  * A minimal client of AppSync's realtime WebSocket protocol (API-key auth), enough for the fan-out
  * figure: `wss://…/graphql/realtime?header=<base64 {host, x-api-key}>&payload=e30=` with subprotocol
  * `graphql-ws`; `connection_init` → `connection_ack`; `start` {id, payload: {data: JSON string,
- * extensions: {authorization}}} → `start_ack`; then `data` messages. See
- * `/work/shared/spec/appsync-protocol.md` and the AWS guide "Building a real-time WebSocket client".
+ * extensions: {authorization}}} → `start_ack`; then `data` messages. See docs/APPSYNC-BEHAVIOUR.md and
+ * https://docs.aws.amazon.com/appsync/latest/devguide/real-time-websocket-client.html.
  * Both ours and the Amplify simulator speak this protocol.
  */
 import WebSocket from 'ws';
