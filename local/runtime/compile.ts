@@ -18,7 +18,8 @@ import { CodeValidationError } from './errors.ts';
 import { sharedSandbox, type Sandbox } from './sandbox.ts';
 import type { HostContext, ModuleFactory, SharedModule } from './sandbox/prelude.ts';
 import { ALL_CONTEXT_MEMBERS, contextMemberBits } from './sandbox/context-members.ts';
-import type { EvaluationState } from './sandbox/state.ts';
+import type { EvaluationState, LogEntry } from './sandbox/state.ts';
+import type { LogCallSites } from './log-call-sites.ts';
 import { validateResolverCode, validateResolverCodeCached } from './validate.ts';
 
 export { validateResolverCode } from './validate.ts';
@@ -92,8 +93,20 @@ function copierFor(sandbox: Sandbox): CopyOut {
   return copy;
 }
 
+/**
+ * One log line as EvaluateCode returns it: `INFO - code.js:13:5: "This request is allowed"`
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/test-debug-resolvers-js.html), the position
+ * being where the call starts in the uploaded file, always named code.js. Without a position (not
+ * seen in any documented output; our choice) the line reads `INFO - code.js: …`.
+ */
+function formatLog(entry: LogEntry, sites: LogCallSites): string {
+  if (entry.line === null || entry.column === null) return `${entry.level} - code.js: ${entry.text}`;
+  const [line, column] = sites[`${entry.line}:${entry.column}`] ?? [entry.line, entry.column];
+  return `${entry.level} - code.js:${line}:${column}: ${entry.text}`;
+}
+
 /** Reads the sandbox's evaluation state into host data (every value copied out with JSON semantics). */
-function readOutcome(s: EvaluationState, copyOut: CopyOut, sandbox: Sandbox, filename: string): RawOutcome {
+function readOutcome(s: EvaluationState, copyOut: CopyOut, sandbox: Sandbox, filename: string, sites: LogCallSites): RawOutcome {
   let codeError = s.codeError ? { message: s.codeError.message, line: s.codeError.line, column: s.codeError.column } : null;
   let error: RawOutcome['error'] = null;
   let earlyReturn: RawOutcome['earlyReturn'] = null;
@@ -122,7 +135,7 @@ function readOutcome(s: EvaluationState, copyOut: CopyOut, sandbox: Sandbox, fil
     earlyReturn,
     codeError,
     appendedErrors: s.appendedErrors.length === 0 ? NONE : s.appendedErrors.map((e) => ({ message: e.message, errorType: e.errorType, data: copyOut(e.data) ?? null, errorInfo: copyOut(e.errorInfo) ?? null })),
-    logs: s.logs.length === 0 ? NONE : Array.from(s.logs),
+    logs: s.logs.length === 0 ? NONE : s.logs.map((entry) => formatLog(entry, sites)),
     invalidations: s.invalidations.length === 0 ? NONE : s.invalidations.map((i) => ({ subscriptionField: i.subscriptionField, payload: copyOut(i.payload) ?? null })),
     cacheEvictions: s.cacheEvictions.length === 0 ? NONE : s.cacheEvictions.map((c) => ({ typeName: c.typeName, fieldName: c.fieldName, keys: copyOut(c.keys) ?? null })),
     ...(s.subscriptionFilter !== undefined ? { subscriptionFilter: copyOut(s.subscriptionFilter) } : {}),
@@ -206,7 +219,7 @@ export function compileResolver(source: string, filename: string, options: Compi
   const evaluateRaw = function evaluateRaw(name: HandlerName, ctx: Omit<ResolverContextInput, 'authType'>, authTypeName: string): RawOutcome {
     // The host's ctx goes in as is: the sandbox copies each member it uses into its own realm.
     const s = api.run(target, fresh, name, ctx as unknown as HostContext, authTypeName, filename, members[name] ?? ALL_CONTEXT_MEMBERS);
-    return readOutcome(s, copyOut, sandbox, filename);
+    return readOutcome(s, copyOut, sandbox, filename, validated.logCallSites);
   };
 
   return {
@@ -220,7 +233,7 @@ export function compileResolver(source: string, filename: string, options: Compi
       const s = api.run(target, fresh, name, ctx as unknown as HostContext, AUTH_TYPE_NAMES[ctx.authType], filename, members[name] ?? ALL_CONTEXT_MEMBERS);
       const quiet = readQuietOutcome(s, copyOut, ctx);
       if (quiet) return quiet;
-      const raw = readOutcome(s, copyOut, sandbox, filename);
+      const raw = readOutcome(s, copyOut, sandbox, filename, validated.logCallSites);
       if (raw.stash && !(isEmptyRecord(raw.stash) && isEmptyRecord(ctx.stash))) replaceContents(ctx.stash, raw.stash);
       return toHandlerOutcome(raw, ctx);
     },

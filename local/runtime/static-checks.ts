@@ -1,15 +1,16 @@
 /**
  * Save-time checks of resolver code (spec/appsync-runtime.md §1.2–§1.4): the syntactic rules of
  * `@aws-appsync/eslint-plugin` (its `base` config), run with ESLint's `Linter` over the bundle, plus
- * `throw` (documented as unsupported, supported-features.html, but not covered by a plugin rule). The
- * plugin's type-aware rules (no-recursion, no-function-passing, ...) need a TypeScript program and
- * are not run here. ESLint is loaded on first use only: a warm start takes its results from the
+ * `throw` (documented as unsupported, supported-features.html, but not covered by a plugin rule), and
+ * the plugin's `no-recursion` rule re-done without types (no-recursion.ts). Its other type-aware rules
+ * (no-function-passing, no-function-return, ...) need a TypeScript program and are not run here. ESLint is loaded on first use only: a warm start takes its results from the
  * validation cache (validation-cache.ts) and never loads it.
  */
 import type { Linter, Rule, Scope } from 'eslint';
 import type * as ESTree from 'estree';
 import { createRequire } from 'node:module';
 import type { CodeError } from './errors.ts';
+import { noRecursion } from './no-recursion.ts';
 
 /** The plugin's `configs.base` rules (file names under lib/rules, keyed by rule name). */
 const BASE_RULES: Readonly<Record<string, string>> = {
@@ -34,7 +35,7 @@ function loadLinter(): { linter: Linter; config: Linter.Config[] } {
   if (linter) return linter;
   const require = createRequire(import.meta.url);
   const { Linter: LinterClass } = require('eslint') as typeof import('eslint');
-  const rules: Record<string, Rule.RuleModule> = { 'no-throw': noThrow };
+  const rules: Record<string, Rule.RuleModule> = { 'no-throw': noThrow, 'no-recursion': noRecursion };
   for (const [name, file] of Object.entries(BASE_RULES)) {
     const mod = require(`@aws-appsync/eslint-plugin/lib/rules/${file}.js`) as Rule.RuleModule | { default: Rule.RuleModule };
     rules[name] = 'default' in mod ? mod.default : mod;

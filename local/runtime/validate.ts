@@ -13,6 +13,7 @@ import { sha256, type DiskCache } from './disk-cache.ts';
 import type { CodeError } from './errors.ts';
 import { CODE_SIZE_LIMIT } from './limits.ts';
 import { analyzeContextUsage } from './context-usage.ts';
+import { findLogCallSites, type LogCallSites } from './log-call-sites.ts';
 import { analyzeModuleState, type ModuleStatePlan } from './module-analysis.ts';
 import { rewriteModule } from './module-rewrite.ts';
 import { checkSyntax, codeError } from './static-checks.ts';
@@ -27,15 +28,17 @@ export interface ValidatedCode {
   readonly modulePlan: ModuleStatePlan | null;
   /** Per exported handler, the `ctx` members it can observe; null = all (context-usage.ts). */
   readonly contextUsage: Readonly<Record<string, readonly string[] | null>>;
+  /** Where each `console.*` call starts, by the position V8 reports for it (log-call-sites.ts). */
+  readonly logCallSites: LogCallSites;
 }
 
 /** Static checks only: the AWS-shaped errors AppSync would report when saving `source`. */
 export function validateResolverCode(source: string): ValidatedCode {
   if (source.length > CODE_SIZE_LIMIT) {
-    return { codeErrors: [codeError('VALIDATION_ERROR', `The code is ${source.length} characters; AppSync accepts at most ${CODE_SIZE_LIMIT}`, 1, 1, source.length)], factorySource: null, exports: new Map(), modulePlan: null, contextUsage: {} };
+    return { codeErrors: [codeError('VALIDATION_ERROR', `The code is ${source.length} characters; AppSync accepts at most ${CODE_SIZE_LIMIT}`, 1, 1, source.length)], factorySource: null, exports: new Map(), modulePlan: null, contextUsage: {}, logCallSites: {} };
   }
   const checked = checkSyntax(source);
-  if (checked.ast === null || checked.scopeManager === null) return { codeErrors: checked.codeErrors, factorySource: null, exports: new Map(), modulePlan: null, contextUsage: {} };
+  if (checked.ast === null || checked.scopeManager === null) return { codeErrors: checked.codeErrors, factorySource: null, exports: new Map(), modulePlan: null, contextUsage: {}, logCallSites: {} };
   const modulePlan = analyzeModuleState(checked.ast, checked.scopeManager);
   const rewritten = rewriteModule(source, checked.ast, modulePlan.bindings);
   const codeErrors = [...checked.codeErrors, ...rewritten.codeErrors];
@@ -43,11 +46,11 @@ export function validateResolverCode(source: string): ValidatedCode {
     if (!rewritten.exports.has(handler)) codeErrors.push(codeError('VALIDATION_ERROR', `The code must export a ${handler} function`, 1, 1, 0));
   }
   const contextUsage = analyzeContextUsage(rewritten.exports, checked.scopeManager);
-  return { codeErrors, factorySource: rewritten.factorySource, exports: rewritten.exports, modulePlan, contextUsage };
+  return { codeErrors, factorySource: rewritten.factorySource, exports: rewritten.exports, modulePlan, contextUsage, logCallSites: findLogCallSites(checked.ast) };
 }
 
 /** The files whose text decides a validation result; with the ESLint and plugin versions, they form the cache key. */
-const VALIDATOR_FILES = ['validate.ts', 'static-checks.ts', 'module-rewrite.ts', 'module-analysis.ts', 'context-usage.ts', 'limits.ts'];
+const VALIDATOR_FILES = ['validate.ts', 'static-checks.ts', 'no-recursion.ts', 'module-rewrite.ts', 'module-analysis.ts', 'context-usage.ts', 'log-call-sites.ts', 'limits.ts'];
 
 let validatorVersion: string | null = null;
 
@@ -74,6 +77,7 @@ interface CacheEntry {
   readonly exports: [string, string][];
   readonly modulePlan: ModuleStatePlan | null;
   readonly contextUsage: Record<string, readonly string[] | null>;
+  readonly logCallSites: Record<string, readonly [number, number]>;
 }
 
 function isCacheEntry(v: unknown): v is CacheEntry {
@@ -81,7 +85,8 @@ function isCacheEntry(v: unknown): v is CacheEntry {
   const e = v as Record<string, unknown>;
   return Array.isArray(e['codeErrors']) && (typeof e['factorySource'] === 'string' || e['factorySource'] === null) && Array.isArray(e['exports'])
     && (e['modulePlan'] === null || (typeof e['modulePlan'] === 'object' && Array.isArray((e['modulePlan'] as Record<string, unknown>)['bindings'])))
-    && typeof e['contextUsage'] === 'object' && e['contextUsage'] !== null;
+    && typeof e['contextUsage'] === 'object' && e['contextUsage'] !== null
+    && typeof e['logCallSites'] === 'object' && e['logCallSites'] !== null && !Array.isArray(e['logCallSites']);
 }
 
 /** Cache entry name for `source`: `<sha256>.json`. */
@@ -96,13 +101,13 @@ export function validateResolverCodeCached(source: string, cache: DiskCache): Va
   if (text !== null) {
     try {
       const entry: unknown = JSON.parse(text);
-      if (isCacheEntry(entry)) return { codeErrors: entry.codeErrors, factorySource: entry.factorySource, exports: new Map(entry.exports), modulePlan: entry.modulePlan, contextUsage: entry.contextUsage };
+      if (isCacheEntry(entry)) return { codeErrors: entry.codeErrors, factorySource: entry.factorySource, exports: new Map(entry.exports), modulePlan: entry.modulePlan, contextUsage: entry.contextUsage, logCallSites: entry.logCallSites };
     } catch {
       // A corrupt entry is a miss.
     }
   }
   const validated = validateResolverCode(source);
-  const entry: CacheEntry = { codeErrors: [...validated.codeErrors], factorySource: validated.factorySource, exports: [...validated.exports], modulePlan: validated.modulePlan, contextUsage: { ...validated.contextUsage } };
+  const entry: CacheEntry = { codeErrors: [...validated.codeErrors], factorySource: validated.factorySource, exports: [...validated.exports], modulePlan: validated.modulePlan, contextUsage: { ...validated.contextUsage }, logCallSites: { ...validated.logCallSites } };
   cache.write(name, JSON.stringify(entry));
   return validated;
 }

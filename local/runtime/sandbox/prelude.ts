@@ -99,13 +99,37 @@ function importValue(v: unknown): unknown {
   return out;
 }
 
+/**
+ * One `console.*` argument as EvaluateCode shows it: JSON-encoded, so a string keeps its quotes
+ * (`"This request is allowed"`, https://docs.aws.amazon.com/appsync/latest/devguide/test-debug-resolvers-js.html).
+ * Our choice where the docs show nothing: a value JSON cannot encode (undefined, a function) prints
+ * as `undefined`, a circular one as `String(v)`.
+ */
 function formatLogArg(v: unknown): string {
-  if (typeof v === 'string') return v;
   try {
-    return nativeStringify(v) ?? String(v);
+    return nativeStringify(v) ?? 'undefined';
   } catch {
     return String(v);
   }
+}
+
+const LINE_COLUMN = /^(\d+):(\d+)/;
+
+/** Where the running resolver (`filename`) made the call now on the stack, as V8 reports it (1-based). */
+function callerPosition(filename: string): { line: number | null; column: number | null } {
+  const stack = new Error().stack ?? '';
+  const at = filename === '' ? -1 : stack.indexOf(`${filename}:`);
+  const position = at < 0 ? null : LINE_COLUMN.exec(stack.slice(at + filename.length + 1));
+  return position ? { line: Number(position[1]), column: Number(position[2]) } : { line: null, column: null };
+}
+
+/** A `console` method recording at `level`. */
+function consoleMethod(level: string): (...args: unknown[]) => void {
+  return function log(...args: unknown[]): void {
+    const s = state();
+    const { line, column } = callerPosition(s.filename);
+    s.logs.push({ level, text: args.map(formatLogArg).join(' '), line, column });
+  };
 }
 
 function codeErrorOf(e: unknown, filename: string): { message: string; line: number | null; column: number | null } {
@@ -267,7 +291,6 @@ function deepFreeze(roots: readonly unknown[], hardened: WeakSet<object>): void 
 export function install(bridge: HostBridge): SandboxApi {
   setBridge(bridge);
   const g = globalThis as unknown as Record<string, unknown>;
-  const pushLog = (...args: unknown[]): void => { state().logs.push(args.map(formatLogArg).join(' ')); };
   const util = {
     escapeJavaScript: core.escapeJavaScript, urlEncode: core.urlEncode, urlDecode: core.urlDecode,
     base64Encode: core.base64Encode, base64Decode: core.base64Decode,
@@ -293,7 +316,11 @@ export function install(bridge: HostBridge): SandboxApi {
       throw earlyReturnSignal(value, skipTo, options?.skipTo === undefined);
     },
   };
-  const console = { log: pushLog, error: pushLog, info: pushLog, warn: pushLog, debug: pushLog };
+  // `console.log` logs at INFO: "INFO - code.js:13:5: ..."
+  // (https://docs.aws.amazon.com/appsync/latest/devguide/test-debug-resolvers-js.html). The docs list only
+  // `log` and `error` (https://docs.aws.amazon.com/appsync/latest/devguide/supported-features.html);
+  // ERROR for `error`, and INFO/WARN/DEBUG for `info`/`warn`/`debug`, are our choice.
+  const console = { log: consoleMethod('INFO'), error: consoleMethod('ERROR'), info: consoleMethod('INFO'), warn: consoleMethod('WARN'), debug: consoleMethod('DEBUG') };
   // JSON.parse of invalid text returns "" instead of throwing (spec §1.5, §9.15).
   const json = {
     parse: function parse(text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown): unknown {
@@ -325,7 +352,7 @@ export function install(bridge: HostBridge): SandboxApi {
   const instantiate = function instantiate(factory: ModuleFactory, checks: readonly SharingCheck[]): { module: SharedModule | null; reason: string | null } {
     let values: unknown[] = [];
     let exportsTable: Record<string, unknown>;
-    const s = beginEvaluation('API Key Authorization');
+    const s = beginEvaluation('API Key Authorization', '');
     try {
       exportsTable = factory(importModule, view, function collect(v: unknown[]) { values = v; });
     } catch (e) {
@@ -344,7 +371,7 @@ export function install(bridge: HostBridge): SandboxApi {
   };
 
   const run = function run(target: SharedModule | ModuleFactory, fresh: boolean, handler: string, hostCtx: HostContext, authType: string, filename: string, members: number): EvaluationState {
-    const s = beginEvaluation(authType);
+    const s = beginEvaluation(authType, filename);
     try {
       const ctx = buildContext(hostCtx, members);
       s.stash = ctx['stash'];

@@ -11,10 +11,20 @@ export interface SandboxErrorValue {
   errorInfo: unknown;
 }
 
+/** One `console.*` call: its level, its arguments as text, and where V8 saw the call (1-based; null when not found). */
+export interface LogEntry {
+  level: string;
+  text: string;
+  line: number | null;
+  column: number | null;
+}
+
 export interface EvaluationState {
   authType: string;
+  /** The resolver's file name as its script was compiled (where `console.*` calls are looked up in stacks). */
+  filename: string;
   appendedErrors: SandboxErrorValue[];
-  logs: string[];
+  logs: LogEntry[];
   subscriptionFilter: unknown;
   subscriptionInvalidationFilter: unknown;
   invalidations: { subscriptionField: string; payload: unknown }[];
@@ -41,6 +51,7 @@ const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, s
  */
 const current: EvaluationState = {
   authType: 'API Key Authorization',
+  filename: '',
   appendedErrors: [],
   logs: [],
   subscriptionFilter: undefined,
@@ -55,9 +66,10 @@ const current: EvaluationState = {
   eventful: false,
 };
 
-export function beginEvaluation(authType: string): EvaluationState {
+export function beginEvaluation(authType: string, filename: string): EvaluationState {
   const c = current;
   c.authType = authType;
+  c.filename = filename;
   if (c.appendedErrors.length > 0) c.appendedErrors = [];
   if (c.logs.length > 0) c.logs = [];
   if (c.invalidations.length > 0) c.invalidations = [];

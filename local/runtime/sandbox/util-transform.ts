@@ -137,7 +137,14 @@ function expandSubscriptionFilter(filter: unknown, ignored: readonly unknown[]):
       for (const member of value) groups = cross(groups, expandSubscriptionFilter(member, ignored));
     } else if (key === 'or') {
       if (!Array.isArray(value)) throw INVALID;
-      groups = cross(groups, value.flatMap((member) => expandSubscriptionFilter(member, ignored)));
+      const alternatives = value.flatMap((member) => expandSubscriptionFilter(member, ignored));
+      // A member left without conditions (every field in it ignored) is dropped from the `or`, not
+      // taken as always true: the documented "Argument 2" example (https://docs.aws.amazon.com/appsync/latest/devguide/transformation-helpers-in-utils-transform-js.html)
+      // ignores `author` in `or: [{ author }, { isPublished }]` and keeps `isPublished` in its one group.
+      // When no member has a condition left, the `or` constrains nothing.
+      const constraining = alternatives.filter((conjunction) => conjunction.length > 0);
+      if (constraining.length > 0) groups = cross(groups, constraining);
+      else if (alternatives.length === 0) groups = [];
     } else if (!ignored.includes(key)) {
       if (!isPlainObject(value)) throw INVALID;
       groups = cross(groups, Object.entries(value).map(([operator, v]) => [{ fieldName: key, operator, value: v }]));
@@ -174,7 +181,9 @@ function esFieldClauses(field: string, ops: Record<string, unknown>): unknown[] 
   for (const [op, value] of Object.entries(ops)) {
     const range = ES_RANGE[op];
     if (op === 'eq') clauses.push({ term: { [field]: value } });
-    else if (op === 'ne') clauses.push({ bool: { must_not: [{ term: { [field]: value } }] } });
+    // `must_not` holds one query object, not an array: the documented example prints
+    // `{"bool":{"must_not":{"term":{"upvotes":15}}}}` (https://docs.aws.amazon.com/appsync/latest/devguide/transformation-helpers-in-utils-transform-js.html).
+    else if (op === 'ne') clauses.push({ bool: { must_not: { term: { [field]: value } } } });
     else if (range !== undefined) clauses.push({ range: { [field]: { [range]: value } } });
     else if (op === 'range' && Array.isArray(value)) clauses.push({ range: { [field]: { gte: value[0], lte: value[1] } } });
     else if (op === 'match') clauses.push({ match: { [field]: value } });
@@ -183,7 +192,7 @@ function esFieldClauses(field: string, ops: Record<string, unknown>): unknown[] 
     else if (op === 'wildcard') clauses.push({ wildcard: { [field]: value } });
     else if (op === 'regexp') clauses.push({ regexp: { [field]: value } });
     else if (op === 'multiMatch') clauses.push({ multi_match: value });
-    else if (op === 'exists') clauses.push(value === false ? { bool: { must_not: [{ exists: { field } }] } } : { exists: { field } });
+    else if (op === 'exists') clauses.push(value === false ? { bool: { must_not: { exists: { field } } } } : { exists: { field } });
     else throw INVALID;
   }
   return clauses;
@@ -197,7 +206,8 @@ function esQuery(filter: unknown): unknown {
       if (!Array.isArray(value)) throw INVALID;
       must.push({ bool: { [key === 'and' ? 'must' : 'should']: value.map(esQuery) } });
     } else if (key === 'not') {
-      must.push({ bool: { must_not: [esQuery(value)] } });
+      // Same single-object form as `ne` (the docs show no `not` example; our choice, for consistency).
+      must.push({ bool: { must_not: esQuery(value) } });
     } else {
       if (!isPlainObject(value)) throw INVALID;
       must.push({ bool: { must: esFieldClauses(key, value) } });

@@ -313,7 +313,8 @@ describe('executor: the context handlers see', () => {
     const quiet = createServiceFixture({ sdl: NOTE_SDL, code, resolvers });
     await quiet.service.execute({ query: '{ note(id: "4") { id } }' }, API_KEY_AUTH);
     expect(quiet.logs).toHaveLength(1);
-    expect(quiet.logs[0]).toMatch(/looking up 4/);
+    // Prefixed as AWS prints it (field, then the EvaluateCode log form: level, file:line:col, JSON arguments).
+    expect(quiet.logs[0]).toMatch(/INFO - code\.js:1:32: "looking up" "4"$/);
     const verbose = createServiceFixture({ sdl: NOTE_SDL, code, resolvers, options: { verbose: true } });
     await verbose.service.execute({ query: '{ note(id: "4") { id } }' }, API_KEY_AUTH);
     expect(verbose.logs.map((l) => l.replace(/\d+\.\d+ms/, 'Tms'))).toEqual([

@@ -34,7 +34,7 @@ describe('npm run evaluate (mirrors aws appsync evaluate-code; API_EvaluateCode.
     const r = runCli(['--code', `file://${code}`, '--function', 'request', '--context', `file://${context}`]);
     expect(r).toEqual({
       status: 0,
-      stdout: `${JSON.stringify({ evaluationResult: '{"operation":"GetItem","key":{"id":{"S":"a1"}}}', logs: ['id a1'], stash: '{"asked":true}' }, null, 4)}\n`,
+      stdout: `${JSON.stringify({ evaluationResult: '{"operation":"GetItem","key":{"id":{"S":"a1"}}}', logs: ['INFO - code.js:5:3: "id" "a1"'], stash: '{"asked":true}' }, null, 4)}\n`,
       stderr: '',
     });
   });

@@ -91,7 +91,7 @@ describe('compiled resolver: evaluate (local/runtime/contract.ts)', () => {
         cacheEvictions: [{ typeName: 'Query', fieldName: 'getAsset', keys: { 'context.arguments.id': 'a1' } }],
         subscriptionFilter: { filterGroup: [] },
       },
-      logs: ['request for a1 {"n":1}'],
+      logs: ['INFO - code.js:8:3: "request for" "a1" {"n":1}'],
       responseHeaders: { 'x-custom': 'v' },
     });
     expect(stash).toEqual({ before: 1, seen: 'a1' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CODE_SIZE_LIMIT, compileResolver, isCodeValidationError, type CodeError } from '../../../local/runtime/index.ts';
+import { CODE_SIZE_LIMIT, compileResolver, evaluateCode, isCodeValidationError, type CodeError } from '../../../local/runtime/index.ts';
 
 /** Compiles `body` as the request handler's body; returns the code errors (empty when accepted). */
 function errorsOf(code: string): readonly CodeError[] {
@@ -86,5 +86,48 @@ describe('limits (spec §1.1; API_Resolver.html code length)', () => {
   it(`accepts code of exactly ${CODE_SIZE_LIMIT} characters`, () => {
     const base = wrap('return 1;') + '// ';
     expect(errorsOf(base + 'x'.repeat(CODE_SIZE_LIMIT - base.length))).toEqual([]);
+  });
+});
+
+describe('save-time no-recursion check (https://docs.aws.amazon.com/appsync/latest/devguide/supported-features.html: "Recursive function calls are not supported"; @aws-appsync/no-recursion)', () => {
+  const lint = (value: string, line: number, column: number, span: number): CodeError => ({
+    errorType: 'LINT_ERROR', value: `Recursive function calls not supported. Detected cycle in ${value} (@aws-appsync/no-recursion)`, location: { line, column, span },
+  });
+  const handlers = (requestBody: string): string => `export function request(ctx) {\n  ${requestBody}\n}\nexport function response(ctx) { return ctx.result; }\n`;
+
+  it('rejects direct recursion in EvaluateCode, reporting the recursive call and the call into the recursive function', () => {
+    const code = `function fact(n) { return n <= 1 ? 1 : n * fact(n - 1); }\n${handlers('return fact(3);')}`;
+    expect(evaluateCode({ code, function: 'request', context: '{}' })).toEqual({
+      error: { message: 'The code contains one or more errors', codeErrors: [lint('fact <-fact', 1, 44, 11), lint('fact <-fact', 3, 10, 7)] },
+      logs: [],
+    });
+  });
+  it('rejects mutual recursion between a const arrow function and a function declaration', () => {
+    const code = `const isEven = (n) => n === 0 ? true : isOdd(n - 1);\nfunction isOdd(n) { return n === 0 ? false : isEven(n - 1); }\n${handlers('return isEven(4);')}`;
+    expect(errorsOf(code)).toEqual([
+      lint('isEven <-isOdd <-isEven', 1, 40, 12),
+      lint('isOdd <-isEven <-isOdd', 2, 46, 13),
+      lint('isEven <-isOdd <-isEven', 4, 10, 9),
+    ]);
+  });
+  it('rejects a cycle through a function nested in the recursive one', () => {
+    const code = `function walk(n) {\n  const step = (m) => walk(m - 1);\n  return n > 0 ? step(n) : 0;\n}\n${handlers('return walk(2);')}`;
+    expect(errorsOf(code)).toEqual([
+      lint('step <-walk <-step', 2, 23, 11),
+      lint('walk <-step <-walk', 3, 18, 7),
+      lint('walk <-step <-walk', 6, 10, 7),
+    ]);
+  });
+  it('accepts a parameter, a local variable or a method that shares a function\'s name, and functions calling each other without a cycle', () => {
+    const code = [
+      'function fact(fact) { return fact.n; }',
+      'function twice(n) { const twice = n * 2; return twice; }',
+      'const helpers = { fact(n) { return n; }, twice: (n) => helpers.fact(n) };',
+      'function leaf(n) { return n + 1; }',
+      'function left(n) { return leaf(n); }',
+      'function right(n) { return leaf(leaf(n)); }',
+      handlers('return [fact({ n: 1 }), twice(2), helpers.fact(3), helpers.twice(4), left(1) + right(1), [1, 2].map((x) => leaf(x))];'),
+    ].join('\n');
+    expect([errorsOf(code), evaluateCode({ code, function: 'request', context: '{}' }).evaluationResult]).toEqual([[], '[1,4,3,4,5,[2,3]]']);
   });
 });

@@ -100,9 +100,50 @@ describe('util.transform.toElasticsearchQueryDSL (spec §3.7.2 [I])', () => {
   it('maps eq, ne, match and or', () => {
     expect(filterExpression('{ a: { eq: 1, ne: 2 }, or: [{ t: { match: "x" } }] }', 'toElasticsearchQueryDSL')).toEqual({
       bool: { must: [
-        { bool: { must: [{ term: { a: 1 } }, { bool: { must_not: [{ term: { a: 2 } }] } }] } },
+        { bool: { must: [{ term: { a: 1 } }, { bool: { must_not: { term: { a: 2 } } } }] } },
         { bool: { should: [{ bool: { must: [{ bool: { must: [{ match: { t: 'x' } }] } }] } }] } },
       ] },
     });
+  });
+});
+
+describe('util.transform documented examples (https://docs.aws.amazon.com/appsync/latest/devguide/transformation-helpers-in-utils-transform-js.html)', () => {
+  const filter = (fieldName: string, operator: string, value: unknown): { fieldName: string; operator: string; value: unknown } => ({ fieldName, operator, value });
+  const argument1 = (downvotes: string): string => `{ percentageUp: { lte: 50, gte: 20 }, and: [{ title: { ne: 'Book1' } }, { downvotes: ${downvotes} }], or: [{ author: { eq: 'Admin' } }, { isPublished: { eq: false } }] }`;
+
+  it('toElasticsearchQueryDSL: the example output, with must_not holding one object', () => {
+    expect(filterExpression('{ upvotes: { ne: 15, range: [10, 20] }, title: { eq: "hihihi", wildcard: "h*i" } }', 'toElasticsearchQueryDSL')).toEqual({
+      bool: { must: [
+        { bool: { must: [{ bool: { must_not: { term: { upvotes: 15 } } } }, { range: { upvotes: { gte: 10, lte: 20 } } }] } },
+        { bool: { must: [{ term: { title: 'hihihi' } }, { wildcard: { title: 'h*i' } }] } },
+      ] },
+    });
+  });
+  it('toSubscriptionFilter, Argument 1: one group per combination of the field alternatives and the or members', () => {
+    const common = [filter('title', 'ne', 'Book1'), filter('downvotes', 'gt', 2000)];
+    expect(evalExpr(`util.transform.toSubscriptionFilter(${argument1('{ gt: 2000 }')})`)).toEqual({
+      filterGroup: [
+        { filters: [filter('percentageUp', 'lte', 50), ...common, filter('author', 'eq', 'Admin')] },
+        { filters: [filter('percentageUp', 'lte', 50), ...common, filter('isPublished', 'eq', false)] },
+        { filters: [filter('percentageUp', 'gte', 20), ...common, filter('author', 'eq', 'Admin')] },
+        { filters: [filter('percentageUp', 'gte', 20), ...common, filter('isPublished', 'eq', false)] },
+      ],
+    });
+  });
+  it('toSubscriptionFilter, Argument 2: an ignored field drops its or member, leaving one group that keeps isPublished', () => {
+    expect(evalExpr(`util.transform.toSubscriptionFilter(${argument1('{ gt: 20 }')}, ["percentageUp", "author"])`)).toEqual({
+      filterGroup: [{ filters: [filter('title', 'ne', 'Book1'), filter('downvotes', 'gt', 20), filter('isPublished', 'eq', false)] }],
+    });
+  });
+  it('toSubscriptionFilter, Argument 3: each rule extends the group; downvotes keeps the input\'s lt (the page prints gt, contradicting its own input)', () => {
+    const common = [filter('title', 'ne', 'Book1'), filter('downvotes', 'lt', 20), filter('isPublished', 'eq', false)];
+    expect(evalExpr(`util.transform.toSubscriptionFilter(${argument1('{ lt: 20 }')}, ["percentageUp", "author"], { upvotes: { gte: 250 }, author: { eq: 'Person1' } })`)).toEqual({
+      filterGroup: [{ filters: [...common, filter('upvotes', 'gte', 250)] }, { filters: [...common, filter('author', 'eq', 'Person1')] }],
+    });
+  });
+  it('toSubscriptionFilter: an or whose members are all ignored constrains nothing; an empty or still matches nothing', () => {
+    expect(evalExpr("[util.transform.toSubscriptionFilter({ a: { eq: 1 }, or: [{ b: { eq: 2 } }] }, ['b']), util.transform.toSubscriptionFilter({ a: { eq: 1 }, or: [] })]")).toEqual([
+      { filterGroup: [{ filters: [filter('a', 'eq', 1)] }] }, { filterGroup: [] },
+    ]);
   });
 });

@@ -43,7 +43,7 @@ describe('validation cache (dist/.runtime-cache/<sha256>.json, validate.ts)', ()
     const first = compileResolver(GOOD, 'good.js', { cache }).evaluate('request', ctx).value;
     const entries = jsonEntries(cache.dir);
     // A planted entry proves the next compile reads the cache instead of validating.
-    const planted = { codeErrors: [{ errorType: 'LINT_ERROR', value: 'planted', location: { line: 1, column: 1, span: 0 } }], factorySource: null, exports: [], modulePlan: null, contextUsage: {} };
+    const planted = { codeErrors: [{ errorType: 'LINT_ERROR', value: 'planted', location: { line: 1, column: 1, span: 0 } }], factorySource: null, exports: [], modulePlan: null, contextUsage: {}, logCallSites: {} };
     writeFileSync(join(cache.dir, validationCacheName(GOOD)), JSON.stringify(planted));
     expect([first, entries, codeErrorsOf(() => compileResolver(GOOD, 'good.js', { cache }))]).toEqual(['a', [validationCacheName(GOOD)], [['LINT_ERROR', 'planted']]]);
   });
