@@ -5,11 +5,11 @@
  *
  * Triggering `onAssetCreated` needs a completed upload. The bench creates M PENDING assets with
  * `createUpload` (API key), then calls the IAM-only `completeUpload` directly, signed with SigV4 and
- * the local IAM credentials (`DEV_CREDENTIALS`), exactly as the upload-completion Lambda does after
+ * the local IAM credentials (`TEST_CREDENTIALS`), exactly as the upload-completion Lambda does after
  * S3's event; the S3 PUT and the event hop are left out on both sides, as the simulator has no S3.
  * Ours verifies the signature; the simulator only reads the access key id.
  */
-import { DEV_CREDENTIALS } from '../local/config.ts';
+
 import { api } from '../api/definition.ts';
 import { API_KEY_OWNER } from './lib/asset-table.ts';
 import { connectRealtime, type RealtimeConnection } from './lib/appsync-ws-client.ts';
@@ -17,6 +17,7 @@ import type { BenchContext } from './lib/context.ts';
 import { createFigureList, type Figure } from './lib/figures.ts';
 import { CREATE_UPLOAD_INPUT, OPERATIONS, queryData } from './lib/graphql-client.ts';
 import { quantile } from './lib/stats.ts';
+import { TEST_CREDENTIALS } from '../test/support/credentials.ts';
 
 interface Target {
   readonly url: string;
@@ -91,7 +92,7 @@ async function measureFanout(target: Target, subscribers: number, mutations: num
       await queryData(
         target.url,
         { query: OPERATIONS.completeUpload, variables: { input: { key: asset.key, size: CREATE_UPLOAD_INPUT.size, contentType: CREATE_UPLOAD_INPUT.contentType } } },
-        { iam: DEV_CREDENTIALS, region: 'us-east-1' },
+        { iam: TEST_CREDENTIALS, region: 'us-east-1' },
       );
     }
     let timer: NodeJS.Timeout | undefined;

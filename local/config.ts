@@ -15,15 +15,6 @@ import { ConfigError } from '../api/config-error.ts';
 /** A documented development API key, in AppSync's format (`da2-` + 26 lowercase alphanumerics). */
 export const DEV_API_KEY = 'da2-localdevelopmentapikey0000';
 
-/**
- * Documented development IAM credentials. The local server checks SigV4 signatures (AppSync IAM mode
- * and the S3 verifier) against them, and the in-process Lambdas sign with them. They grant nothing on AWS.
- */
-export const DEV_CREDENTIALS: AwsCredentials = Object.freeze({
-  accessKeyId: 'AKIALOCALDEVELOPMENT',
-  secretAccessKey: 'localdevelopmentsecretaccesskey/00000000',
-});
-
 /** The account id reported in IAM identities and ARNs of the local API. */
 export const DEV_ACCOUNT_ID = '123456789012';
 
@@ -64,10 +55,14 @@ export interface Config {
   readonly s3Endpoint: string | null;
   /** AWS region used for signing and ARNs. @default 'us-east-1' */
   readonly region: string;
-  /** Credentials for the configured external endpoints (`AWS_*` env). @default DEV_CREDENTIALS */
-  readonly storeCredentials: AwsCredentials;
-  /** Credentials the local API accepts for SigV4 and gives its Lambdas. @default DEV_CREDENTIALS */
-  readonly localCredentials: AwsCredentials;
+  /** Credentials for the configured external endpoints (`AWS_*` env); null uses `localCredentials`. @default null */
+  readonly storeCredentials: AwsCredentials | null;
+  /**
+   * Credentials the local API accepts for SigV4 (and the embedded S3 front for object access) and gives
+   * its Lambdas; null generates them once per installation in the state folder (`local-credentials.json`,
+   * see local/auth/local-credentials.ts). @default null
+   */
+  readonly localCredentials: AwsCredentials | null;
   /** Account id in IAM identities. @default DEV_ACCOUNT_ID */
   readonly accountId: string;
   /** Log one line per resolver evaluation. @default false */
@@ -171,10 +166,10 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
     throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: give both or neither. Received: only one');
   }
   const sessionToken = env['AWS_SESSION_TOKEN'];
-  const storeCredentials: AwsCredentials =
+  const storeCredentials: AwsCredentials | null =
     accessKeyId !== undefined && secretAccessKey !== undefined && (dynamodbEndpoint !== null || s3Endpoint !== null)
       ? Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
-      : DEV_CREDENTIALS;
+      : null;
 
   const accountId = env['LOCAL_ACCOUNT_ID'] || DEV_ACCOUNT_ID;
   if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`LOCAL_ACCOUNT_ID: must be 12 digits. Received: ${accountId}`);
@@ -189,7 +184,7 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
     s3Endpoint,
     region,
     storeCredentials,
-    localCredentials: DEV_CREDENTIALS,
+    localCredentials: null,
     accountId,
     verbose: values.get('--verbose') === true,
     introspection: values.get('--no-introspection') !== true,

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       `  Explorer:    ${server.explorerUrl}`,
       `  API key:     ${server.apiKey}`,
       `  User tokens: npm run token -- --sub alice --groups admin${config.dataDir === null ? '' : ` --data-dir ${config.dataDir}`}`,
+      ...(server.backendCredentialsPath === null ? [] : [`  IAM keys:    ${server.backendCredentialsPath}  (the backend's SigV4 credentials; keep private)`]),
       `  Data:        ${config.dataDir ?? 'in memory (use --data-dir to keep it)'}${caHint}`,
     ].join('\n'),
   );

@@ -17,6 +17,7 @@ import type { ApiDefinition } from '../api/types.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { createJwtVerifier } from './auth/jwt.ts';
 import { createLocalIssuer } from './auth/local-issuer.ts';
+import { loadLocalCredentials, localCredentialsPath } from './auth/local-credentials.ts';
 import { readOrCreateFile } from './auth/state-file.ts';
 import type { AwsCredentials, Config } from './config.ts';
 import { bundleExplorer, createExplorerHandler } from './explorer/index.ts';
@@ -56,6 +57,10 @@ export interface LocalServer {
   readonly apiKey: string;
   /** The local CA certificate that signs the TLS side; null with `--no-tls`. */
   readonly caCertPath: string | null;
+  /** The backend's IAM credentials (SigV4 callers of IAM-only fields, object access on the embedded S3). */
+  readonly backendCredentials: AwsCredentials;
+  /** Where they are kept when generated per installation; null when configured. */
+  readonly backendCredentialsPath: string | null;
   readonly port: number;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
@@ -143,7 +148,9 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     // 2. Local identities: the user-pool stand-in and the TLS certificate (both kept in the state folder).
     const issuer = createLocalIssuer({ stateDir: config.stateDir, issuer: config.userPoolIssuer, clientId: config.userPoolClientId });
     const ca = config.tls ? loadLocalCa(config.stateDir) : null;
-    const iamCredentials = uniqueCredentials([config.localCredentials, config.storeCredentials]);
+    // This installation's backend identity (generated once in the state folder), unless configured.
+    const localCredentials = config.localCredentials ?? loadLocalCredentials(config.stateDir);
+    const iamCredentials = uniqueCredentials([localCredentials, config.storeCredentials ?? localCredentials]);
     const authenticator = createAuthenticator({
       authModes: definition.auth,
       apiKey: config.apiKey,
@@ -194,7 +201,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
             ...(config.dataDir === null ? {} : { dataDir: join(config.dataDir, 's3') }),
             bucketName: LOCAL_BUCKET_NAME,
             keyPrefix: definition.bucket.keyPrefix,
-            credentials: config.localCredentials,
+            credentials: localCredentials,
             region: config.region,
             accountId: config.accountId,
             cors: { allowedOrigins: ['*'] },
@@ -211,14 +218,14 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     const dynamoStore = started.dynamo ?? null;
     const s3Store = started.s3 ?? null;
     const dynamoEndpoint = dynamoStore?.endpoint ?? config.dynamodbEndpoint ?? '';
-    const storeCredentials = dynamoStore ? config.localCredentials : config.storeCredentials;
+    const storeCredentials = dynamoStore ? localCredentials : (config.storeCredentials ?? localCredentials);
     // A copy: the SDK annotates the credentials object it is given, and Config is frozen.
     const dynamodb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: config.region, credentials: { ...storeCredentials } });
     started.dynamodb = dynamodb;
 
     // 5. Lambdas: the same environment the stack gives them, plus where the local resources are.
     const s3Endpoint = s3Store?.endpoint ?? config.s3Endpoint ?? undefined;
-    const lambdaCredentials = s3Store ? config.localCredentials : config.storeCredentials;
+    const lambdaCredentials = s3Store ? localCredentials : (config.storeCredentials ?? localCredentials);
     const invoker = createLambdaInvoker({
       api: definition,
       env: {
@@ -295,6 +302,8 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       explorerUrl: `http://${base}/`,
       apiKey: config.apiKey,
       caCertPath: ca?.caCertPath ?? null,
+      backendCredentials: localCredentials,
+      backendCredentialsPath: config.localCredentials === null ? localCredentialsPath(config.stateDir) : null,
       port: samePort.port,
       startupMs: Math.round(performance.now() - startedAt),
       close: function closeLocalServer() {

@@ -4,9 +4,10 @@
  * (`DYNAMODB_ENDPOINT`) when `--store <endpoint>` is given. Reports its URLs; answers `stats` with
  * this process's RSS and CPU time.
  */
-import { loadConfig } from '../../local/config.ts';
+import { loadConfig, type Config } from '../../local/config.ts';
 import { startLocalServer } from '../../local/server.ts';
 import { runAsChildHost } from '../lib/child-host.ts';
+import { TEST_CREDENTIALS } from '../../test/support/credentials.ts';
 
 export interface OursHostInfo {
   readonly url: string;
@@ -23,7 +24,8 @@ function argValue(name: string): string | undefined {
 runAsChildHost<OursHostInfo>(async () => {
   const store = argValue('--store');
   const env: Record<string, string | undefined> = { ...(store === undefined ? {} : { DYNAMODB_ENDPOINT: store }) };
-  const config = loadConfig(env, ['--port', '0', '--no-watch']);
+  // The bench signs completeUpload with these (a real start generates its own per installation).
+  const config: Config = { ...loadConfig(env, ['--port', '0', '--no-watch']), localCredentials: TEST_CREDENTIALS };
   const server = await startLocalServer(config);
   return {
     info: { url: server.url, realtimeUrl: server.realtimeUrl, apiKey: server.apiKey, port: server.port },

@@ -5,17 +5,18 @@
  */
 import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { api } from '../../api/definition.ts';
-import { DEV_CREDENTIALS } from '../../local/config.ts';
+
 import { ensureTables, localTableNames } from '../../local/stores/tables.ts';
+import { TEST_CREDENTIALS } from '../../test/support/credentials.ts';
 
 /** The owner of every API-key caller (`schema.graphql`: "all API-key callers share the owner `apikey`"). */
 export const API_KEY_OWNER = 'apikey';
 
 /**
  * Credentials for the local store (dynalite accepts any): the documented development ones, copied
- * because the SDK writes `$source` onto the object it is given and `DEV_CREDENTIALS` is frozen.
+ * because the SDK writes `$source` onto the object it is given and `TEST_CREDENTIALS` is frozen.
  */
-export const STORE_CREDENTIALS: { accessKeyId: string; secretAccessKey: string } = { ...DEV_CREDENTIALS };
+export const STORE_CREDENTIALS: { accessKeyId: string; secretAccessKey: string } = { ...TEST_CREDENTIALS };
 
 export function createStoreClient(endpoint: string, maxSockets = 64): DynamoDBClient {
   return new DynamoDBClient({

@@ -3,8 +3,10 @@
  * variables), e.g. a `npm start` in another terminal:
  *
  *   ASSET_API_TARGET=endpoint ENDPOINT=http://127.0.0.1:4000/graphql API_KEY=da2-localdevelopmentapikey0000 \
- *     AWS_ACCESS_KEY_ID=AKIALOCALDEVELOPMENT AWS_SECRET_ACCESS_KEY=localdevelopmentsecretaccesskey/00000000 \
+ *     AWS_ACCESS_KEY_ID=<accessKeyId> AWS_SECRET_ACCESS_KEY=<secretAccessKey> \
  *     npx vitest run test/contract/endpoint.contract.test.ts
+ *
+ * (the IAM keys are the ones in the file `npm start` names on its `IAM keys:` line).
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { describeContract } from './suite.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect as staticExpect, test as base } from 'vitest';
 import { api } from '../../api/definition.ts';
-import { DEV_CREDENTIALS } from '../../local/config.ts';
+
 import { sweepExpiredItems } from '../../local/stores/ttl-sweeper.ts';
 import { localTableNames } from '../../local/stores/tables.ts';
 import {
@@ -25,6 +25,7 @@ import { objectStore, startAssetServer, type AssetServer } from './lib/asset-ser
 import { createGraphQLCaller, type GraphQLCall } from './lib/graphql-http.ts';
 import { connectSubscriber } from './lib/realtime-subscriber.ts';
 import { putToTicket } from './lib/upload.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 /** Upload tickets that expire after one second, for the expired-ticket test. */
 const SHORT_TICKETS = { ...api, assets: { ...api.assets, uploadUrlExpirySeconds: 1 } };
@@ -112,7 +113,7 @@ describe('upload: local S3 refuses a PUT that does not match the ticket, and the
   });
   // SignatureDoesNotMatch carries the request as S3 saw it; only its code and message matter here.
   const signatureMismatch = s3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
-    AWSAccessKeyId: DEV_CREDENTIALS.accessKeyId,
+    AWSAccessKeyId: TEST_CREDENTIALS.accessKeyId,
     StringToSign: staticExpect.any(String),
     SignatureProvided: staticExpect.stringMatching(/^[0-9a-f]{64}$/),
     StringToSignBytes: staticExpect.any(String),
@@ -177,7 +178,7 @@ describe('completeUpload: only the backend (IAM) completes, and only what matche
     const { asset, ticket } = await createUpload(owner, { name: 'numbers.txt', contentType: 'text/plain', size: BYTES.length });
     const subscriber = await connectSubscriber(assets.server.realtimeUrl, assets.server.url, { Authorization: await assets.tokenFor('rejected-user') });
     await subscriber.start('updated', OnAssetUpdatedDocument, { id: asset.id });
-    const backend = createGraphQLCaller(assets.server.url, { iam: { credentials: DEV_CREDENTIALS, region: assets.config.region } });
+    const backend = createGraphQLCaller(assets.server.url, { iam: { credentials: TEST_CREDENTIALS, region: assets.config.region } });
 
     // The backend reports the object with a size other than the ticket's.
     const completed = await backend(CompleteUploadDocument, { input: { key: keyOf(asset), size: BYTES.length + 1, contentType: 'text/plain' } });

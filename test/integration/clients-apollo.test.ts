@@ -24,12 +24,13 @@ import { createRequire } from 'node:module';
 import { createAuthLink, type AuthOptions } from 'aws-appsync-auth-link';
 import { createSubscriptionHandshakeLink } from 'aws-appsync-subscription-link';
 import { describe, test as base } from 'vitest';
-import { DEV_CREDENTIALS } from '../../local/config.ts';
+
 import { CompleteUploadDocument, CreateUploadDocument, GetAssetDocument, ListAssetsDocument, OnAssetCreatedDocument } from '../../generated/operations.ts';
 import { startAssetServer, type AssetServer } from './lib/asset-server.ts';
 import { createEventQueue } from './lib/event-queue.ts';
 import { putToTicket } from './lib/upload.ts';
 import { installWebSocketTap, type WebSocketTap } from './lib/websocket-tap.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 /** The CommonJS build of aws-appsync-auth-link (workaround 1 in the file comment). */
 const { createAuthLink: createAuthLinkCommonJs } = createRequire(import.meta.url)('aws-appsync-auth-link') as typeof import('aws-appsync-auth-link');
@@ -115,6 +116,7 @@ describe('apollo client 4 + aws-appsync links: API key', () => {
             headers: [
               { __typename: 'HttpHeader', name: 'content-type', value: 'audio/mpeg' },
               { __typename: 'HttpHeader', name: 'content-length', value: String(BYTES.length) },
+              { __typename: 'HttpHeader', name: 'if-none-match', value: '*' },
             ],
             expiresAt: expect.any(String),
           },
@@ -160,7 +162,7 @@ describe('apollo client 4 + aws-appsync links: Cognito user pools and IAM', () =
   test('an AWS_IAM caller (SigV4 by aws-appsync-auth-link) completes an upload; a size other than the ticket’s rejects it', async ({ apollo, expect }) => {
     const { assets } = apollo;
     const owner = apollo.clientFor({ type: 'API_KEY', apiKey: assets.server.apiKey });
-    const backend = apollo.clientFor({ type: 'AWS_IAM', credentials: { ...DEV_CREDENTIALS } }, { iamWorkarounds: true });
+    const backend = apollo.clientFor({ type: 'AWS_IAM', credentials: { ...TEST_CREDENTIALS } }, { iamWorkarounds: true });
     const created = await owner.mutate({ mutation: CreateUploadDocument, variables: { input: { name: 'pic.gif', contentType: 'image/gif', size: 7 } } });
     const asset = created.data?.createUpload.asset;
 

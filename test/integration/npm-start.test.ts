@@ -67,6 +67,7 @@ describe('npm start: the bundled local server', () => {
       apiKey: DEV_API_KEY,
       data: 'in memory (use --data-dir to keep it)',
       caCert: expect.stringMatching(/local-ca\.pem$/),
+      iamKeys: expect.stringMatching(/local-credentials\.json$/),
     });
     expect(started.lines.find((line) => line.startsWith('  Realtime:'))).toEqual(`  Realtime:    ws://127.0.0.1:${port}/graphql/realtime  (wss:// on the same port)`);
     expect(started.lines.find((line) => line.startsWith('Asset API'))).toMatch(/^Asset API \(local AppSync\) ready in \d+ ms \(server \d+ ms\)$/);

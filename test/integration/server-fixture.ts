@@ -6,6 +6,7 @@ import { test as base } from 'vitest';
 import { createLocalIssuer, type LocalIssuer } from '../../local/auth/local-issuer.ts';
 import { loadConfig, type Config } from '../../local/config.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 export interface ServerFixture {
   readonly server: LocalServer;
@@ -17,7 +18,8 @@ export interface ServerFixture {
 }
 
 export async function startTestServer(argv: readonly string[] = [], options: { readonly watch?: boolean } = {}): Promise<ServerFixture> {
-  const config = loadConfig({}, ['--port', '0', ...(options.watch === true ? [] : ['--no-watch']), ...argv]);
+  // The backend credentials are the tests' own, so they can sign IAM calls (a real start generates them).
+  const config: Config = { ...loadConfig({}, ['--port', '0', ...(options.watch === true ? [] : ['--no-watch']), ...argv]), localCredentials: TEST_CREDENTIALS };
   const logs: string[] = [];
   const server = await startLocalServer(config, { log: (line) => logs.push(line) });
   const issuer = createLocalIssuer({ stateDir: config.stateDir, issuer: config.userPoolIssuer, clientId: config.userPoolClientId });

@@ -1,8 +1,9 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe } from 'vitest';
-import { DEV_CREDENTIALS } from '../../local/config.ts';
+
 import { test } from './server-fixture.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; errorType: string | null; body: unknown }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=UTF-8', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -51,7 +52,7 @@ describe('http: /graphql over the network', () => {
   test('verifies a SigV4-signed IAM request over the exact body', async ({ local, expect }) => {
     const url = new URL(local.server.url);
     const body = JSON.stringify({ query: '{ __typename }' });
-    const signer = new SignatureV4({ credentials: DEV_CREDENTIALS, region: local.config.region, service: 'appsync', sha256: Sha256 });
+    const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: local.config.region, service: 'appsync', sha256: Sha256 });
     const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body });
     expect(await post(local.server.url, body, signed.headers)).toEqual({ status: 200, errorType: null, body: { data: { __typename: 'Query' } } });
     expect(await post(local.server.url, `${body} `, signed.headers)).toMatchObject({ status: 403, errorType: 'InvalidSignatureException' });

@@ -7,6 +7,7 @@ import type { LocalServer } from '../../local/server.ts';
 import { base64UrlJson, connectRealtime, type RawRealtimeClient } from '../integration/realtime-client.ts';
 import { expand, toMatcher, type HttpCase, type Json, type WsCase, type WsStep } from './corpus.ts';
 import { postGraphQL, sendHttp, signIam, type HttpResult } from './harness.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 export interface HttpOutcome {
   readonly status: number;
@@ -38,7 +39,7 @@ export async function runHttpCase(c: HttpCase, server: LocalServer, vars: Readon
     const v = c.sigv4;
     const signedBody = typeof body === 'string' ? body : body === undefined ? '' : Buffer.from(body).toString('utf8');
     const signed = await signIam(url, signedBody, {
-      credentials: { accessKeyId: v.accessKeyId ?? 'AKIALOCALDEVELOPMENT', secretAccessKey: v.secretAccessKey ?? 'localdevelopmentsecretaccesskey/00000000' },
+      credentials: { accessKeyId: v.accessKeyId ?? TEST_CREDENTIALS.accessKeyId, secretAccessKey: v.secretAccessKey ?? TEST_CREDENTIALS.secretAccessKey },
       ...(v.service !== undefined ? { service: v.service } : {}),
       ...(v.region !== undefined ? { region: v.region } : {}),
       ...(v.dateOffsetMinutes !== undefined ? { signingDate: new Date(Date.now() + v.dateOffsetMinutes * 60_000) } : {}),

@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, it } from 'vitest';
 import { api } from '../../api/definition.ts';
-import { DEV_API_KEY, DEV_CREDENTIALS } from '../../local/config.ts';
+import { DEV_API_KEY } from '../../local/config.ts';
 import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
 import { localTableNames } from '../../local/stores/tables.ts';
 import { signalGroup, spawnNpmStart, waitForBanner, type NpmStart } from '../support/npm-start.ts';
 import { postGraphQL, reliabilityScale, scanTable } from './harness.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 const WRITERS = 8;
 const KILL_AFTER_ACKS = Math.round(60 * reliabilityScale());
@@ -107,7 +108,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
 
     // The table itself, read from the data folder: every item has every attribute createUpload writes.
     const store = await startDynamoStore({ dataDir: join(dataDir, 'dynamodb') });
-    const client = new DynamoDBClient({ endpoint: store.endpoint, region: 'us-east-1', credentials: { ...DEV_CREDENTIALS } });
+    const client = new DynamoDBClient({ endpoint: store.endpoint, region: 'us-east-1', credentials: { ...TEST_CREDENTIALS } });
     let items: Awaited<ReturnType<typeof scanTable>>;
     try {
       items = await scanTable(client, localTableNames(api)['assets'] as string);

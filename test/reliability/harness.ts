@@ -9,10 +9,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { api } from '../../api/definition.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import { createLocalIssuer, type LocalIssuer } from '../../local/auth/local-issuer.ts';
-import { DEV_CREDENTIALS, loadConfig, type AwsCredentials, type Config } from '../../local/config.ts';
+import { loadConfig, type AwsCredentials, type Config } from '../../local/config.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
 import { startDynamoStore, type DynamoStore } from '../../local/stores/dynamo-store.ts';
 import { localTableNames } from '../../local/stores/tables.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 /** Multiplies the bounded counts of the suite (`RELIABILITY_SCALE=10 npm run test:reliability`). @default 1 */
 export function reliabilityScale(env: Readonly<Record<string, string | undefined>> = process.env): number {
@@ -41,7 +42,8 @@ export interface ReliabilityServer {
  */
 export async function startReliabilityServer(options: { readonly argv?: readonly string[]; readonly api?: ApiDefinition } = {}): Promise<ReliabilityServer> {
   const store: DynamoStore = await startDynamoStore();
-  const config = loadConfig({ DYNAMODB_ENDPOINT: store.endpoint }, ['--port', '0', '--no-watch', '--no-tls', ...(options.argv ?? [])]);
+  // The backend credentials are the tests' own, so they can sign IAM calls (a real start generates them).
+  const config: Config = { ...loadConfig({ DYNAMODB_ENDPOINT: store.endpoint }, ['--port', '0', '--no-watch', '--no-tls', ...(options.argv ?? [])]), localCredentials: TEST_CREDENTIALS };
   const logs: string[] = [];
   let server: LocalServer;
   try {
@@ -51,7 +53,7 @@ export async function startReliabilityServer(options: { readonly argv?: readonly
     throw error;
   }
   const issuer = createLocalIssuer({ stateDir: config.stateDir, issuer: config.userPoolIssuer, clientId: config.userPoolClientId });
-  const dynamodb = new DynamoDBClient({ endpoint: store.endpoint, region: config.region, credentials: { ...DEV_CREDENTIALS } });
+  const dynamodb = new DynamoDBClient({ endpoint: store.endpoint, region: config.region, credentials: { ...TEST_CREDENTIALS } });
   return {
     server,
     config,
@@ -86,7 +88,7 @@ export async function signIam(
   options: { readonly credentials?: AwsCredentials; readonly region?: string; readonly service?: string; readonly signingDate?: Date; readonly path?: string } = {},
 ): Promise<Record<string, string>> {
   const target = new URL(url);
-  const signer = new SignatureV4({ credentials: options.credentials ?? DEV_CREDENTIALS, region: options.region ?? 'us-east-1', service: options.service ?? 'appsync', sha256: Sha256 });
+  const signer = new SignatureV4({ credentials: options.credentials ?? TEST_CREDENTIALS, region: options.region ?? 'us-east-1', service: options.service ?? 'appsync', sha256: Sha256 });
   const signed = await signer.sign(
     { method: 'POST', protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: options.path ?? target.pathname, headers: { host: target.host, 'content-type': 'application/json' }, body },
     options.signingDate ? { signingDate: options.signingDate } : {},

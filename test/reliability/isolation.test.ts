@@ -6,10 +6,11 @@
  * token or secret reaches the server's log. Prints counts.
  */
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
-import { DEV_CREDENTIALS } from '../../local/config.ts';
+
 import { LOCAL_BUCKET_NAME } from '../../local/server.ts';
 import { base64UrlJson, connectRealtime, type RawRealtimeClient } from '../integration/realtime-client.ts';
 import { postGraphQL, scanTable, startReliabilityServer, type ReliabilityServer } from './harness.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 interface Ticket {
   readonly url: string;
@@ -64,7 +65,7 @@ beforeAll(async () => {
   const host = new URL(server.url).host;
   const alice = await fixture.issuer.mintToken({ sub: 'alice', groups: ['users'] });
   const bob = await fixture.issuer.mintToken({ sub: 'bob', tokenUse: 'access' });
-  secrets.push(server.apiKey, alice, bob, DEV_CREDENTIALS.secretAccessKey, alice.split('.')[2] ?? '', bob.split('.')[2] ?? '');
+  secrets.push(server.apiKey, alice, bob, TEST_CREDENTIALS.secretAccessKey, alice.split('.')[2] ?? '', bob.split('.')[2] ?? '');
   identities = [
     { name: 'alice', owner: 'alice', headers: { authorization: alice }, auth: { host, Authorization: alice } },
     { name: 'bob', owner: 'bob', headers: { authorization: `Bearer ${bob}` }, auth: { host, Authorization: bob } },

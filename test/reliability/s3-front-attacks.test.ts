@@ -1,6 +1,6 @@
 /**
  * The embedded S3 store's front against requests signed with the published dev credentials
- * (`DEV_CREDENTIALS`): path traversal through keys, bucket names, upload ids, part numbers and copy
+ * (`TEST_CREDENTIALS`): path traversal through keys, bucket names, upload ids, part numbers and copy
  * sources, and bucket- or service-level operations the asset flow never makes. Every request is
  * sent over raw HTTP (node:http), so the path reaches the store exactly as written, and after each
  * one the folders beside the store are compared with what was there before.
@@ -18,8 +18,9 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { escapeUri } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { test as base, describe, expect } from 'vitest';
-import { DEV_CREDENTIALS } from '../../local/config.ts';
+
 import { HOST_ID, REGION, REQUEST_ID, readS3Error, startTestStore } from '../integration/fixtures/s3-fixtures.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 /** The bucket `npm start` serves. */
 const BUCKET = 'asset-api-local-assets';
@@ -36,7 +37,7 @@ const test = base.extend<{ front: Front }>({
   front: [
     async ({}, use) => {
       const sandbox = await mkdtemp(join(tmpdir(), 'asset-api-s3-front-'));
-      const { store } = await startTestStore({ dataDir: join(sandbox, 'store'), bucketName: BUCKET, credentials: DEV_CREDENTIALS });
+      const { store } = await startTestStore({ dataDir: join(sandbox, 'store'), bucketName: BUCKET, credentials: TEST_CREDENTIALS });
       await use({ endpoint: store.endpoint, sandbox });
       await store.close();
       await rm(sandbox, { recursive: true, force: true });
@@ -97,7 +98,7 @@ async function sendSigned(endpoint: string, request: RawRequest): Promise<RawRes
     const eq = part.indexOf('=');
     query[decodeOrKeep(eq === -1 ? part : part.slice(0, eq))] = eq === -1 ? '' : decodeOrKeep(part.slice(eq + 1));
   }
-  const signer = new SignatureV4({ service: 's3', region: REGION, credentials: DEV_CREDENTIALS, sha256: Sha256, uriEscapePath: false, applyChecksum: true });
+  const signer = new SignatureV4({ service: 's3', region: REGION, credentials: TEST_CREDENTIALS, sha256: Sha256, uriEscapePath: false, applyChecksum: true });
   const signed = await signer.sign({
     method: request.method,
     protocol: 'http:',
@@ -297,7 +298,7 @@ describe('s3 front: traversal and out-of-scope requests signed with the dev cred
 describe('s3 front: SigV4 host header', () => {
   test('refuses an HTTP/1.0 request without Host whose SignedHeaders leave out host with 403 HeadersNotSigned', async ({ front, expect }) => {
     const url = new URL(front.endpoint);
-    const signer = new SignatureV4({ service: 's3', region: REGION, credentials: DEV_CREDENTIALS, sha256: Sha256, uriEscapePath: false, applyChecksum: true });
+    const signer = new SignatureV4({ service: 's3', region: REGION, credentials: TEST_CREDENTIALS, sha256: Sha256, uriEscapePath: false, applyChecksum: true });
     const path = `/${BUCKET}/assets/alice/no-host/photo.png`;
     const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, query: {}, headers: {} });
     const head = [`GET ${path} HTTP/1.0`, ...Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}`), '', ''].join('\r\n');

@@ -44,6 +44,8 @@ export interface Banner {
   readonly data: string;
   /** Path of the local CA certificate; null with `--no-tls`. */
   readonly caCert: string | null;
+  /** Path of the backend's generated IAM credentials (JSON), when the banner names one. */
+  readonly iamKeys: string | null;
 }
 
 /** `npm start -- <args>` (or `node scripts/start.mjs <args>` with `direct`). */
@@ -141,7 +143,8 @@ export function parseBanner(lines: readonly string[]): Banner | null {
   if (graphql === null || realtime === null || explorer === null || apiKey === null || data === null) return null;
   // The TLS line follows `Data:` in the same write; with --no-tls there is none.
   const caCert = field('TLS CA');
-  return { graphql, realtime: realtime.replace(/\s+\(.*\)$/, ''), explorer, apiKey, data, caCert };
+  const iamKeys = field('IAM keys')?.replace(/\s+\(.*\)$/, '') ?? null;
+  return { graphql, realtime: realtime.replace(/\s+\(.*\)$/, ''), explorer, apiKey, data, caCert, iamKeys };
 }
 
 /** What is never copied: installed packages (linked instead), build output, local data, VCS metadata. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isConfigError } from '../../api/config-error.ts';
-import { DEFAULT_STATE_DIR, DEV_API_KEY, DEV_CREDENTIALS, loadConfig } from '../../local/config.ts';
+import { DEFAULT_STATE_DIR, DEV_API_KEY, loadConfig } from '../../local/config.ts';
 
 function configError(run: () => unknown): string {
   try {
@@ -25,8 +25,8 @@ describe('loadConfig', () => {
       dynamodbEndpoint: null,
       s3Endpoint: null,
       region: 'us-east-1',
-      storeCredentials: DEV_CREDENTIALS,
-      localCredentials: DEV_CREDENTIALS,
+      storeCredentials: null,
+      localCredentials: null,
       accountId: '123456789012',
       verbose: false,
       introspection: true,
@@ -55,11 +55,11 @@ describe('loadConfig', () => {
 
   it('points at DynamoDB Local or AWS with the AWS_* credentials', () => {
     const config = loadConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000/', AWS_ACCESS_KEY_ID: 'AKIAREAL', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' }, []);
-    expect(config).toMatchObject({ dynamodbEndpoint: 'http://127.0.0.1:8000', region: 'eu-west-1', storeCredentials: { accessKeyId: 'AKIAREAL', secretAccessKey: 'secret' }, localCredentials: DEV_CREDENTIALS });
+    expect(config).toMatchObject({ dynamodbEndpoint: 'http://127.0.0.1:8000', region: 'eu-west-1', storeCredentials: { accessKeyId: 'AKIAREAL', secretAccessKey: 'secret' }, localCredentials: null });
   });
 
-  it('ignores AWS_* credentials when everything is embedded (the dev credentials are used)', () => {
-    expect(loadConfig({ AWS_ACCESS_KEY_ID: 'AKIAREAL', AWS_SECRET_ACCESS_KEY: 'secret' }, []).storeCredentials).toBe(DEV_CREDENTIALS);
+  it("ignores AWS_* credentials when everything is embedded (the installation's own credentials are used)", () => {
+    expect(loadConfig({ AWS_ACCESS_KEY_ID: 'AKIAREAL', AWS_SECRET_ACCESS_KEY: 'secret' }, []).storeCredentials).toBe(null);
   });
 
   it('switches TLS, introspection and watching off', () => {

@@ -14,10 +14,15 @@ import type { AwsCredentials, ContractTarget, ContractUser } from '../target.ts'
 const run = promisify(execFile);
 
 /**
- * The development credentials the local server accepts for SigV4 (documented in local/config.ts as
- * DEV_CREDENTIALS); written out here because the contract suite imports nothing from the server.
+ * The backend's IAM credentials, generated once per installation: read from the file the banner's
+ * `IAM keys:` line names, as a user would (the suite imports nothing from the server).
  */
-const LOCAL_DEV_CREDENTIALS: AwsCredentials = { accessKeyId: 'AKIALOCALDEVELOPMENT', secretAccessKey: 'localdevelopmentsecretaccesskey/00000000' };
+function readBackendCredentials(banner: Banner, lines: readonly string[]): AwsCredentials {
+  if (banner.iamKeys === null) throw new Error(`npm start printed no "IAM keys:" line:\n${lines.join('\n')}`);
+  const value = JSON.parse(readFileSync(banner.iamKeys, 'utf8')) as { accessKeyId?: unknown; secretAccessKey?: unknown };
+  if (typeof value.accessKeyId !== 'string' || typeof value.secretAccessKey !== 'string') throw new Error(`${banner.iamKeys}: not {"accessKeyId", "secretAccessKey"}`);
+  return { accessKeyId: value.accessKeyId, secretAccessKey: value.secretAccessKey };
+}
 /** The local server's region (its default; no AWS_REGION is passed). */
 const LOCAL_REGION = 'us-east-1';
 
@@ -61,6 +66,7 @@ export async function startNpmStartTargets(options: NpmStartTargetOptions): Prom
     throw error;
   }
   const caCertPem = readFileSync(banner.caCert, 'utf8');
+  const backendCredentials = readBackendCredentials(banner, started.lines);
   // One token per user for the whole process, shared by both variants.
   const users = new Map<string, Promise<ContractUser>>();
   const user = (name: 'alice' | 'bob'): Promise<ContractUser> => {
@@ -80,7 +86,7 @@ export async function startNpmStartTargets(options: NpmStartTargetOptions): Prom
     // Both variants: Amplify dials wss:// even for an http:// endpoint.
     caCertPem,
     user,
-    backendCredentials: LOCAL_DEV_CREDENTIALS,
+    backendCredentials,
     // The process belongs to `stop()`, shared by both variants.
     close: async () => {},
   });

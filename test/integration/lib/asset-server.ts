@@ -12,10 +12,11 @@ import { api as defaultApi } from '../../../api/definition.ts';
 import type { ApiDefinition } from '../../../api/types.ts';
 import { fromAttributeMap } from '../../../local/datasources/dynamodb-values.ts';
 import { createLocalIssuer, type LocalIssuer } from '../../../local/auth/local-issuer.ts';
-import { DEV_CREDENTIALS, loadConfig, type Config } from '../../../local/config.ts';
+import { loadConfig, type Config } from '../../../local/config.ts';
 import { LOCAL_BUCKET_NAME, startLocalServer, type LocalServer } from '../../../local/server.ts';
 import { startDynamoStore } from '../../../local/stores/dynamo-store.ts';
 import { localTableNames } from '../../../local/stores/tables.ts';
+import { TEST_CREDENTIALS } from '../../support/credentials.ts';
 
 export interface AssetTable {
   readonly client: DynamoDBClient;
@@ -43,7 +44,7 @@ export interface AssetServer {
 }
 
 function createAssetTable(endpoint: string, tableName: string): AssetTable {
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { ...DEV_CREDENTIALS } });
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { ...TEST_CREDENTIALS } });
   return {
     client,
     tableName,
@@ -56,7 +57,7 @@ function createAssetTable(endpoint: string, tableName: string): AssetTable {
 
 /** The local bucket, reached at the endpoint of a presigned URL it issued. */
 export function objectStore(presignedUrl: string): ObjectStore {
-  const client = new S3Client({ endpoint: new URL(presignedUrl).origin, region: 'us-east-1', credentials: { ...DEV_CREDENTIALS }, forcePathStyle: true });
+  const client = new S3Client({ endpoint: new URL(presignedUrl).origin, region: 'us-east-1', credentials: { ...TEST_CREDENTIALS }, forcePathStyle: true });
   return {
     exists: async function objectExists(key) {
       try {
@@ -78,7 +79,8 @@ export function objectStore(presignedUrl: string): ObjectStore {
 export async function startAssetServer(api: ApiDefinition = defaultApi): Promise<AssetServer> {
   const dynamo = await startDynamoStore();
   try {
-    const config = loadConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint }, ['--port', '0', '--no-watch']);
+    // The backend credentials are the tests' own, so they can sign IAM calls (a real start generates them).
+    const config: Config = { ...loadConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint }, ['--port', '0', '--no-watch']), localCredentials: TEST_CREDENTIALS };
     const server = await startLocalServer(config, { api });
     const issuer = createLocalIssuer({ stateDir: config.stateDir, issuer: config.userPoolIssuer, clientId: config.userPoolClientId });
     const tableName = localTableNames(api)['assets'];

@@ -8,8 +8,9 @@ import { api } from '../../../api/definition.ts';
 import { createAuthenticator, type AuthRequest } from '../../../local/auth/authenticate.ts';
 import { createJwtVerifier } from '../../../local/auth/jwt.ts';
 import { createLocalIssuer } from '../../../local/auth/local-issuer.ts';
-import { DEV_API_KEY, DEV_CREDENTIALS } from '../../../local/config.ts';
+import { DEV_API_KEY } from '../../../local/config.ts';
 import { isAppSyncHttpError } from '../../../local/http/http-error.ts';
+import { TEST_CREDENTIALS } from '../../support/credentials.ts';
 
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_localpool';
 const dir = mkdtempSync(join(tmpdir(), 'asset-api-auth-'));
@@ -19,7 +20,7 @@ const deps = {
   authModes: api.auth,
   apiKey: DEV_API_KEY,
   userPool: createJwtVerifier({ issuer: ISSUER, publicKey: issuer.publicKey }),
-  iamCredentials: [DEV_CREDENTIALS],
+  iamCredentials: [TEST_CREDENTIALS],
   accountId: '123456789012',
 };
 const authenticator = createAuthenticator(deps);
@@ -106,7 +107,7 @@ describe('auth: mode detection and identities', () => {
 
   it('IAM: verifies SigV4 over the body and builds the IAM identity', async () => {
     const body = '{"query":"mutation { completeUpload(input: {key: \\"k\\", size: 1}) { id } }"}';
-    const signer = new SignatureV4({ credentials: DEV_CREDENTIALS, region: 'us-east-1', service: 'appsync', sha256: Sha256, applyChecksum: false });
+    const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: 'us-east-1', service: 'appsync', sha256: Sha256, applyChecksum: false });
     const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4000, path: '/graphql', headers: { host: '127.0.0.1:4000', 'content-type': 'application/json' }, body });
     const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
     expect(await authenticator.authenticate({ ...request(headers, body), headers })).toEqual({
@@ -117,7 +118,7 @@ describe('auth: mode detection and identities', () => {
         cognitoIdentityPoolId: null,
         cognitoIdentityId: null,
         sourceIp: ['127.0.0.1'],
-        username: DEV_CREDENTIALS.accessKeyId,
+        username: TEST_CREDENTIALS.accessKeyId,
         userArn: 'arn:aws:iam::123456789012:user/local-developer',
         cognitoIdentityAuthType: null,
         cognitoIdentityAuthProvider: null,

@@ -1,9 +1,10 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS } from '../../../local/config.ts';
+
 import { verifySigV4, type SignedRequest } from '../../../local/auth/sigv4.ts';
 import { isAppSyncHttpError } from '../../../local/http/http-error.ts';
+import { TEST_CREDENTIALS } from '../../support/credentials.ts';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const BODY = JSON.stringify({ query: 'mutation { completeUpload(input: {key: "k", size: 1}) { id } }', variables: {} });
@@ -11,7 +12,7 @@ const BODY = JSON.stringify({ query: 'mutation { completeUpload(input: {key: "k"
 /** `signHost: false` signs without `host` (SignedHeaders lacks it) and then sends the Host header unsigned, as an HTTP client would. */
 async function sign(overrides: { body?: string; secret?: string; service?: string; date?: Date; path?: string; applyChecksum?: boolean; signHost?: boolean } = {}): Promise<SignedRequest> {
   const signer = new SignatureV4({
-    credentials: { accessKeyId: DEV_CREDENTIALS.accessKeyId, secretAccessKey: overrides.secret ?? DEV_CREDENTIALS.secretAccessKey },
+    credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: overrides.secret ?? TEST_CREDENTIALS.secretAccessKey },
     region: 'us-east-1',
     service: overrides.service ?? 'appsync',
     sha256: Sha256,
@@ -44,7 +45,7 @@ function failure(run: () => unknown): unknown {
   }
 }
 
-const options = { credentials: [DEV_CREDENTIALS], service: 'appsync', now: NOW };
+const options = { credentials: [TEST_CREDENTIALS], service: 'appsync', now: NOW };
 const MISMATCH = {
   status: 403,
   errorType: 'InvalidSignatureException',
@@ -54,7 +55,7 @@ const MISMATCH = {
 
 describe('sigv4: AppSync IAM requests', () => {
   it('accepts a request signed by the AWS SDK signer with the local credentials', async () => {
-    expect(verifySigV4(await sign(), options)).toEqual({ accessKeyId: DEV_CREDENTIALS.accessKeyId, region: 'us-east-1' });
+    expect(verifySigV4(await sign(), options)).toEqual({ accessKeyId: TEST_CREDENTIALS.accessKeyId, region: 'us-east-1' });
   });
 
   it('rejects a body other than the one signed', async () => {
@@ -65,7 +66,7 @@ describe('sigv4: AppSync IAM requests', () => {
   it('hashes the body itself when the client sends no x-amz-content-sha256 (as Amplify does)', async () => {
     const request = await sign({ applyChecksum: false });
     expect(request.headers).not.toHaveProperty('x-amz-content-sha256');
-    expect(verifySigV4(request, options)).toEqual({ accessKeyId: DEV_CREDENTIALS.accessKeyId, region: 'us-east-1' });
+    expect(verifySigV4(request, options)).toEqual({ accessKeyId: TEST_CREDENTIALS.accessKeyId, region: 'us-east-1' });
     expect(failure(() => verifySigV4({ ...request, body: `${BODY} ` }, options))).toEqual(MISMATCH);
   });
 
@@ -89,7 +90,7 @@ describe('sigv4: AppSync IAM requests', () => {
 
   it('rejects an unknown access key with UnrecognizedClientException', async () => {
     const request = await sign();
-    const authorization = (request.headers['authorization'] ?? '').replace(DEV_CREDENTIALS.accessKeyId, 'AKIAOTHERKEY00000000');
+    const authorization = (request.headers['authorization'] ?? '').replace(TEST_CREDENTIALS.accessKeyId, 'AKIAOTHERKEY00000000');
     expect(failure(() => verifySigV4({ ...request, headers: { ...request.headers, authorization } }, options))).toEqual({
       status: 403,
       errorType: 'UnrecognizedClientException',

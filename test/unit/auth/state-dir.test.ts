@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isConfigError } from '../../../api/config-error.ts';
+import { loadLocalCredentials, localCredentialsPath } from '../../../local/auth/local-credentials.ts';
 import { assertPrivateStateDir, readOrCreateFile } from '../../../local/auth/state-file.ts';
 import { userStateDir } from '../../../local/config.ts';
 
@@ -61,5 +62,22 @@ describe('state folder', () => {
     const asUid = uid === 0 ? 0 : uid + 1;
     expect(refusal(dir, asUid)).toBe(`state folder ${dir} is owned by uid ${owner}, not by you (uid ${asUid}); refusing to trust the keys in it. Remove it, or choose another folder with --data-dir.`);
     expect(existsSync(join(dir, 'local-issuer-key.pem'))).toBe(false);
+  });
+});
+
+describe('local IAM credentials', () => {
+  it('are generated once per installation (AWS-shaped, mode 0600) and the same on every later start', () => {
+    const dir = join(root, 'credentials');
+    const first = loadLocalCredentials(dir);
+    const again = loadLocalCredentials(dir);
+    expect({
+      first: { accessKeyId: /^AKIA[A-Z2-7]{16}$/.test(first.accessKeyId), secret: first.secretAccessKey.length },
+      again,
+      mode: statSync(localCredentialsPath(dir)).mode & 0o777,
+    }).toEqual({ first: { accessKeyId: true, secret: 40 }, again: first, mode: 0o600 });
+  });
+
+  it('differ between installations, so a published value grants nothing', () => {
+    expect(loadLocalCredentials(join(root, 'one')).accessKeyId).not.toBe(loadLocalCredentials(join(root, 'two')).accessKeyId);
   });
 });

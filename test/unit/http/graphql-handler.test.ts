@@ -6,10 +6,11 @@ import { api } from '../../../api/definition.ts';
 import { createAuthenticator } from '../../../local/auth/authenticate.ts';
 import { createJwtVerifier } from '../../../local/auth/jwt.ts';
 import { createLocalIssuer } from '../../../local/auth/local-issuer.ts';
-import { DEV_API_KEY, DEV_CREDENTIALS } from '../../../local/config.ts';
+import { DEV_API_KEY } from '../../../local/config.ts';
 import type { GraphQLRequest, GraphQLService, RequestAuth } from '../../../local/graphql/contract.ts';
 import { createGraphQLHttpHandler } from '../../../local/http/graphql-handler.ts';
 import { createHttpRouter } from '../../../local/http/router.ts';
+import { TEST_CREDENTIALS } from '../../support/credentials.ts';
 
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_localpool';
 const dir = mkdtempSync(join(tmpdir(), 'asset-api-http-'));
@@ -19,7 +20,7 @@ const authenticator = createAuthenticator({
   authModes: api.auth,
   apiKey: DEV_API_KEY,
   userPool: createJwtVerifier({ issuer: ISSUER, publicKey: issuer.publicKey }),
-  iamCredentials: [DEV_CREDENTIALS],
+  iamCredentials: [TEST_CREDENTIALS],
   accountId: '123456789012',
 });
 

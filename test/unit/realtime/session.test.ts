@@ -5,16 +5,17 @@ import { api } from '../../../api/definition.ts';
 import { createAuthenticator } from '../../../local/auth/authenticate.ts';
 import { createJwtVerifier } from '../../../local/auth/jwt.ts';
 import { generateKeyPairSync } from 'node:crypto';
-import { DEV_API_KEY, DEV_CREDENTIALS } from '../../../local/config.ts';
+import { DEV_API_KEY } from '../../../local/config.ts';
 import type { GraphQLService, PreparedSubscription, RequestAuth, GraphQLRequest } from '../../../local/graphql/contract.ts';
 import { createSubscriptionRegistry, type SubscriptionRegistry } from '../../../local/realtime/registry.ts';
 import { createRealtimeSession, type Channel, type RealtimeSession } from '../../../local/realtime/session.ts';
+import { TEST_CREDENTIALS } from '../../support/credentials.ts';
 
 const authenticator = createAuthenticator({
   authModes: api.auth,
   apiKey: DEV_API_KEY,
   userPool: createJwtVerifier({ issuer: 'https://issuer.local', publicKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey }),
-  iamCredentials: [DEV_CREDENTIALS],
+  iamCredentials: [TEST_CREDENTIALS],
   accountId: '123456789012',
 });
 
@@ -265,7 +266,7 @@ describe('realtime: start, data, stop', () => {
 
 /** What Amplify v6 puts in the header object / start authorization for IAM (spec §2.3). */
 async function iamHeaders(path: string, body: string): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ credentials: DEV_CREDENTIALS, region: 'us-east-1', service: 'appsync', sha256: Sha256, applyChecksum: false });
+  const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: 'us-east-1', service: 'appsync', sha256: Sha256, applyChecksum: false });
   const signed = await signer.sign({
     method: 'POST',
     protocol: 'http:',
