@@ -11,7 +11,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../api/config-error.ts';
-import { lambdaEnvironment } from '../api/environment.ts';
+import { lambdaEnvironment, tableEnvironment } from '../api/environment.ts';
 import type { ApiDefinition } from '../api/types.ts';
 import { validateDefinition } from '../api/validate.ts';
 import type { InfraConfig } from './config.ts';
@@ -71,7 +71,7 @@ export class AssetApiStack extends Stack {
     this.graphql = new AssetGraphqlApi(this, 'GraphQL', {
       api,
       name: `${api.name}-${config.stage}`,
-      ...(this.userPool ? { userPool: this.userPool.userPool } : {}),
+      ...(this.userPool ? { userPool: this.userPool.userPool, userPoolClientId: this.userPool.client.userPoolClientId } : {}),
       introspection: config.introspection,
       fieldLogLevel: config.stage === 'prod' ? 'ERROR' : 'ALL',
       logRetention,
@@ -85,6 +85,9 @@ export class AssetApiStack extends Stack {
       tables.set(name, new DefinitionTable(this, `${pascal(name)}Table`, { name, definition, removalPolicy, ...(this.dataKey ? { encryptionKey: this.dataKey } : {}) }));
     }
     this.tables = tables;
+    // Batch operations name tables: resolvers read the physical names from `ctx.env`.
+    const tableNames = Object.fromEntries([...tables].map(([name, table]) => [name, table.table.tableName]));
+    for (const [name, value] of Object.entries(tableEnvironment(tableNames))) graphqlApi.addEnvironmentVariable(name, value);
 
     this.bucket = new AssetBucket(this, 'Assets', {
       keyPrefix: api.bucket.keyPrefix,

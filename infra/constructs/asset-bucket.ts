@@ -12,10 +12,11 @@ import { ConfigError } from '../../api/config-error.ts';
 import type { StorageTransitions } from '../config.ts';
 
 /**
- * Request headers a browser sends with a presigned PUT: the signed Content-Type and Content-Length and,
- * when the uploader gave one, the SHA-256 checksum S3 verifies (issue 5).
+ * Request headers a browser sends with a presigned PUT: the signed Content-Type and Content-Length, the
+ * signed `If-None-Match: *` that makes a ticket write once, and, when the uploader gave one, the SHA-256
+ * checksum S3 verifies.
  */
-export const UPLOAD_CORS_HEADERS = ['content-type', 'content-length', 'x-amz-checksum-sha256'] as const;
+export const UPLOAD_CORS_HEADERS = ['content-type', 'content-length', 'if-none-match', 'x-amz-checksum-sha256'] as const;
 
 /** How long browsers may cache the CORS preflight answer. */
 const CORS_MAX_AGE_SECONDS = 3000;

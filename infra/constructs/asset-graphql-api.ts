@@ -24,6 +24,11 @@ export interface AssetGraphqlApiProps {
   readonly name: string;
   /** Required when an auth mode is AMAZON_COGNITO_USER_POOLS. */
   readonly userPool?: cognito.IUserPool;
+  /**
+   * The app client whose tokens the API accepts (AppSync's `appIdClientRegex`); the local runtime
+   * applies the same check to `aud`/`client_id`. @default any client of the pool
+   */
+  readonly userPoolClientId?: string;
   /** Whether introspection queries are answered. */
   readonly introspection: boolean;
   /** ALL logs every field resolution (development); ERROR only failures (production). */
@@ -125,7 +130,12 @@ export class AssetGraphqlApi extends Construct {
         return {
           authorizationType: appsync.AuthorizationType.USER_POOL,
           // AppSync accepts a default action only on the default mode.
-          userPoolConfig: { userPool: props.userPool, ...(isDefault ? { defaultAction: appsync.UserPoolDefaultAction.ALLOW } : {}) },
+          userPoolConfig: {
+            userPool: props.userPool,
+            // Anchored: only this client's tokens, as the local verifier checks (docs/APPSYNC-BEHAVIOUR.md).
+            ...(props.userPoolClientId === undefined ? {} : { appIdClientRegex: `^${props.userPoolClientId}$` }),
+            ...(isDefault ? { defaultAction: appsync.UserPoolDefaultAction.ALLOW } : {}),
+          },
         };
       }
       case 'AWS_IAM':

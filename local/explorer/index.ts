@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { api } from '../../api/definition.ts';
+import { pageAssetHeaders, pageHeaders } from '../http/page-headers.ts';
 import { EXPLORER_DIST_DIR, MANIFEST_FILE, readExplorerManifest, type ExplorerManifest, type PageName } from './bundle.ts';
 import { PAGE_CONFIG_ELEMENT_ID, serializePageConfig, type PageConfig } from './page-config.ts';
 
@@ -22,6 +23,8 @@ export interface ExplorerHandlerOptions {
   readonly bundleDir?: string;
   /** Content types the demo may declare. @default the definition's `assets.allowedContentTypes` */
   readonly allowedContentTypes?: readonly string[];
+  /** Origins the pages may call besides their own (CSP `connect-src`): the S3 endpoint the demo uploads to. @default [] */
+  readonly connectSources?: readonly string[];
 }
 
 export type ExplorerHandler = (req: Request) => Promise<Response | null>;
@@ -88,6 +91,8 @@ export function createExplorerHandler(options: ExplorerHandlerOptions): Explorer
     allowedContentTypes: options.allowedContentTypes ?? api.assets.allowedContentTypes,
   };
 
+  const htmlHeaders = pageHeaders({ connectSources: options.connectSources ?? [] });
+
   // The manifest is re-read when a rebuild replaced it, so a running server follows `bundleExplorer()`.
   let cached: { manifest: ExplorerManifest; mtimeMs: number } | undefined;
   async function currentManifest(): Promise<ExplorerManifest | undefined> {
@@ -114,7 +119,7 @@ export function createExplorerHandler(options: ExplorerHandlerOptions): Explorer
         'content-type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
         'content-length': String(body.byteLength),
         'cache-control': IMMUTABLE,
-        'x-content-type-options': 'nosniff',
+        ...pageAssetHeaders(),
       },
     });
   }
@@ -138,7 +143,7 @@ export function createExplorerHandler(options: ExplorerHandlerOptions): Explorer
         'content-type': 'text/html; charset=utf-8',
         // The page names the current hashed bundles, so it must be revalidated on every load.
         'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
+        ...htmlHeaders,
       },
     });
   };

@@ -10,6 +10,9 @@ import { AppSyncHttpError, formatHttpError, HTTP_ERROR_TYPE, isAppSyncHttpError 
 import type { ConnectionInfo, WebHandler } from './node-adapter.ts';
 import { MAX_BODY_BYTES, parseGraphQLBody, parseGraphQLQueryString, readBody } from './request-body.ts';
 
+/** Methods `/graphql` answers (OPTIONS is the router's preflight). */
+export const GRAPHQL_METHODS = 'GET, POST, OPTIONS';
+
 export interface GraphQLHttpDeps {
   readonly service: GraphQLService;
   readonly authenticator: Authenticator;
@@ -64,7 +67,10 @@ export function createGraphQLHttpHandler(deps: GraphQLHttpDeps, options: GraphQL
       return jsonResponse(await deps.service.execute(graphqlRequest, auth), requestId);
     } catch (error) {
       // A body refused before it was read (413) leaves the rest of it on the socket: close the connection.
-      if (isAppSyncHttpError(error)) return formatHttpError(error, { 'x-amzn-RequestId': requestId, ...(error.status === 413 ? { connection: 'close' } : {}) });
+      // A 405 names the methods that are allowed (RFC 9110 §15.5.6).
+      if (isAppSyncHttpError(error)) {
+        return formatHttpError(error, { 'x-amzn-RequestId': requestId, ...(error.status === 413 ? { connection: 'close' } : {}), ...(error.status === 405 ? { allow: GRAPHQL_METHODS } : {}) });
+      }
       deps.onError?.(error);
       return formatHttpError(new AppSyncHttpError(500, HTTP_ERROR_TYPE.INTERNAL, 'An internal failure occurred.'), { 'x-amzn-RequestId': requestId });
     }

@@ -3,12 +3,16 @@
  * (spec/appsync-protocol.md §1.6). Auth raises them too; the realtime transport turns them into
  * `connection_error`/`error` frames carrying `errorCode` = status (§2.5).
  */
+import { STATUS_CODES } from 'node:http';
+
 const BRAND = Symbol.for('asset-api.AppSyncHttpError');
 
 /** AppSync's error types for transport failures, spelled as AppSync spells them. */
 export const HTTP_ERROR_TYPE = {
   MALFORMED: 'MalformedHttpRequestException',
   UNAUTHORIZED: 'UnauthorizedException',
+  /** 403 with AppSync's name for it (docs.aws.amazon.com/appsync/latest/APIReference/CommonErrors.html). */
+  ACCESS_DENIED: 'AccessDeniedException',
   UNRECOGNIZED_CLIENT: 'UnrecognizedClientException',
   INVALID_SIGNATURE: 'InvalidSignatureException',
   BAD_REQUEST: 'BadRequestException',
@@ -54,10 +58,27 @@ export function unauthorized(message: string = HTTP_ERROR_MESSAGE.NOT_AUTHORIZED
   return new AppSyncHttpError(401, HTTP_ERROR_TYPE.UNAUTHORIZED, message);
 }
 
+/** AppSync's minimal envelope for a transport failure, as JSON text. */
+export function httpErrorBody(error: AppSyncHttpError): string {
+  return JSON.stringify({ errors: [{ errorType: error.errorType, message: error.message }] });
+}
+
 /** The one formatter for transport failures: AppSync's minimal envelope plus `x-amzn-ErrorType`. */
 export function formatHttpError(error: AppSyncHttpError, headers: HeadersInit = {}): Response {
   const out = new Headers(headers);
   out.set('content-type', 'application/json;charset=UTF-8');
   out.set('x-amzn-ErrorType', error.errorType);
-  return new Response(JSON.stringify({ errors: [{ errorType: error.errorType, message: error.message }] }), { status: error.status, headers: out });
+  return new Response(httpErrorBody(error), { status: error.status, headers: out });
+}
+
+/**
+ * The same answer written straight to a socket that has no `ServerResponse` (a refused upgrade, a
+ * request Node's parser gave up on), then the socket is ended.
+ */
+export function endSocketWithHttpError(socket: { end(data: string): unknown }, error: AppSyncHttpError): void {
+  const body = httpErrorBody(error);
+  socket.end(
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\ncontent-type: application/json;charset=UTF-8\r\n` +
+      `x-amzn-ErrorType: ${error.errorType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -5,6 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { formatHostname, parseHostHeader, type HostVerdict } from './host-allow-list.ts';
+import { AppSyncHttpError, endSocketWithHttpError, formatHttpError, HTTP_ERROR_TYPE } from './http-error.ts';
 import { drainNodeBody, streamNodeBody, type DrainLimits } from './node-body.ts';
 
 /** Facts about the connection that a Web `Request` cannot carry. */
@@ -38,13 +40,47 @@ async function readNodeBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * Builds a Web `Request`. Its body is `body` when given (read by `readNodeBody`), else it streams
- * from the socket (read with a limit by the handler).
+ * Methods a handler may see. Anything else (TRACE, TRACK, PROPFIND …) is answered 405 by the
+ * adapter: the Web `Request` cannot even carry TRACE or TRACK. PUT, DELETE and PATCH reach the
+ * routes, which name the method they allow.
  */
-export function toWebRequest(req: IncomingMessage, body?: Uint8Array): Request {
-  const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
-  const host = req.headers.host ?? `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`;
-  const url = `${encrypted ? 'https' : 'http'}://${host}${req.url ?? '/'}`;
+export const ROUTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
+/** The `Allow` header of the adapter's 405. */
+export const ALLOWED_METHODS = 'GET, HEAD, POST, OPTIONS';
+
+/**
+ * The path and query of a request target (RFC 9112 §3.2): origin-form as it is, absolute-form
+ * reduced to its path and query; null for anything else (`*`, `host:port`). The result always starts
+ * with one `/`, so appending it to a fixed origin can never change the host.
+ */
+export function requestTargetPath(target: string): string | null {
+  if (target.startsWith('/')) return target;
+  if (!/^https?:\/\//i.test(target)) return null;
+  try {
+    const url = new URL(target);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Accepts any well-formed Host: what the listener does when no allow-list is given. */
+function acceptWellFormedHost(raw: string | undefined, defaultPort: number): HostVerdict {
+  const parsed = raw === undefined ? null : parseHostHeader(raw);
+  if (parsed === null) return { ok: false, status: 400, message: 'The Host header is not a valid host name and port.' };
+  return { ok: true, authority: `${formatHostname(parsed.hostname)}:${parsed.port ?? defaultPort}` };
+}
+
+function isEncrypted(req: IncomingMessage): boolean {
+  return (req.socket as Partial<TLSSocket>).encrypted === true;
+}
+
+/**
+ * Builds a Web `Request` for `origin` (`http(s)://host:port`, from the checked Host) and the path of
+ * the request target. Its body is `body` when given (read by `readNodeBody`), else it streams from
+ * the socket (read with a limit by the handler).
+ */
+export function toWebRequest(req: IncomingMessage, origin: string, path: string, body?: Uint8Array): Request {
   const headers: [string, string][] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i];
@@ -53,11 +89,33 @@ export function toWebRequest(req: IncomingMessage, body?: Uint8Array): Request {
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(url, {
+  return new Request(`${origin}${path}`, {
     method,
     headers,
     ...(hasBody ? (body !== undefined ? { body } : { body: streamNodeBody(req), duplex: 'half' }) : {}),
   } as RequestInit);
+}
+
+/**
+ * What the adapter refuses before any handler runs: a Host that is malformed (400) or not the
+ * server's (403, DNS rebinding), a method no route takes (405), a request target that is not a path
+ * (400). Otherwise the origin and path to build the Web `Request` from.
+ */
+export function screenRequest(req: IncomingMessage, checkHost: NonNullable<NodeListenerOptions['checkHost']>): { refusal: Response } | { origin: string; path: string } {
+  const encrypted = isEncrypted(req);
+  const verdict = checkHost(req.headers.host, encrypted ? 443 : 80);
+  if (!verdict.ok) {
+    const errorType = verdict.status === 403 ? HTTP_ERROR_TYPE.ACCESS_DENIED : HTTP_ERROR_TYPE.BAD_REQUEST;
+    return { refusal: formatHttpError(new AppSyncHttpError(verdict.status, errorType, verdict.message)) };
+  }
+  const method = req.method ?? 'GET';
+  if (!ROUTED_METHODS.has(method)) {
+    return { refusal: formatHttpError(new AppSyncHttpError(405, HTTP_ERROR_TYPE.BAD_REQUEST, `Method ${method} is not allowed.`), { allow: ALLOWED_METHODS }) };
+  }
+  const path = requestTargetPath(req.url ?? '');
+  const origin = `${encrypted ? 'https' : 'http'}://${verdict.authority}`;
+  if (path === null || !URL.canParse(`${origin}${path}`)) return { refusal: formatHttpError(new AppSyncHttpError(400, HTTP_ERROR_TYPE.BAD_REQUEST, 'The request target is not a path.')) };
+  return { origin, path };
 }
 
 function nodeHeaders(response: Response): Record<string, string | string[]> {
@@ -96,25 +154,38 @@ export async function writeWebResponse(res: ServerResponse, response: Response, 
 export interface NodeListenerOptions {
   /** How much of an unread request body is drained after the answer. @default DRAIN_LIMITS */
   readonly drainLimits?: DrainLimits;
+  /**
+   * Judges the `Host` header (`host-allow-list.ts`); `defaultPort` is the scheme's. Its accepted
+   * authority is the host of the Web `Request`'s URL. @default any well-formed Host is accepted
+   */
+  readonly checkHost?: (host: string | undefined, defaultPort: number) => HostVerdict;
 }
 
 function internalFailure(): Response {
-  return new Response(JSON.stringify({ errors: [{ errorType: 'InternalFailureException', message: 'An internal failure occurred.' }] }), {
-    status: 500,
-    headers: { 'content-type': 'application/json;charset=UTF-8', 'x-amzn-ErrorType': 'InternalFailureException' },
-  });
+  return formatHttpError(new AppSyncHttpError(500, HTTP_ERROR_TYPE.INTERNAL, 'An internal failure occurred.'));
 }
 
 /** A Node request listener that runs a Web handler; a handler that throws becomes a 500. */
 export function createNodeListener(handler: WebHandler, onError: (error: unknown) => void, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const checkHost = options.checkHost ?? acceptWellFormedHost;
   return function nodeListener(req, res) {
     void (async () => {
       try {
+        const screened = screenRequest(req, checkHost);
+        if ('refusal' in screened) {
+          await writeWebResponse(res, screened.refusal, req, options.drainLimits);
+          return;
+        }
         const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
         const body = hasBody && bufferedLength(req) !== null ? await readNodeBody(req) : undefined;
-        const response = await handler(toWebRequest(req, body), { remoteAddress: req.socket.remoteAddress ?? null });
+        const response = await handler(toWebRequest(req, screened.origin, screened.path, body), { remoteAddress: req.socket.remoteAddress ?? null });
         await writeWebResponse(res, response, req, options.drainLimits);
       } catch (error) {
+        // The client went away mid-request (a request timeout, a dropped connection): nothing to answer or log.
+        if (req.socket.destroyed && (error as { code?: unknown }).code === 'ECONNRESET') {
+          res.destroy();
+          return;
+        }
         onError(error);
         if (!res.headersSent) await writeWebResponse(res, internalFailure(), req, options.drainLimits).catch(() => res.destroy());
         else res.destroy();
@@ -133,12 +204,17 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const body = JSON.stringify({
-    errors: [{ errorType: 'MalformedHttpRequestException', message: tooLarge ? 'Request header fields are too large.' : 'Unable to parse the HTTP request.' }],
-  });
-  socket.end(
-    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json;charset=UTF-8\r\n` +
-      `x-amzn-ErrorType: MalformedHttpRequestException\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  endSocketWithHttpError(socket, describeClientError(error.code));
+}
+
+function describeClientError(code: string | undefined): AppSyncHttpError {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new AppSyncHttpError(431, HTTP_ERROR_TYPE.MALFORMED, 'Request header fields are too large.');
+    // Node's `headersTimeout` / `requestTimeout` (`connection-limits.ts`).
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new AppSyncHttpError(408, HTTP_ERROR_TYPE.BAD_REQUEST, 'The request was not received in time.');
+    default:
+      return new AppSyncHttpError(400, HTTP_ERROR_TYPE.MALFORMED, 'Unable to parse the HTTP request.');
+  }
 }

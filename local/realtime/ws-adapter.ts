@@ -4,9 +4,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { GraphQLService } from '../graphql/contract.ts';
+import type { HostVerdict } from '../http/host-allow-list.ts';
+import { AppSyncHttpError, endSocketWithHttpError, HTTP_ERROR_TYPE } from '../http/http-error.ts';
 import { MAX_BODY_BYTES } from '../http/request-body.ts';
 import { readHandshake, selectProtocol } from './handshake.ts';
 import type { SubscriptionRegistry } from './registry.ts';
@@ -20,6 +23,14 @@ export interface RealtimeServerDeps {
   readonly authenticator: Authenticator;
   readonly registry: SubscriptionRegistry;
   readonly onError?: (error: unknown) => void;
+  /** Judges the upgrade's `Host` (DNS rebinding, `host-allow-list.ts`); `defaultPort` is the scheme's. @default every Host is accepted */
+  readonly checkHost?: (host: string | undefined, defaultPort: number) => HostVerdict;
+  /**
+   * True when a browser page of `origin` may open a realtime connection. Browsers do not apply CORS
+   * to WebSockets, so this is where another site's page is kept from using the well-known local
+   * API key; clients that send no `Origin` (Node, mobile) are not browsers and are not checked. @default every origin
+   */
+  readonly isAllowedOrigin?: (origin: string) => boolean;
 }
 
 export interface RealtimeServer {
@@ -48,6 +59,18 @@ function toChannel(socket: WebSocket): Channel {
     onMessage: (listener) => socket.on('message', (data) => listener(toText(data))),
     onClose: (listener) => socket.once('close', () => listener()),
   };
+}
+
+/** Why an upgrade is refused before the WebSocket handshake, or null when it may go on. */
+function screenUpgrade(deps: RealtimeServerDeps, request: IncomingMessage): AppSyncHttpError | null {
+  const encrypted = (request.socket as Partial<TLSSocket>).encrypted === true;
+  const verdict = deps.checkHost?.(request.headers.host, encrypted ? 443 : 80) ?? null;
+  if (verdict !== null && !verdict.ok) return new AppSyncHttpError(verdict.status, verdict.status === 403 ? HTTP_ERROR_TYPE.ACCESS_DENIED : HTTP_ERROR_TYPE.BAD_REQUEST, verdict.message);
+  const origin = request.headers.origin;
+  if (origin !== undefined && deps.isAllowedOrigin?.(origin) === false) {
+    return new AppSyncHttpError(403, HTTP_ERROR_TYPE.ACCESS_DENIED, 'This origin is not allowed to open a realtime connection to the local API (see --cors-origin).');
+  }
+  return null;
 }
 
 function headerRecord(request: IncomingMessage): Record<string, string> {
@@ -89,6 +112,11 @@ export function createRealtimeServer(deps: RealtimeServerDeps, options: Realtime
     handleUpgrade: function handleRealtimeUpgrade(request, socket, head) {
       const path = (request.url ?? '/').split('?')[0];
       if (path !== REALTIME_PATH || closing !== null) return false;
+      const refusal = screenUpgrade(deps, request);
+      if (refusal !== null) {
+        endSocketWithHttpError(socket, refusal);
+        return true;
+      }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       return true;
     },

@@ -80,16 +80,22 @@ export interface EventDispatcherOptions {
   readonly maxAttempts?: number;
   /** Delay before the second attempt; doubles after each. @default 100 */
   readonly retryDelayMs?: number;
+  /**
+   * Events delivered at the same time, as Lambda runs concurrent invocations for concurrent events
+   * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html); events for the same key
+   * still go one at a time, in order. @default 16
+   */
+  readonly concurrency?: number;
   /** Told about each failed attempt and whether the event is given up (event undefined: it could not be built). */
   readonly onDeliveryError: (error: unknown, event: ObjectCreatedEvent | undefined, attempt: number, givenUp: boolean) => void;
 }
 
 export interface EventDispatcher {
   /**
-   * Queues an event, or a function that builds it (e.g. after a HEAD for the size); events are
-   * delivered one at a time, in queue order.
+   * Queues an event for `key`, or a function that builds it (e.g. after a HEAD for the size). Up to
+   * `concurrency` events are delivered at once; events of one key in queue order.
    */
-  dispatch(event: ObjectCreatedEvent | (() => Promise<ObjectCreatedEvent>)): void;
+  dispatch(event: ObjectCreatedEvent | (() => Promise<ObjectCreatedEvent>), key?: string): void;
   /** Resolves when every queued event has been delivered or given up. */
   drain(): Promise<void>;
 }
@@ -100,7 +106,26 @@ export function createEventDispatcher(
 ): EventDispatcher {
   const maxAttempts = options.maxAttempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 100;
-  let tail: Promise<void> = Promise.resolve();
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  /** The last delivery queued per key; removed once nothing waits behind it. */
+  const keyTails = new Map<string, Promise<void>>();
+  const pending = new Set<Promise<void>>();
+  let running = 0;
+  const waiting: (() => void)[] = [];
+
+  async function acquire(): Promise<void> {
+    if (running < concurrency) {
+      running += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+
+  function release(): void {
+    const next = waiting.shift();
+    if (next === undefined) running -= 1;
+    else next();
+  }
 
   function report(error: unknown, event: ObjectCreatedEvent | undefined, attempt: number, givenUp: boolean): void {
     try {
@@ -131,11 +156,25 @@ export function createEventDispatcher(
   }
 
   return {
-    dispatch: function dispatchObjectCreated(source) {
-      tail = tail.then(() => deliverWithRetries(source));
+    dispatch: function dispatchObjectCreated(source, key = '') {
+      const previous = keyTails.get(key) ?? Promise.resolve();
+      const delivery = previous.then(async () => {
+        await acquire();
+        try {
+          await deliverWithRetries(source);
+        } finally {
+          release();
+        }
+      });
+      keyTails.set(key, delivery);
+      pending.add(delivery);
+      void delivery.then(() => {
+        pending.delete(delivery);
+        if (keyTails.get(key) === delivery) keyTails.delete(key);
+      });
     },
-    drain: function drainObjectCreated() {
-      return tail;
+    drain: async function drainObjectCreated() {
+      while (pending.size > 0) await Promise.all([...pending]);
     },
   };
 }

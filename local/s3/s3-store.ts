@@ -5,8 +5,12 @@
  * (`payload-verifier.ts`) and only then hands it to s3rver, over a Unix socket in a private temp
  * folder (no second TCP port to go around the verifier). Only object requests on the bucket, for
  * keys under the asset prefix, get past the front (`request-scope.ts`), and s3rver's file store is
- * confined to its folder (`confined-store.ts`). Bucket CORS comes from the options, and each created
- * object is announced as S3's EventBridge "Object Created" event, after the response.
+ * confined to its folder (`confined-store.ts`). Writes with `If-None-Match: *` create the object only
+ * when the key is free, checked and written under a lock per key (`conditional-writes.ts`). Bucket
+ * CORS comes from the options, and each created object is announced as S3's EventBridge "Object
+ * Created" event, after the response. Multipart uploads are answered by the front itself
+ * (`multipart-routes.ts`: parts stream to disk, completion is checked as S3 checks it, one event on
+ * completion), and GetObject ranges are resolved here as S3 resolves them (`byte-range.ts`).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -15,13 +19,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Duplex, Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
+import { createKeyLocks, objectWriteOf, preconditionFailed, requiresAbsentObject } from './conditional-writes.ts';
+import { createHostAllowList } from '../http/host-allow-list.ts';
 import { ConfinedFilesystemStore } from './confined-store.ts';
 import { answerPreflight, corsResponseHeaders, createCorsRule } from './cors.ts';
-import { createEventDispatcher, createObjectCreatedEvent, createSequencer, type ObjectCreatedEvent, type ObjectCreatedReason } from './object-created-events.ts';
+import { createEventDispatcher, createObjectCreatedEvent, createSequencer, type ObjectCreatedEvent } from './object-created-events.ts';
 import { createPayloadVerifier } from './payload-verifier.ts';
+import { resolveRange } from './byte-range.ts';
+import { createMultipartRoutes, multipartOperationOf } from './multipart-routes.ts';
+import { createMultipartStore } from './multipart-store.ts';
 import { createRequestScope } from './request-scope.ts';
 import { S3Error, createHostId, createRequestId, formatS3ErrorXml, isS3Error } from './s3-errors.ts';
 import { uriEncode } from './sigv4-canonical.ts';
@@ -50,11 +59,23 @@ export interface S3StoreOptions {
   readonly eventAttempts?: number;
   /** The verifier's clock. @default () => new Date() */
   readonly now?: () => Date;
+  /** "Object Created" events delivered at once (events of one key stay in order). @default 16 */
+  readonly eventConcurrency?: number;
+  /**
+   * The bucket's lifecycle rule: multipart uploads initiated this many days ago are aborted, checked
+   * every `lifecycleCheckMs` (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html).
+   * @default 1
+   */
+  readonly abortIncompleteMultipartUploadAfterDays?: number;
+  /** @default 3600000 (hourly) */
+  readonly lifecycleCheckMs?: number;
 }
 
 export interface S3Store {
   /** `http://127.0.0.1:<port>`, for path-style clients (`forcePathStyle: true`). */
   readonly endpoint: string;
+  /** Applies the abort-incomplete-multipart-upload lifecycle rule now; resolves with the number of uploads aborted. */
+  abortIncompleteMultipartUploads(): Promise<number>;
   /** Stops accepting requests, delivers queued events, stops s3rver, removes temp folders. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -88,9 +109,31 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
   const socketPath = join(workDir, 's3rver.sock');
   const internal = await s3rver.listen(socketPath);
   const agent = new Agent({ keepAlive: true });
+  const keyLocks = createKeyLocks();
+
+  const store = s3rver.store;
+  const multipartStore = createMultipartStore(store.getResourcePath(options.bucketName, '', 'multipart'));
+  const handleMultipart = createMultipartRoutes({
+    store: multipartStore,
+    keyLocks,
+    bucketName: options.bucketName,
+    objects: {
+      objectPath: (key) => store.getResourcePath(options.bucketName, key, 'object'),
+      putMetadata: (key, metadata, etag) => store.putMetadata(options.bucketName, key, metadata, etag),
+    },
+  });
+  const abortAfterMs = (options.abortIncompleteMultipartUploadAfterDays ?? 1) * 86_400_000;
+  async function abortIncompleteMultipartUploads(): Promise<number> {
+    const expired = await multipartStore.initiatedBefore(new Date(now().getTime() - abortAfterMs));
+    await Promise.all(expired.map((uploadId) => multipartStore.remove(uploadId)));
+    return expired.length;
+  }
+  const lifecycleTimer = setInterval(() => void abortIncompleteMultipartUploads().catch(() => undefined), options.lifecycleCheckMs ?? 3_600_000);
+  lifecycleTimer.unref();
 
   const nextSequencer = createSequencer();
   const dispatcher = createEventDispatcher(options.onObjectCreated, {
+    concurrency: options.eventConcurrency ?? 16,
     maxAttempts: options.eventAttempts ?? 3,
     onDeliveryError:
       options.onEventError ??
@@ -118,6 +161,25 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
     return { size: Number(res.headers['content-length'] ?? 0), etag: String(res.headers['etag'] ?? '') };
   }
 
+  async function objectExists(rawObjectPath: string): Promise<boolean> {
+    const { request, response } = upstream('HEAD', rawObjectPath, {});
+    request.end();
+    const res = await response;
+    res.resume();
+    if (res.statusCode === 200) return true;
+    if (res.statusCode === 404) return false;
+    throw new Error(`HEAD ${rawObjectPath} answered ${res.statusCode}`);
+  }
+
+  /** The object's size, or null when there is no object. */
+  async function objectSize(rawObjectPath: string): Promise<number | null> {
+    const { request, response } = upstream('HEAD', rawObjectPath, {});
+    request.end();
+    const res = await response;
+    res.resume();
+    return res.statusCode === 200 ? Number(res.headers['content-length'] ?? 0) : null;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = createRequestId();
     const hostId = createHostId();
@@ -136,26 +198,58 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
 
       const verified = verifyRequestHead({ method, url: req.url ?? '/', headers: req.headersDistinct }, { credentials: [options.credentials], region: options.region, now: now() });
       const target = scopeRequest({ rawPath: verified.rawPath, query: verified.query, headers: req.headersDistinct });
+      const write = objectWriteOf(method, verified.query, req.headers);
+      const onlyIfAbsent = requiresAbsentObject(write, req.headersDistinct);
+      const facts = {
+        accountId,
+        region: options.region,
+        bucketName: options.bucketName,
+        key: target.key,
+        requestId,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      };
+      const multipartOperation = multipartOperationOf(method, verified.query);
+      if (multipartOperation !== undefined) {
+        const completed = await handleMultipart(multipartOperation, { req, res, verified, target, onlyIfAbsent });
+        if (completed !== undefined) {
+          const time = now();
+          const sequencer = nextSequencer();
+          await finished(res).catch(() => undefined);
+          // One event per object, on completion; parts announce nothing.
+          dispatcher.dispatch(createObjectCreatedEvent({ ...facts, reason: 'CompleteMultipartUpload', size: completed.size, etag: completed.etag, sequencer, time }), target.key);
+        }
+        return;
+      }
+      // Range: resolved against the object's size; the exact range (or none, for a malformed header) goes to s3rver.
+      let range: string | null | undefined;
+      const rangeHeader = header(req.headers, 'range');
+      if (method === 'GET' && rangeHeader !== undefined) {
+        const size = await objectSize(target.path);
+        if (size !== null) {
+          const resolved = resolveRange(rangeHeader, size);
+          range = resolved.kind === 'whole' ? null : `bytes=${resolved.start}-${resolved.end}`;
+        }
+      }
       const body = method === 'PUT' || method === 'POST' ? await receiveBody(req, verified, workDir) : undefined;
       if (body === undefined) req.resume();
       try {
         const upstreamPath = target.path + encodeQuery(verified.query);
-        const { request, response } = upstream(method, upstreamPath, forwardHeaders(req.headers, body?.size, target.copySource));
-        if (body === undefined) request.end();
-        else await pipeline(body.open(), request);
-        const answer = await response;
+        const send = async (): Promise<IncomingMessage> => {
+          // Checked once the body has arrived, right before the write: S3 checks "during the WRITE operation".
+          if (onlyIfAbsent && (await objectExists(target.path))) throw preconditionFailed();
+          const headers = forwardHeaders(req.headers, body?.size, target.copySource);
+          if (range === null) delete headers['range'];
+          else if (range !== undefined) headers['range'] = range;
+          const { request, response } = upstream(method, upstreamPath, headers);
+          if (body === undefined) request.end();
+          else await pipeline(body.open(), request);
+          return response;
+        };
+        // s3rver has stored the object when its answer arrives, so the lock is released then.
+        const answer = write === undefined ? await send() : await keyLocks.run(target.key, send);
         await relayResponse(answer, res, method, requestId, hostId);
-        const reason = answer.statusCode === 200 ? objectCreatedReason(method, verified, req.headers) : undefined;
+        const reason = answer.statusCode === 200 && write !== 'DeleteObject' ? write : undefined;
         if (reason !== undefined) {
-          const facts = {
-            accountId,
-            region: options.region,
-            bucketName: options.bucketName,
-            key: target.key,
-            requestId,
-            sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-            reason,
-          };
           const etag = String(answer.headers['etag'] ?? '');
           const size = body?.size;
           const time = now();
@@ -163,8 +257,9 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
           // `relayResponse` resolved after the response finished: a handler never races the client's own 200.
           dispatcher.dispatch(
             reason === 'PutObject' && size !== undefined && etag !== ''
-              ? createObjectCreatedEvent({ ...facts, size, etag, sequencer, time })
-              : async () => createObjectCreatedEvent({ ...facts, ...(await headObject(target.path)), sequencer, time }),
+              ? createObjectCreatedEvent({ ...facts, reason, size, etag, sequencer, time })
+              : async () => createObjectCreatedEvent({ ...facts, reason, ...(await headObject(target.path)), sequencer, time }),
+            target.key,
           );
         }
       } finally {
@@ -176,6 +271,13 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
   }
 
   const server = createServer((req, res) => {
+    // DNS rebinding: a Host other than this listener's own names and port is refused (local/http/host-allow-list.ts).
+    // No Host at all (HTTP/1.0) is no browser's request; the verifier judges it as S3 would.
+    const host = req.headers.host === undefined ? null : createHostAllowList({ boundHost: '127.0.0.1', port }).check(req.headers.host, 80);
+    if (host !== null && !host.ok) {
+      sendError(res, new S3Error(host.status === 403 ? 'AccessDenied' : 'BadRequest', host.message), createRequestId(), createHostId());
+      return;
+    }
     handle(req, res).catch((error: unknown) => sendError(res, error, 'unknown', 'unknown'));
   });
   server.on('clientError', answerClientError);
@@ -186,6 +288,7 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
 
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {
+    clearInterval(lifecycleTimer);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -200,6 +303,7 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    abortIncompleteMultipartUploads,
     close: function closeS3Store() {
       closing ??= shutDown();
       return closing;
@@ -312,16 +416,6 @@ function sendError(res: ServerResponse, error: unknown, requestId: string, hostI
   res.setHeader('content-length', String(Buffer.byteLength(body)));
   res.writeHead(s3Error.status);
   res.end(res.req.method === 'HEAD' ? undefined : body);
-}
-
-/** Which S3 event reason a successful request produces, if it created an object. */
-function objectCreatedReason(method: string, verified: VerifiedRequest, headers: IncomingHttpHeaders): ObjectCreatedReason | undefined {
-  const keys = verified.query.map(([key]) => key);
-  if (method === 'POST' && keys.includes('uploadId')) return 'CompleteMultipartUpload';
-  if (method !== 'PUT') return undefined;
-  // Sub-resource PUTs (?tagging, ?acl, ?partNumber&uploadId …) do not create an object.
-  if (!keys.every((key) => key === 'x-id' || key.toLowerCase().startsWith('x-amz-'))) return undefined;
-  return headers['x-amz-copy-source'] === undefined ? 'PutObject' : 'CopyObject';
 }
 
 function encodeQuery(query: readonly (readonly [string, string])[]): string {

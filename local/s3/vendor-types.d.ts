@@ -48,6 +48,8 @@ declare module 's3rver/lib/stores/filesystem.js' {
     initiateUpload(bucket: string, key: string, uploadId: string, metadata: unknown): Promise<void>;
     putPart(bucket: string, uploadId: string, partNumber: number | string, content: unknown): Promise<{ size: number; md5: string }>;
     putObjectMultipart(bucket: string, uploadId: string, parts: unknown): Promise<{ size: number; md5: string }>;
+    /** Writes `<object>._S3rver_metadata.json` (allowed headers and `x-amz-meta-*`) and, when given, the `.md5` file the ETag is read from. */
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
   }
   export default FilesystemStore;
 }

@@ -28,13 +28,23 @@ describe('cdk: GraphQL API', () => {
     s.template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       Name: 'asset-api-dev',
       AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
-      UserPoolConfig: { DefaultAction: 'ALLOW', UserPoolId: { Ref: logicalId(s, s.stack.userPool!.userPool) } },
+      UserPoolConfig: {
+        DefaultAction: 'ALLOW',
+        UserPoolId: { Ref: logicalId(s, s.stack.userPool!.userPool) },
+        // Only the stack's app client: the same check the local verifier makes on aud/client_id.
+        AppIdClientRegex: { 'Fn::Join': ['', ['^', { Ref: logicalId(s, s.stack.userPool!.client) }, '$']] },
+      },
       AdditionalAuthenticationProviders: [{ AuthenticationType: 'API_KEY' }, { AuthenticationType: 'AWS_IAM' }],
       XrayEnabled: true,
       IntrospectionConfig: 'ENABLED',
       QueryDepthLimit: api.limits.queryDepthLimit,
       ResolverCountLimit: api.limits.resolverCountLimit,
-      EnvironmentVariables: resolverEnvironment(api),
+      // Batch operations name tables: each table's physical name too (api/environment.ts tableEnvironment).
+      EnvironmentVariables: {
+        ...resolverEnvironment(api),
+        ASSETS_TABLE: { Ref: logicalId(s, s.stack.tables.get('assets')!.table) },
+        ASSET_TAGS_TABLE: { Ref: logicalId(s, s.stack.tables.get('assetTags')!.table) },
+      },
       LogConfig: { FieldLogLevel: 'ALL', ExcludeVerboseContent: true, CloudWatchLogsRoleArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
     });
     s.template.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8') });
@@ -181,7 +191,7 @@ describe('cdk: bucket', () => {
     expect(s.json.Resources[logicalId(s, s.stack.bucket.bucket)]?.Properties?.['CorsConfiguration']).toEqual({
       CorsRules: [{ AllowedMethods: ['PUT', 'GET'], AllowedOrigins: ['http://localhost:4000'], AllowedHeaders: [...UPLOAD_CORS_HEADERS], ExposedHeaders: ['ETag'], MaxAge: 3000 }],
     });
-    expect(UPLOAD_CORS_HEADERS).toEqual(['content-type', 'content-length', 'x-amz-checksum-sha256']);
+    expect(UPLOAD_CORS_HEADERS).toEqual(['content-type', 'content-length', 'if-none-match', 'x-amz-checksum-sha256']);
   });
 
   it('aborts incomplete multipart uploads after the definition days, and nothing else by default', () => {

@@ -1,7 +1,9 @@
 /**
  * The local S3 store around the verifier: bucket CORS, "Object Created" events (the shape S3 sends
  * to EventBridge, docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html), their delivery,
- * large uploads and persistence across restarts.
+ * conditional writes with `If-None-Match: *`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html), large uploads and
+ * persistence across restarts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,11 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  S3ServiceException,
   UploadPartCommand,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, test as base } from 'vitest';
@@ -46,10 +51,10 @@ function expectedEvent(key: string, size: number, etag: string, reason: string):
 }
 
 describe('s3 store: CORS', () => {
-  test('answers a preflight from an allowed origin with the bucket rule', async ({ s3, expect }) => {
+  test("answers a preflight from an allowed origin with the bucket rule, allowing an upload ticket's headers", async ({ s3, expect }) => {
     const response = await fetch(`${s3.endpoint}/${BUCKET}/assets/alice/x/photo.png`, {
       method: 'OPTIONS',
-      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'Content-Type, x-amz-checksum-sha256' },
+      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'Content-Type, If-None-Match, x-amz-checksum-sha256' },
     });
     const cors = Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-') || name === 'vary'));
     expect({ status: response.status, cors, body: await response.text() }).toEqual({
@@ -57,7 +62,7 @@ describe('s3 store: CORS', () => {
       cors: {
         'access-control-allow-origin': ALLOWED_ORIGIN,
         'access-control-allow-methods': 'GET, PUT, HEAD',
-        'access-control-allow-headers': 'content-type, x-amz-checksum-sha256',
+        'access-control-allow-headers': 'content-type, if-none-match, x-amz-checksum-sha256',
         'access-control-expose-headers': 'ETag',
         'access-control-max-age': '3000',
         'access-control-allow-credentials': 'true',
@@ -159,6 +164,166 @@ describe('s3 store: object-created events', () => {
     const delivered = s3.log.events.filter((event) => keys.includes(event.detail.object.key));
     const sequencers = delivered.map((event) => event.detail.object.sequencer);
     expect({ keys: delivered.map((event) => event.detail.object.key), sorted: [...sequencers].sort() }).toEqual({ keys, sorted: sequencers });
+  });
+});
+
+describe('s3 store: conditional writes (If-None-Match: *)', () => {
+  /** A presigned PUT that writes once, as an upload ticket does: Content-Type and `If-None-Match` signed. */
+  function presignOnce(client: S3Client, key: string, ifNoneMatch = '*'): Promise<string> {
+    return getSignedUrl(client, new PutObjectCommand({ Bucket: BUCKET, Key: key, ContentType: 'text/plain', IfNoneMatch: ifNoneMatch }), {
+      expiresIn: 60,
+      signableHeaders: new Set(['content-type', 'if-none-match']),
+    });
+  }
+  const ONCE_HEADERS = { 'content-type': 'text/plain', 'if-none-match': '*' };
+  // S3's answer (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html, PreconditionFailed).
+  const PRECONDITION_FAILED = {
+    Code: 'PreconditionFailed',
+    Message: 'At least one of the pre-conditions you specified did not hold',
+    Condition: 'If-None-Match',
+    RequestId: expect.stringMatching(REQUEST_ID),
+    HostId: expect.stringMatching(HOST_ID),
+  };
+  const md5 = (body: string): string => createHash('md5').update(body).digest('hex');
+
+  /** Events are delivered in upload order: once a later upload's event is in, any event for an earlier write would be too. */
+  async function eventsFor(s3: { client: S3Client; log: { events: ObjectCreatedEvent[]; next(key: string): Promise<ObjectCreatedEvent> } }, key: string): Promise<string[]> {
+    const later = `${key}.later`;
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: later, Body: 'later' }));
+    await s3.log.next(later);
+    return s3.log.events.filter((event) => event.detail.object.key === key).map((event) => event.detail.object.etag);
+  }
+
+  async function read(client: S3Client, key: string): Promise<{ body: string | undefined; contentType: string | undefined; etag: string | undefined }> {
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return { body: await got.Body?.transformToString(), contentType: got.ContentType, etag: got.ETag };
+  }
+
+  function sdkOutcome(result: unknown): unknown {
+    return result instanceof S3ServiceException ? { name: result.name, status: result.$metadata.httpStatusCode, message: result.message } : 'written';
+  }
+
+  test('creates the object on a free key, then answers the same URL 412 PreconditionFailed (with CORS headers) and keeps bytes, metadata and the single event', async ({ s3, expect }) => {
+    const key = 'assets/alice/once/notes.txt';
+    const url = await presignOnce(s3.client, key);
+
+    const first = await fetch(url, { method: 'PUT', body: 'first', headers: ONCE_HEADERS });
+    const second = await fetch(url, { method: 'PUT', body: 'other', headers: { ...ONCE_HEADERS, origin: ALLOWED_ORIGIN } });
+
+    expect({
+      first: { status: first.status, etag: first.headers.get('etag') },
+      second: {
+        status: second.status,
+        contentType: second.headers.get('content-type'),
+        allowOrigin: second.headers.get('access-control-allow-origin'),
+        error: readS3Error(await second.text()),
+      },
+      stored: await read(s3.client, key),
+      events: await eventsFor(s3, key),
+    }).toEqual({
+      first: { status: 200, etag: `"${md5('first')}"` },
+      second: { status: 412, contentType: 'application/xml', allowOrigin: ALLOWED_ORIGIN, error: PRECONDITION_FAILED },
+      stored: { body: 'first', contentType: 'text/plain', etag: `"${md5('first')}"` },
+      events: [md5('first')],
+    });
+  });
+
+  test('refuses any conditional PUT onto an existing key, while a PUT without the header still replaces it (S3 overwrites by default)', async ({ s3, expect }) => {
+    const key = 'assets/alice/once-existing/notes.txt';
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'kept', ContentType: 'text/plain' }));
+
+    const conditional = await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'lost', IfNoneMatch: '*' })).catch((e: unknown) => e);
+    const afterConditional = await read(s3.client, key);
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'replaced', ContentType: 'text/plain' }));
+
+    expect({ conditional: sdkOutcome(conditional), afterConditional, afterPlain: await read(s3.client, key) }).toEqual({
+      conditional: { name: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
+      afterConditional: { body: 'kept', contentType: 'text/plain', etag: `"${md5('kept')}"` },
+      afterPlain: { body: 'replaced', contentType: 'text/plain', etag: `"${md5('replaced')}"` },
+    });
+  });
+
+  test('refuses CompleteMultipartUpload with If-None-Match: * onto an existing key, and completes it onto a free one', async ({ s3, expect }) => {
+    const taken = 'assets/alice/once-mpu/taken.bin';
+    const free = 'assets/alice/once-mpu/free.bin';
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: taken, Body: 'kept', ContentType: 'text/plain' }));
+    const complete = async (key: string): Promise<unknown> => {
+      const { UploadId } = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ContentType: 'application/octet-stream' }));
+      const { ETag } = await s3.client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: 'parts' }));
+      return s3.client
+        .send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, IfNoneMatch: '*', MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }))
+        .catch((e: unknown) => e);
+    };
+
+    const outcomes = { taken: sdkOutcome(await complete(taken)), free: sdkOutcome(await complete(free)) };
+
+    expect({ outcomes, taken: await read(s3.client, taken), free: (await read(s3.client, free)).body, takenEvents: await eventsFor(s3, taken) }).toEqual({
+      outcomes: { taken: { name: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' }, free: 'written' },
+      taken: { body: 'kept', contentType: 'text/plain', etag: `"${md5('kept')}"` },
+      free: 'parts',
+      takenEvents: [md5('kept')],
+    });
+  });
+
+  test('refuses CopyObject with If-None-Match: * onto an existing key and keeps the destination', async ({ s3, expect }) => {
+    const source = 'assets/alice/once-copy/source.txt';
+    const destination = 'assets/alice/once-copy/destination.txt';
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: source, Body: 'source', ContentType: 'text/plain' }));
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: destination, Body: 'kept', ContentType: 'text/plain' }));
+
+    const copied = await s3.client.send(new CopyObjectCommand({ Bucket: BUCKET, Key: destination, CopySource: `${BUCKET}/${source}`, IfNoneMatch: '*' })).catch((e: unknown) => e);
+
+    expect({ copied: sdkOutcome(copied), destination: await read(s3.client, destination) }).toEqual({
+      copied: { name: 'PreconditionFailed', status: 412, message: 'At least one of the pre-conditions you specified did not hold' },
+      destination: { body: 'kept', contentType: 'text/plain', etag: `"${md5('kept')}"` },
+    });
+  });
+
+  test('of eight concurrent conditional PUTs to a new key, exactly one stores its bytes and is announced; the others answer 412', async ({ s3, expect }) => {
+    const key = 'assets/alice/once-race/notes.txt';
+    const url = await presignOnce(s3.client, key);
+    const bodies = Array.from({ length: 8 }, (_, i) => `writer ${i}`);
+
+    const results = await Promise.all(
+      bodies.map(async (body) => {
+        const response = await fetch(url, { method: 'PUT', body, headers: ONCE_HEADERS });
+        const text = await response.text();
+        return { body, status: response.status, error: response.ok ? null : readS3Error(text) };
+      }),
+    );
+
+    const winners = results.filter((result) => result.status === 200);
+    const winner = winners[0]?.body ?? 'none';
+    expect({
+      winners: winners.length,
+      losers: results.filter((result) => result.status !== 200).map(({ status, error }) => ({ status, error })),
+      stored: (await read(s3.client, key)).body,
+      events: await eventsFor(s3, key),
+    }).toEqual({
+      winners: 1,
+      losers: Array.from({ length: 7 }, () => ({ status: 412, error: PRECONDITION_FAILED })),
+      stored: winner,
+      events: [md5(winner)],
+    });
+  });
+
+  test('answers If-None-Match with a value other than * with 501 NotImplemented, as S3 does on writes, and stores nothing', async ({ s3, expect }) => {
+    const key = 'assets/alice/once-etag/notes.txt';
+    const url = await presignOnce(s3.client, key, '"0123456789abcdef0123456789abcdef"');
+    const response = await fetch(url, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/plain', 'if-none-match': '"0123456789abcdef0123456789abcdef"' } });
+
+    expect({ status: response.status, error: readS3Error(await response.text()), exists: await s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, () => false) }).toEqual({
+      status: 501,
+      error: {
+        Code: 'NotImplemented',
+        Message: 'A header you provided implies functionality that is not implemented',
+        Header: 'If-None-Match',
+        additionalMessage: "We don't accept the provided value of If-None-Match header for this API",
+        RequestId: expect.stringMatching(REQUEST_ID),
+        HostId: expect.stringMatching(HOST_ID),
+      },
+      exists: false,
+    });
   });
 });
 

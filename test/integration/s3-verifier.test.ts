@@ -21,17 +21,17 @@ import { BUCKET, CREDENTIALS, HOST_ID, REQUEST_ID, createS3Client, readS3Error, 
 const BODY = Buffer.from('hello, asset');
 const BODY_SHA256 = createHash('sha256').update(BODY).digest('base64');
 
-/** A presigned PUT as the asset flow mints it: Content-Type, Content-Length and the checksum are signed headers. */
+/** A presigned PUT as the asset flow mints it: Content-Type, Content-Length, `If-None-Match: *` and the checksum are signed headers. */
 async function presignUpload(endpoint: string, key: string, options: { expiresIn?: number; signingDate?: Date; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): Promise<string> {
   const client = createS3Client(endpoint, options.credentials);
   try {
     return await getSignedUrl(
       client,
-      new PutObjectCommand({ Bucket: BUCKET, Key: key, ContentType: 'image/png', ContentLength: BODY.length, ChecksumSHA256: BODY_SHA256 }),
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, ContentType: 'image/png', ContentLength: BODY.length, ChecksumSHA256: BODY_SHA256, IfNoneMatch: '*' }),
       {
         expiresIn: options.expiresIn ?? 900,
         ...(options.signingDate ? { signingDate: options.signingDate } : {}),
-        signableHeaders: new Set(['content-type', 'content-length']),
+        signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
         unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
       },
     );
@@ -40,7 +40,7 @@ async function presignUpload(endpoint: string, key: string, options: { expiresIn
   }
 }
 
-const UPLOAD_HEADERS = { 'content-type': 'image/png', 'x-amz-checksum-sha256': BODY_SHA256 };
+const UPLOAD_HEADERS = { 'content-type': 'image/png', 'if-none-match': '*', 'x-amz-checksum-sha256': BODY_SHA256 };
 
 async function exists(client: ReturnType<typeof createS3Client>, key: string): Promise<boolean> {
   try {
@@ -125,6 +125,18 @@ describe('s3 verifier: presigned PUT', () => {
     const response = await fetch(await presignUpload(s3.endpoint, key), { method: 'PUT', body: BODY, headers: { ...UPLOAD_HEADERS, 'content-type': 'text/html' } });
 
     expect({ status: response.status, error: readS3Error(await response.text()) }).toEqual({ status: 403, error: SIGNATURE_MISMATCH });
+    expect(await exists(s3.client, key)).toBe(false);
+  });
+
+  test('refuses a PUT that leaves out the signed If-None-Match with 403 SignatureDoesNotMatch, which names it empty in the canonical request', async ({ s3, expect }) => {
+    const key = 'assets/alice/no-condition/photo.png';
+    const { 'if-none-match': _condition, ...headers } = UPLOAD_HEADERS;
+    const response = await fetch(await presignUpload(s3.endpoint, key), { method: 'PUT', body: BODY, headers });
+
+    expect({ status: response.status, error: readS3Error(await response.text()) }).toEqual({
+      status: 403,
+      error: { ...SIGNATURE_MISMATCH, CanonicalRequest: expect.stringMatching(/^PUT\n[^]*\nif-none-match:\nx-amz-checksum-sha256:[^\n]+\n\ncontent-length;content-type;host;if-none-match;x-amz-checksum-sha256\nUNSIGNED-PAYLOAD$/) },
+    });
     expect(await exists(s3.client, key)).toBe(false);
   });
 
@@ -224,7 +236,7 @@ describe('s3 verifier: presigned PUT', () => {
       const socket = connect(Number(url.port), url.hostname, () => {
         socket.write(
           `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: image/png\r\nContent-Length: ${BODY.length}\r\n` +
-            `x-amz-checksum-sha256: ${BODY_SHA256}\r\nConnection: close\r\n\r\n`,
+            `If-None-Match: *\r\nx-amz-checksum-sha256: ${BODY_SHA256}\r\nConnection: close\r\n\r\n`,
         );
         socket.end(BODY.subarray(0, 5));
       });

@@ -62,7 +62,11 @@ describe('explorer handler: pages', () => {
     expect(Object.fromEntries(response?.headers ?? [])).toEqual({
       'cache-control': 'no-cache',
       'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'cross-origin-resource-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
     });
     const html = (await response?.text()) ?? '';
     const assets = report.manifest.pages[page];
@@ -102,6 +106,7 @@ describe('explorer handler: bundles', () => {
         'cache-control': 'public, max-age=31536000, immutable',
         'content-length': String(body.byteLength),
         'content-type': 'text/javascript; charset=utf-8',
+        'cross-origin-resource-policy': 'same-origin',
         'x-content-type-options': 'nosniff',
       },
     });

@@ -8,6 +8,7 @@ import { createJwtVerifier } from '../../../local/auth/jwt.ts';
 import { createLocalIssuer } from '../../../local/auth/local-issuer.ts';
 import { DEV_API_KEY } from '../../../local/config.ts';
 import type { GraphQLRequest, GraphQLService, RequestAuth } from '../../../local/graphql/contract.ts';
+import { createCorsPolicy } from '../../../local/http/cors.ts';
 import { createGraphQLHttpHandler } from '../../../local/http/graphql-handler.ts';
 import { createHttpRouter } from '../../../local/http/router.ts';
 import { TEST_CREDENTIALS } from '../../support/credentials.ts';
@@ -41,7 +42,9 @@ const connection = { remoteAddress: '127.0.0.1' };
 function setup(options: { maxBodyBytes?: number } = {}) {
   const service = echoService();
   const graphql = createGraphQLHttpHandler({ service, authenticator }, options);
-  const router = createHttpRouter({ graphql, others: [(request) => issuer.handle(request)] });
+  const cors = createCorsPolicy({ isOwnOrigin: (origin) => origin.host === '127.0.0.1:4000' });
+  const page = (request: Request): Response | null => (new URL(request.url).pathname === '/' ? new Response('<!doctype html>', { headers: { 'content-type': 'text/html; charset=utf-8' } }) : null);
+  const router = createHttpRouter({ graphql, cors, others: [(request) => issuer.handle(request)], pages: [page] });
   return { service, handle: (request: Request) => router(request, connection) };
 }
 
@@ -60,7 +63,8 @@ describe('http: POST /graphql', () => {
     expect(await wire(response)).toEqual({ status: 200, errorType: null, body: { data: { echo: 'query Q { a }' } } });
     expect(response.headers.get('content-type')).toBe('application/json;charset=UTF-8');
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // No Origin header: not a browser's cross-origin call, so no CORS headers.
+    expect(response.headers.get('access-control-allow-origin')).toBe(null);
     expect(service.calls).toEqual([
       {
         request: { query: 'query Q { a }', variables: { x: 1 }, operationName: 'Q' },
@@ -145,12 +149,51 @@ describe('http: GET /graphql and other routes', () => {
     expect({ status: response.status, headers: Object.fromEntries(response.headers) }).toEqual({
       status: 204,
       headers: {
-        'access-control-allow-origin': '*',
+        'access-control-allow-origin': 'http://localhost:5173',
+        vary: 'Origin',
         'access-control-allow-methods': 'GET, POST, OPTIONS',
         'access-control-allow-headers': 'authorization, content-type, x-api-key, x-amz-user-agent',
         'access-control-expose-headers': 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date',
         'access-control-max-age': '86400',
       },
+    });
+  });
+
+  it('refuses the preflight of another site with 403 and no CORS headers', async () => {
+    const response = await setup().handle(
+      new Request('http://127.0.0.1:4000/graphql', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-api-key' } }),
+    );
+    expect({ status: response.status, headers: Object.fromEntries(response.headers), body: await response.json() }).toEqual({
+      status: 403,
+      headers: { vary: 'Origin', 'content-type': 'application/json;charset=UTF-8', 'x-amzn-errortype': 'AccessDeniedException' },
+      body: { errors: [{ errorType: 'AccessDeniedException', message: 'CORS: this origin is not allowed to call the local API (see --cors-origin).' }] },
+    });
+  });
+
+  it('answers a POST from another site without Access-Control-Allow-Origin, so its page cannot read the answer', async () => {
+    const response = await setup().handle(post(JSON.stringify({ query: '{ a }' }), { 'x-api-key': DEV_API_KEY, origin: 'https://evil.example' }));
+    expect({ status: response.status, allowOrigin: response.headers.get('access-control-allow-origin'), vary: response.headers.get('vary') }).toEqual({ status: 200, allowOrigin: null, vary: 'Origin' });
+  });
+
+  it('allows its own origin and local dev servers, by name or address, on any port', async () => {
+    const { handle } = setup();
+    const allowOrigin = async (origin: string): Promise<string | null> => (await handle(post(JSON.stringify({ query: '{ a }' }), { 'x-api-key': DEV_API_KEY, origin }))).headers.get('access-control-allow-origin');
+    const origins = ['http://127.0.0.1:4000', 'https://127.0.0.1:4000', 'http://localhost:5173', 'http://127.0.0.1:8080', 'https://localhost:5173', 'http://localhost.evil.example:5173', 'null'];
+    expect(await Promise.all(origins.map(allowOrigin))).toEqual(['http://127.0.0.1:4000', 'https://127.0.0.1:4000', 'http://localhost:5173', 'http://127.0.0.1:8080', null, null, null]);
+  });
+
+  it('gives pages no CORS headers, even for an allowed origin', async () => {
+    const response = await setup().handle(new Request('http://127.0.0.1:4000/', { headers: { origin: 'http://localhost:5173' } }));
+    expect({ status: response.status, headers: Object.fromEntries(response.headers) }).toEqual({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } });
+  });
+
+  it('answers PUT /graphql with 405 naming the allowed methods', async () => {
+    const response = await setup().handle(new Request('http://127.0.0.1:4000/graphql', { method: 'PUT', headers: { 'x-api-key': DEV_API_KEY }, body: '{}' }));
+    expect({ ...(await wire(response)), allow: response.headers.get('allow') }).toEqual({
+      status: 405,
+      errorType: 'BadRequestException',
+      body: { errors: [{ errorType: 'BadRequestException', message: 'Method PUT is not allowed on /graphql; use POST.' }] },
+      allow: 'GET, POST, OPTIONS',
     });
   });
 

@@ -39,7 +39,7 @@ function head(method: string, url: string, headers: Record<string, string>) {
 }
 
 describe('assetUrls: mintUploadUrl (Invoke)', () => {
-  test('answers a PUT ticket whose URL signs content-type, content-length, host and the checksum, and nothing from the S3 client', async () => {
+  test('answers a PUT ticket whose URL signs content-type, content-length, host, if-none-match and the checksum, and nothing from the S3 client', async () => {
     const handler = createHandler(lambdaEnv(), { now: () => NOW });
     const ticket = (await handler({ action: 'mintUploadUrl', key: KEY, contentType: 'application/pdf', size: BYTES.length, checksumSha256: SHA256 })) as Ticket;
     const url = new URL(ticket.url);
@@ -49,6 +49,8 @@ describe('assetUrls: mintUploadUrl (Invoke)', () => {
       headers: [
         { name: 'content-type', value: 'application/pdf' },
         { name: 'content-length', value: String(BYTES.length) },
+        // Write once: S3 refuses a second PUT to the key with 412 (docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+        { name: 'if-none-match', value: '*' },
         { name: 'x-amz-checksum-sha256', value: SHA256 },
       ],
       expiresAt: '2025-03-04T05:21:07.000Z',
@@ -68,21 +70,22 @@ describe('assetUrls: mintUploadUrl (Invoke)', () => {
       'X-Amz-Credential': `S3RVER/20250304/${REGION}/s3/aws4_request`,
       'X-Amz-Date': '20250304T050607Z',
       'X-Amz-Expires': '900',
-      'X-Amz-SignedHeaders': 'content-length;content-type;host;x-amz-checksum-sha256',
+      'X-Amz-SignedHeaders': 'content-length;content-type;host;if-none-match;x-amz-checksum-sha256',
     });
   });
 
-  test('signs content-type, content-length and host when no checksum is given', async () => {
+  test('signs content-type, content-length, host and if-none-match when no checksum is given', async () => {
     const handler = createHandler(lambdaEnv(), { now: () => NOW });
     const ticket = (await handler({ action: 'mintUploadUrl', key: KEY, contentType: 'text/plain', size: 5, checksumSha256: null })) as Ticket;
-    expect(signedHeadersOf(ticket.url)).toBe('content-length;content-type;host');
+    expect(signedHeadersOf(ticket.url)).toBe('content-length;content-type;host;if-none-match');
     expect(ticket.headers).toEqual([
       { name: 'content-type', value: 'text/plain' },
       { name: 'content-length', value: '5' },
+      { name: 'if-none-match', value: '*' },
     ]);
   });
 
-  test('passes S3 SigV4 verification with the ticket headers, and fails with another type, length or after expiry', async () => {
+  test('passes S3 SigV4 verification with the ticket headers, and fails with another type, length, checksum, without If-None-Match or after expiry', async () => {
     const handler = createHandler(lambdaEnv(), { now: () => NOW });
     const ticket = (await handler({ action: 'mintUploadUrl', key: KEY, contentType: 'application/pdf', size: BYTES.length, checksumSha256: SHA256 })) as Ticket;
     const options = { credentials: [CREDENTIALS], region: REGION, now: new Date(NOW.getTime() + 60_000) };
@@ -96,6 +99,7 @@ describe('assetUrls: mintUploadUrl (Invoke)', () => {
       { ...headersOf(ticket), 'content-type': 'text/html' },
       { ...headersOf(ticket), 'content-length': String(BYTES.length + 1) },
       { ...headersOf(ticket), 'x-amz-checksum-sha256': createHash('sha256').update('other').digest('base64') },
+      Object.fromEntries(Object.entries(headersOf(ticket)).filter(([name]) => name !== 'if-none-match')),
     ].map((headers) => {
       try {
         verifyRequestHead(head('PUT', ticket.url, headers), options);
@@ -104,7 +108,7 @@ describe('assetUrls: mintUploadUrl (Invoke)', () => {
         return (e as { code?: string }).code;
       }
     });
-    expect(failures).toEqual(['SignatureDoesNotMatch', 'SignatureDoesNotMatch', 'SignatureDoesNotMatch']);
+    expect(failures).toEqual(['SignatureDoesNotMatch', 'SignatureDoesNotMatch', 'SignatureDoesNotMatch', 'SignatureDoesNotMatch']);
     expect(() => verifyRequestHead(head('PUT', ticket.url, headersOf(ticket)), { ...options, now: new Date(NOW.getTime() + 901_000) })).toThrow(
       expect.objectContaining({ code: 'AccessDenied' }),
     );
