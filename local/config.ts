@@ -4,13 +4,17 @@
  * receives the frozen `Config`.
  *
  * Command line: `--port N`, `--host H`, `--data-dir [DIR]`, `--verbose`, `--no-tls`,
- * `--no-introspection`, `--no-watch` (also accepted as `--flag=value`).
+ * `--no-introspection`, `--no-watch`, `--no-cache` (also accepted as `--flag=value`).
  * Environment: `PORT`, `API_KEY`, `DYNAMODB_ENDPOINT`, `S3_ENDPOINT`, `AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `LOCAL_ACCOUNT_ID`.
+ * Browser access and host names: `--cors-origin URL` (repeatable) / `CORS_ORIGINS`, `--public-host NAME` / `PUBLIC_HOST`.
+ * Local user pool: `--mfa off|optional|required`, `--auto-confirm`.
  */
+import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../api/config-error.ts';
+import { assertConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './http/connection-limits.ts';
 
 /** A documented development API key, in AppSync's format (`da2-` + 26 lowercase alphanumerics). */
 export const DEV_API_KEY = 'da2-localdevelopmentapikey0000';
@@ -73,6 +77,8 @@ export interface Config {
   readonly tls: boolean;
   /** Rebuild and reload on changes to `resolvers/` and the schema. @default true */
   readonly watch: boolean;
+  /** Emulate AppSync's per-resolver caching when the definition has a `cache` (`--no-cache` turns it off). @default true */
+  readonly cache: boolean;
   /** Local Cognito user pool: the `iss` of minted tokens. @default `https://cognito-idp.<region>.amazonaws.com/<region>_localpool` */
   readonly userPoolIssuer: string;
   /** Local Cognito app client id (`aud`/`client_id` of minted tokens). @default 'localappclient' */
@@ -81,12 +87,36 @@ export interface Config {
   readonly keepAliveMs: number;
   /** `connection_ack.payload.connectionTimeoutMs`. @default 300000 */
   readonly connectionTimeoutMs: number;
+  /**
+   * Browser origins allowed to call the API (CORS) and to open realtime connections, besides the
+   * server's own origins: `--cors-origin URL` (repeatable) or `CORS_ORIGINS` (comma list); `*` allows
+   * any origin, as AppSync does. null allows local dev servers, `http://localhost:<any port>` and
+   * `http://127.0.0.1:<any port>` (local/http/cors.ts). @default null
+   */
+  readonly corsOrigins: readonly string[] | null;
+  /**
+   * One more host name (or address) the server answers to besides `localhost`, `127.0.0.1`, `[::1]`,
+   * `--host` and, when bound to 0.0.0.0 or ::, the machine's interface addresses: `--public-host NAME`
+   * or `PUBLIC_HOST` (local/http/host-allow-list.ts). @default null
+   */
+  readonly publicHost: string | null;
+  /** Connection timeouts and the connection cap of the port (local/http/connection-limits.ts). @default DEFAULT_CONNECTION_LIMITS */
+  readonly connectionLimits: ConnectionLimits;
+  /**
+   * Local user pool (`/cognito-idp/`): the MFA rule instead of the definition's `userPool.mfa`
+   * (`--mfa off|optional|required`), so a local stage can sign in without TOTP. @default null (the definition's)
+   */
+  readonly userPoolMfa: 'OFF' | 'OPTIONAL' | 'REQUIRED' | null;
+  /** Local user pool: SignUp confirms at once instead of waiting for ConfirmSignUp (`--auto-confirm`). @default false */
+  readonly userPoolAutoConfirm: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--host']);
-const BOOLEAN_FLAGS = new Set(['--verbose', '--no-tls', '--no-introspection', '--no-watch']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--host', '--public-host', '--mfa']);
+/** Flags that may be given more than once; each occurrence adds a value. */
+const REPEATABLE_FLAGS = new Set(['--cors-origin']);
+const BOOLEAN_FLAGS = new Set(['--verbose', '--no-tls', '--no-introspection', '--no-watch', '--no-cache', '--auto-confirm']);
 
 interface ParsedArgs {
   readonly values: Map<string, string | true>;
@@ -111,10 +141,52 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
     } else if (BOOLEAN_FLAGS.has(name) && inline === undefined) {
       values.set(name, true);
     } else {
-      throw new ConfigError(`unknown argument. Received: ${arg} (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch)`);
+      throw new ConfigError(`unknown argument. Received: ${arg} (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch, --no-cache, --cors-origin URL, --public-host NAME, --mfa off|optional|required, --auto-confirm)`);
     }
   }
   return { values };
+}
+
+/** Takes the repeatable flags out of `argv`: their values by flag, and the other arguments. */
+function takeRepeatableArgs(argv: readonly string[]): { repeated: Map<string, string[]>; rest: string[] } {
+  const repeated = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!REPEATABLE_FLAGS.has(name)) {
+      rest.push(arg);
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value.startsWith('--')) throw new ConfigError(`${name}: a value is required. Received: nothing`);
+    repeated.set(name, [...(repeated.get(name) ?? []), value]);
+  }
+  return { repeated, rest };
+}
+
+/** A browser origin (`http(s)://host[:port]`, no path) or `*`. */
+function parseCorsOrigin(source: string, raw: string): string {
+  const value = raw.trim().replace(/\/$/, '');
+  if (value === '*') return value;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value) {
+    throw new ConfigError(`${source}: must be an origin like http://localhost:5173 (scheme, host and port only) or *. Received: ${raw}`);
+  }
+  return value;
+}
+
+/** `--mfa off|optional|required` (any case). */
+function parseMfa(raw: string): 'OFF' | 'OPTIONAL' | 'REQUIRED' {
+  const value = raw.toUpperCase();
+  if (value !== 'OFF' && value !== 'OPTIONAL' && value !== 'REQUIRED') throw new ConfigError(`--mfa: must be off, optional or required. Received: ${raw}`);
+  return value;
 }
 
 function parsePort(source: string, raw: string): number {
@@ -139,7 +211,8 @@ function parseEndpoint(name: string, raw: string | undefined): string | null {
  * returns a frozen `Config`. Throws a `ConfigError` naming the option and the value received.
  */
 export function loadConfig(env: Env, argv: readonly string[], cwd: string = process.cwd()): Config {
-  const { values } = parseArgs(argv);
+  const { repeated, rest } = takeRepeatableArgs(argv);
+  const { values } = parseArgs(rest);
 
   const portArg = values.get('--port');
   const port = typeof portArg === 'string' ? parsePort('--port', portArg) : env['PORT'] ? parsePort('PORT', env['PORT']) : 4000;
@@ -171,6 +244,24 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
       ? Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
       : null;
 
+  const corsArgs = repeated.get('--cors-origin');
+  const corsEnv = env['CORS_ORIGINS'];
+  const corsOrigins: readonly string[] | null =
+    corsArgs !== undefined
+      ? Object.freeze(corsArgs.map((raw) => parseCorsOrigin('--cors-origin', raw)))
+      : corsEnv !== undefined && corsEnv.trim() !== ''
+        ? Object.freeze(corsEnv.split(',').filter((raw) => raw.trim() !== '').map((raw) => parseCorsOrigin('CORS_ORIGINS', raw)))
+        : null;
+
+  const publicHostArg = values.get('--public-host');
+  const publicHost = typeof publicHostArg === 'string' ? publicHostArg : env['PUBLIC_HOST'] || null;
+  if (publicHost !== null && !/^[A-Za-z0-9._-]+$/.test(publicHost) && !isIPv6(publicHost)) {
+    throw new ConfigError(`${typeof publicHostArg === 'string' ? '--public-host' : 'PUBLIC_HOST'}: must be a host name or IP address without port. Received: ${publicHost}`);
+  }
+
+  const mfaArg = values.get('--mfa');
+  const userPoolMfa = typeof mfaArg === 'string' ? parseMfa(mfaArg) : null;
+
   const accountId = env['LOCAL_ACCOUNT_ID'] || DEV_ACCOUNT_ID;
   if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`LOCAL_ACCOUNT_ID: must be 12 digits. Received: ${accountId}`);
 
@@ -190,9 +281,15 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
     introspection: values.get('--no-introspection') !== true,
     tls: values.get('--no-tls') !== true,
     watch: values.get('--no-watch') !== true,
+    cache: values.get('--no-cache') !== true,
     userPoolIssuer: `https://cognito-idp.${region}.amazonaws.com/${region}_localpool`,
     userPoolClientId: 'localappclient',
     keepAliveMs: 60_000,
     connectionTimeoutMs: 300_000,
+    corsOrigins,
+    publicHost,
+    connectionLimits: assertConnectionLimits(DEFAULT_CONNECTION_LIMITS),
+    userPoolMfa,
+    userPoolAutoConfirm: values.get('--auto-confirm') === true,
   });
 }

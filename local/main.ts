@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       `  Explorer:    ${server.explorerUrl}`,
       `  API key:     ${server.apiKey}`,
       `  User tokens: npm run token -- --sub alice --groups admin${config.dataDir === null ? '' : ` --data-dir ${config.dataDir}`}`,
+      `  User pool:   ${server.userPool.endpoint}  (${server.userPool.userPoolId}, client ${server.userPool.clientId}, MFA ${server.userPool.mfa}${config.userPoolMfa === null ? '' : ' set by --mfa'}; users: npm run user -- add <email>)`,
       ...(server.backendCredentialsPath === null ? [] : [`  IAM keys:    ${server.backendCredentialsPath}  (the backend's SigV4 credentials; keep private)`]),
       `  Data:        ${config.dataDir ?? 'in memory (use --data-dir to keep it)'}${caHint}`,
     ].join('\n'),

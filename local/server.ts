@@ -11,12 +11,14 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { api } from '../api/definition.ts';
-import { lambdaEnvironment, resolverEnvironment } from '../api/environment.ts';
+import { lambdaEnvironment, resolverEnvironment, tableEnvironment } from '../api/environment.ts';
 import { projectPath, resolverBundlePath, PROJECT_ROOT } from '../api/paths.ts';
 import type { ApiDefinition } from '../api/types.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { createJwtVerifier } from './auth/jwt.ts';
 import { createLocalIssuer } from './auth/local-issuer.ts';
+import { resolveUserPool } from '../api/user-pool.ts';
+import { createLocalUserPool } from './cognito/index.ts';
 import { loadLocalCredentials, localCredentialsPath } from './auth/local-credentials.ts';
 import { readOrCreateFile } from './auth/state-file.ts';
 import type { AwsCredentials, Config } from './config.ts';
@@ -26,6 +28,8 @@ import type { GraphQLService } from './graphql/contract.ts';
 import { buildApi } from './host/build.ts';
 import { watchSources, type SourceWatcher } from './host/watch.ts';
 import { createGraphQLHttpHandler } from './http/graphql-handler.ts';
+import { createCorsPolicy } from './http/cors.ts';
+import { createHostAllowList, type HostAllowList, type HostVerdict } from './http/host-allow-list.ts';
 import { AppSyncHttpError, formatHttpError, HTTP_ERROR_TYPE } from './http/http-error.ts';
 import { answerClientError, createNodeListener, type WebHandler } from './http/node-adapter.ts';
 import { createHttpRouter, GRAPHQL_PATH } from './http/router.ts';
@@ -61,6 +65,15 @@ export interface LocalServer {
   readonly backendCredentials: AwsCredentials;
   /** Where they are kept when generated per installation; null when configured. */
   readonly backendCredentialsPath: string | null;
+  /** The local Cognito user pool: Amplify's `Auth.Cognito` `userPoolEndpoint`, `userPoolId`, `userPoolClientId`. */
+  readonly userPool: {
+    readonly endpoint: string;
+    readonly userPoolId: string;
+    readonly clientId: string;
+    readonly mfa: 'OFF' | 'OPTIONAL' | 'REQUIRED';
+    /** `cognito-users.json` with --data-dir; null in memory. */
+    readonly storePath: string | null;
+  };
   readonly port: number;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
@@ -151,6 +164,11 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     // This installation's backend identity (generated once in the state folder), unless configured.
     const localCredentials = config.localCredentials ?? loadLocalCredentials(config.stateDir);
     const iamCredentials = uniqueCredentials([localCredentials, config.storeCredentials ?? localCredentials]);
+    // The local Cognito user pool at /cognito-idp/ (local/cognito/): Amplify Auth signs in against it.
+    const userPool = createLocalUserPool(
+      { issuer, definition: resolveUserPool(definition), adminCredentials: iamCredentials, log, onError },
+      { dataDir: config.dataDir, mfa: config.userPoolMfa, autoConfirm: config.userPoolAutoConfirm },
+    );
     const authenticator = createAuthenticator({
       authModes: definition.auth,
       apiKey: config.apiKey,
@@ -170,9 +188,14 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       prepareSubscription: (request, auth) => (current ?? notReady()).prepareSubscription(request, auth),
     };
     let handler: WebHandler = async () => formatHttpError(new AppSyncHttpError(503, HTTP_ERROR_TYPE.INTERNAL, 'The local server is starting.'));
-    const listener = createNodeListener((request, connection) => handler(request, connection), onError);
+    // Which Host headers (DNS rebinding) and browser origins (CORS, realtime upgrades) are accepted:
+    // the server's own names with its port, known once it listens (local/http/host-allow-list.ts, cors.ts).
+    let hosts: HostAllowList | null = null;
+    const checkHost = (host: string | undefined, defaultPort: number): HostVerdict => hosts?.check(host, defaultPort) ?? { ok: false, status: 403, message: 'The local server is starting.' };
+    const cors = createCorsPolicy({ origins: config.corsOrigins, isOwnOrigin: (origin) => hosts?.isOwnOrigin(origin) === true });
+    const listener = createNodeListener((request, connection) => handler(request, connection), onError, { checkHost });
     const realtime = createRealtimeServer(
-      { service, authenticator, registry, onError },
+      { service, authenticator, registry, onError, checkHost, isAllowedOrigin: (origin) => cors.allowOrigin(origin) !== null },
       { keepAliveMs: config.keepAliveMs, connectionTimeoutMs: config.connectionTimeoutMs, graphqlPath: GRAPHQL_PATH },
     );
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -182,10 +205,12 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     let httpsServer: HttpsServer | undefined;
     if (ca) {
       const { cert, key } = ca.serverCertificate(['localhost', '127.0.0.1', '::1', ...(config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])]);
-      httpsServer = createHttpsServer({ cert, key }, listener).on('upgrade', onUpgrade);
-      httpsServer.on('tlsClientError', () => undefined).on('clientError', answerClientError);
+      httpsServer = createHttpsServer({ cert, key, handshakeTimeout: config.connectionLimits.tlsHandshakeTimeoutMs }, listener).on('upgrade', onUpgrade);
+      // A failed or timed-out handshake: the socket is of no further use.
+      httpsServer.on('tlsClientError', (_error, socket) => socket.destroy()).on('clientError', answerClientError);
     }
-    const samePort: SamePortServer = await listenSamePort({ http: httpServer, ...(httpsServer ? { https: httpsServer } : {}), host: config.host, port: config.port });
+    const samePort: SamePortServer = await listenSamePort({ http: httpServer, ...(httpsServer ? { https: httpsServer } : {}), host: config.host, port: config.port, limits: config.connectionLimits });
+    hosts = createHostAllowList({ boundHost: config.host, port: samePort.port, publicHost: config.publicHost });
     started.samePort = samePort;
     started.realtime = realtime;
     const base = `${displayHost(config.host)}:${samePort.port}`;
@@ -201,6 +226,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
             ...(config.dataDir === null ? {} : { dataDir: join(config.dataDir, 's3') }),
             bucketName: LOCAL_BUCKET_NAME,
             keyPrefix: definition.bucket.keyPrefix,
+            abortIncompleteMultipartUploadAfterDays: definition.bucket.abortIncompleteMultipartUploadAfterDays,
             credentials: localCredentials,
             region: config.region,
             accountId: config.accountId,
@@ -256,20 +282,22 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
           dynamodb,
           tableNames,
           invokeLambda: (name, event) => invoker.invoke(name, event),
-          env: resolverEnvironment(definition),
+          env: { ...resolverEnvironment(definition), ...tableEnvironment(tableNames) },
           onMutation: (event) => void registry.publish(event),
           onInvalidate: (event) => void registry.invalidate(event),
           log,
         },
-        { queryDepthLimit: definition.limits.queryDepthLimit, introspection: config.introspection, verbose: config.verbose, paginationSecret },
+        { queryDepthLimit: definition.limits.queryDepthLimit, introspection: config.introspection, verbose: config.verbose, paginationSecret, resolverCaching: config.cache },
       );
     current = createService(schema);
     started.service = () => current?.close() ?? Promise.resolve();
     mark('executor');
 
-    const explorer = createExplorerHandler({ apiKey: config.apiKey, graphqlPath: GRAPHQL_PATH, realtimePath: REALTIME_PATH, tokenHint: 'npm run token -- --sub alice --groups admin' });
+    // The demo PUTs files to upload URLs on the S3 endpoint: the pages' CSP `connect-src` names it.
+    const connectSources = s3Endpoint === undefined ? [] : [new URL(s3Endpoint).origin];
+    const explorer = createExplorerHandler({ apiKey: config.apiKey, graphqlPath: GRAPHQL_PATH, realtimePath: REALTIME_PATH, tokenHint: 'npm run token -- --sub alice --groups admin', connectSources });
     const graphql = createGraphQLHttpHandler({ service, authenticator, onError });
-    handler = createHttpRouter({ graphql, others: [(request) => issuer.handle(request), explorer] });
+    handler = createHttpRouter({ graphql, cors, others: [(request) => issuer.handle(request), userPool.handle], pages: [explorer] });
 
     started.sweeper = createTtlSweeper({ client: dynamodb, api: definition, tableNames, intervalMs: TTL_SWEEP_INTERVAL_MS, onError });
 
@@ -304,6 +332,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       caCertPath: ca?.caCertPath ?? null,
       backendCredentials: localCredentials,
       backendCredentialsPath: config.localCredentials === null ? localCredentialsPath(config.stateDir) : null,
+      userPool: { endpoint: `http://${base}${userPool.path}`, userPoolId: userPool.settings.userPoolId, clientId: userPool.settings.clientId, mfa: userPool.settings.mfa, storePath: userPool.storePath },
       port: samePort.port,
       startupMs: Math.round(performance.now() - startedAt),
       close: function closeLocalServer() {

@@ -32,10 +32,14 @@ describe('loadConfig', () => {
       introspection: true,
       tls: true,
       watch: true,
+      cache: true,
       userPoolIssuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_localpool',
       userPoolClientId: 'localappclient',
       keepAliveMs: 60000,
       connectionTimeoutMs: 300000,
+      corsOrigins: null,
+      publicHost: null,
+      connectionLimits: { firstByteTimeoutMs: 10000, tlsHandshakeTimeoutMs: 10000, headersTimeoutMs: 15000, requestTimeoutMs: 60000, keepAliveTimeoutMs: 5000, maxConnections: 4096 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(DEV_API_KEY).toMatch(/^da2-[a-z0-9]{26}$/);
@@ -64,13 +68,15 @@ describe('loadConfig', () => {
 
   it('switches TLS, introspection and watching off', () => {
     expect(loadConfig({}, ['--no-tls', '--no-introspection', '--no-watch'])).toMatchObject({ tls: false, introspection: false, watch: false });
+    // --no-cache: the definition's per-resolver caching is not emulated.
+    expect(loadConfig({}, ['--no-cache']).cache).toBe(false);
   });
 
   it.each([
     [{}, ['--port', 'abc'], '--port: must be an integer 0-65535. Received: abc'],
     [{ PORT: '70000' }, [], 'PORT: must be an integer 0-65535. Received: 70000'],
     [{}, ['--port'], '--port: a value is required. Received: nothing'],
-    [{}, ['--bogus'], 'unknown argument. Received: --bogus (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch)'],
+    [{}, ['--bogus'], 'unknown argument. Received: --bogus (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch, --no-cache, --cors-origin URL, --public-host NAME)'],
     [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, [], 'DYNAMODB_ENDPOINT: must be an absolute http(s) URL. Received: localhost:8000'],
     [{ AWS_ACCESS_KEY_ID: 'x' }, [], 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: give both or neither. Received: only one'],
     [{ AWS_REGION: 'mars' }, [], 'AWS_REGION: must be a region name like us-east-1. Received: mars'],
