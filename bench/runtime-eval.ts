@@ -82,6 +82,9 @@ export interface RuntimeEvalResult {
 
 export async function benchRuntimeEval(): Promise<RuntimeEvalResult> {
   const compiled = compileResolver(SIMPLE_RESOLVER, 'bench-simple.js');
+  // The figure is the runtime as it runs by default, with its fast paths (local/runtime/options.ts):
+  // this stateless module must be the one shared instance, or the figure would measure the plain path.
+  if (compiled.moduleState.mode !== 'shared') throw new Error(`bench: the simple resolver is not on the fast path: ${compiled.moduleState.reason ?? 'unknown reason'}`);
   const item = { id: 'a1', name: 'photo.png', size: 1234 };
 
   // The same module, run as plain JavaScript in the host realm.

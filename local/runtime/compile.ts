@@ -7,12 +7,16 @@
  * its top level afresh for each evaluation.
  *
  * Per evaluation the host passes its `ctx` members straight to the sandbox, which copies them into
- * its realm (no JSON text); the outcome is read from the sandbox's evaluation state and copied out
- * with JSON semantics by one walk (copy-out.ts).
+ * its realm (no JSON text): only those the handler can observe (context-usage.ts). The outcome is
+ * read from the sandbox's evaluation state and copied out with JSON semantics by one walk
+ * (copy-out.ts).
+ *
+ * With `fastPaths: false` (options.ts) none of those shortcuts is taken: every evaluation runs the
+ * top level afresh, copies every `ctx` member in, and copies the outcome out through JSON text.
  */
 import type { AuthType } from '../../api/types.ts';
 import type { CompiledResolver, ExtensionCalls, HandlerName, HandlerOutcome, ResolverContextInput, ResolverErrorValue } from './contract.ts';
-import { createCopyOut, type CopyOut } from './copy-out.ts';
+import { copyOutByJson, createCopyOut, type CopyOut } from './copy-out.ts';
 import type { DiskCache } from './disk-cache.ts';
 import { CodeValidationError } from './errors.ts';
 import { sharedSandbox, type Sandbox } from './sandbox.ts';
@@ -20,6 +24,7 @@ import type { HostContext, ModuleFactory, SharedModule } from './sandbox/prelude
 import { ALL_CONTEXT_MEMBERS, contextMemberBits } from './sandbox/context-members.ts';
 import type { EvaluationState, LogEntry } from './sandbox/state.ts';
 import type { LogCallSites } from './log-call-sites.ts';
+import type { RuntimeOptions } from './options.ts';
 import { validateResolverCode, validateResolverCodeCached } from './validate.ts';
 
 export { validateResolverCode } from './validate.ts';
@@ -62,10 +67,16 @@ export interface LocalCompiledResolver extends CompiledResolver {
   readonly moduleState: ModuleState;
 }
 
-export interface CompileOptions {
+export interface CompileOptions extends RuntimeOptions {
   /** Cache of validation results (validate.ts); null validates every time. @default null */
   readonly cache?: DiskCache | null;
 }
+
+/** The plain path's module state: the proof is not used, whatever it says. */
+const PLAIN_MODULE_STATE: ModuleState = Object.freeze({ mode: 'per-evaluation', reason: 'fastPaths is false' });
+
+/** The plain path's `ctx` members: every one, for both handlers. */
+const ALL_MEMBERS: Readonly<Record<string, number>> = Object.freeze({ request: ALL_CONTEXT_MEMBERS, response: ALL_CONTEXT_MEMBERS });
 
 const NONE: readonly never[] = Object.freeze([]);
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
@@ -195,17 +206,20 @@ function toHandlerOutcome(raw: RawOutcome, ctx: ResolverContextInput): HandlerOu
 export function compileResolver(source: string, filename: string, options: CompileOptions = {}): LocalCompiledResolver {
   const validated = options.cache ? validateResolverCodeCached(source, options.cache) : validateResolverCode(source);
   if (validated.codeErrors.length > 0 || validated.factorySource === null) throw new CodeValidationError(filename, validated.codeErrors);
+  const fastPaths = options.fastPaths ?? true;
   const sandbox = sharedSandbox(options.cache ?? undefined);
   const api = sandbox.api;
-  const copyOut = copierFor(sandbox);
+  const copyOut = fastPaths ? copierFor(sandbox) : copyOutByJson;
   const factory = sandbox.compileFactory(validated.factorySource, filename);
   const handlers = new Set(validated.exports.keys());
-  const members: Readonly<Record<string, number>> = { request: contextMemberBits(validated.contextUsage['request'] ?? null), response: contextMemberBits(validated.contextUsage['response'] ?? null) };
+  const members: Readonly<Record<string, number>> = fastPaths
+    ? { request: contextMemberBits(validated.contextUsage['request'] ?? null), response: contextMemberBits(validated.contextUsage['response'] ?? null) }
+    : ALL_MEMBERS;
 
   let target: SharedModule | ModuleFactory = factory;
   let fresh = true;
-  let moduleState: ModuleState = { mode: 'per-evaluation', reason: validated.modulePlan?.reason ?? 'the module was not analysed' };
-  if (validated.modulePlan?.mode === 'shared') {
+  let moduleState: ModuleState = fastPaths ? { mode: 'per-evaluation', reason: validated.modulePlan?.reason ?? 'the module was not analysed' } : PLAIN_MODULE_STATE;
+  if (fastPaths && validated.modulePlan?.mode === 'shared') {
     const instance = api.instantiate(factory, validated.modulePlan.checks);
     if (instance.module) {
       target = instance.module;

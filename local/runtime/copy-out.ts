@@ -16,6 +16,12 @@ const NEEDS_JSON = Symbol('copy-out: needs JSON');
 
 export type CopyOut = (value: unknown) => unknown;
 
+/** The definition the one-walk copy matches: JSON text and back (also the runtime's plain path, options.ts). */
+export const copyOutByJson: CopyOut = function copyOutByJson(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+};
+
 /**
  * `protos`: the sandbox realm's `Object.prototype` and `Array.prototype`, and the prototype of
  * `ctx.info` (whose instances JSON serialises by their own enumerable members, like plain objects).
@@ -78,7 +84,6 @@ export function createCopyOut(protos: { readonly objectPrototype: object; readon
         if (e !== NEEDS_JSON) throw e;
       }
     }
-    const text = JSON.stringify(value);
-    return text === undefined ? undefined : JSON.parse(text);
+    return copyOutByJson(value);
   };
 }

@@ -7,6 +7,7 @@ import type { ResolverContextInput } from './contract.ts';
 import { compileResolver, type LocalCompiledResolver } from './compile.ts';
 import { isCodeValidationError, type CodeError } from './errors.ts';
 import { EVALUATE_CONTEXT_SIZE_LIMIT } from './limits.ts';
+import type { RuntimeOptions } from './options.ts';
 
 export interface EvaluateCodeInput {
   readonly code: string;
@@ -76,19 +77,21 @@ function contextInput(mock: Record<string, unknown>): Omit<ResolverContextInput,
   };
 }
 
-const compiledByCode = new Map<string, LocalCompiledResolver>();
+/** Recent compilations, one map per mode (`fastPaths`). */
+const compiledByCode: Readonly<Record<'fast' | 'plain', Map<string, LocalCompiledResolver>>> = { fast: new Map(), plain: new Map() };
 const COMPILED_CACHE_SIZE = 64;
 
-function compileCached(code: string): LocalCompiledResolver {
-  const cached = compiledByCode.get(code);
+function compileCached(code: string, fastPaths: boolean): LocalCompiledResolver {
+  const byCode = compiledByCode[fastPaths ? 'fast' : 'plain'];
+  const cached = byCode.get(code);
   if (cached) return cached;
-  const compiled = compileResolver(code, 'code.js');
-  if (compiledByCode.size >= COMPILED_CACHE_SIZE) compiledByCode.delete(compiledByCode.keys().next().value as string);
-  compiledByCode.set(code, compiled);
+  const compiled = compileResolver(code, 'code.js', { fastPaths });
+  if (byCode.size >= COMPILED_CACHE_SIZE) byCode.delete(byCode.keys().next().value as string);
+  byCode.set(code, compiled);
   return compiled;
 }
 
-export function evaluateCode(input: EvaluateCodeInput): EvaluateCodeResult {
+export function evaluateCode(input: EvaluateCodeInput, options: RuntimeOptions = {}): EvaluateCodeResult {
   let mock: unknown = input.context;
   if (typeof mock === 'string') {
     if (mock.length > EVALUATE_CONTEXT_SIZE_LIMIT) {
@@ -103,7 +106,7 @@ export function evaluateCode(input: EvaluateCodeInput): EvaluateCodeResult {
   if (!isRecord(mock)) return { error: { message: 'context: must be a JSON object' }, logs: [] };
   let compiled: LocalCompiledResolver;
   try {
-    compiled = compileCached(input.code);
+    compiled = compileCached(input.code, options.fastPaths ?? true);
   } catch (e) {
     if (isCodeValidationError(e)) return { error: { message: 'The code contains one or more errors', codeErrors: e.codeErrors }, logs: [] };
     throw e;

@@ -1,15 +1,20 @@
 /**
  * Runs the shipped resolver bundles (`dist/resolvers/...`, built by the global setup) through the
- * local APPSYNC_JS runtime, one handler at a time, with contexts as AppSync builds them.
+ * local APPSYNC_JS runtime, one handler at a time, with contexts as AppSync builds them, in the
+ * runtime mode of the test project (test/unit/runtime/runtime-mode.ts).
  */
 import { api } from '../../../api/definition.ts';
-import { resolverEnvironment } from '../../../api/environment.ts';
+import { resolverEnvironment, tableEnvironment } from '../../../api/environment.ts';
+import { localTableNames } from '../../../local/stores/tables.ts';
 import { resolverBundlePath } from '../../../api/paths.ts';
 import type { AuthType } from '../../../api/types.ts';
 import { loadResolverFile, type HandlerOutcome, type ResolverContextInput } from '../../../local/runtime/index.ts';
+import { RUNTIME } from '../runtime/runtime-mode.ts';
 
-/** `ctx.env` as both hosts set it. */
-export const ENV = resolverEnvironment(api);
+/** `ctx.env` as both hosts set it (table names as the local host names them). */
+export const ENV = { ...resolverEnvironment(api), ...tableEnvironment(localTableNames(api)) };
+export const ASSETS_TABLE = localTableNames(api)['assets'] ?? '';
+export const ASSET_TAGS_TABLE = localTableNames(api)['assetTags'] ?? '';
 
 export const USER_A = 'a1f0c2e4-1111-4aaa-8bbb-000000000001';
 export const USER_B = 'b2f0c2e4-2222-4aaa-8bbb-000000000002';
@@ -71,15 +76,14 @@ function identityOf(caller: Caller): { identity: Record<string, unknown> | null;
   return { identity: userPoolIdentity(caller.user), authType: 'AMAZON_COGNITO_USER_POOLS' };
 }
 
-/** Evaluates `handler` of the bundle built from `codeFile`; the stash is written back into `call.stash`. */
-export function run(codeFile: string, handler: 'request' | 'response', call: Call = {}): HandlerOutcome & { stash: Record<string, unknown> } {
+/** `ctx` for a handler of `codeFile`, as AppSync builds it for `call`; its stash is `call.stash` itself. */
+export function contextOf(codeFile: string, call: Call = {}): ResolverContextInput {
   const { identity, authType } = identityOf(call.caller ?? { user: USER_A });
-  const stash = call.stash ?? {};
-  const ctx: ResolverContextInput = {
+  return {
     arguments: call.args ?? {},
     identity,
     source: call.source ?? null,
-    stash,
+    stash: call.stash ?? {},
     ...(call.prev === undefined ? {} : { prev: { result: call.prev } }),
     ...(call.result === undefined ? {} : { result: call.result }),
     ...(call.error === undefined ? {} : { error: call.error }),
@@ -88,8 +92,16 @@ export function run(codeFile: string, handler: 'request' | 'response', call: Cal
     env: ENV,
     authType,
   };
-  const outcome = loadResolverFile(resolverBundlePath(codeFile)).evaluate(handler, ctx);
-  return { ...outcome, stash };
+}
+
+/**
+ * Evaluates `handler` of the bundle built from `codeFile`, in the test project's runtime mode
+ * (test/unit/runtime/runtime-mode.ts); the stash is written back into `call.stash`.
+ */
+export function run(codeFile: string, handler: 'request' | 'response', call: Call = {}): HandlerOutcome & { stash: Record<string, unknown> } {
+  const ctx = contextOf(codeFile, call);
+  const outcome = loadResolverFile(resolverBundlePath(codeFile), RUNTIME).evaluate(handler, ctx);
+  return { ...outcome, stash: ctx.stash };
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileResolver, evaluateCode } from '../../../local/runtime/index.ts';
 import type { ResolverContextInput } from '../../../local/runtime/index.ts';
 import { evalModule } from './evaluate.ts';
+import { RUNTIME } from './runtime-mode.ts';
 
 describe('EvaluateCode logs (https://docs.aws.amazon.com/appsync/latest/devguide/test-debug-resolvers-js.html)', () => {
   it('returns the documented Dog example: INFO - code.js:<line>:<column of the call>: and the JSON-encoded argument', () => {
@@ -31,7 +32,7 @@ describe('EvaluateCode logs (https://docs.aws.amazon.com/appsync/latest/devguide
       result: { breed: 'Miniature Schnauzer', color: 'black_grey' },
       identity: { sub: 'uuid', issuer: ' https://cognito-idp.{region}.amazonaws.com/{userPoolId}', username: 'Nadia', claims: {}, sourceIp: ['x.x.x.x'], defaultAuthStrategy: 'ALLOW' },
     };
-    expect(evaluateCode({ code, function: 'response', context: JSON.stringify(context) })).toEqual({
+    expect(evaluateCode({ code, function: 'response', context: JSON.stringify(context) }, RUNTIME)).toEqual({
       evaluationResult: '{"breed":"Miniature Schnauzer","color":"black_grey"}',
       logs: ['INFO - code.js:13:5: "This request is allowed"'],
       stash: '{}',
@@ -76,7 +77,7 @@ describe('EvaluateCode logs (https://docs.aws.amazon.com/appsync/latest/devguide
   });
 
   it('formats the lines the same way for a resolver loaded from a file (the local server prints them as they are)', () => {
-    const compiled = compileResolver("export function request(ctx) {\n  console.log('from', ctx.args.id);\n  return null;\n}\nexport function response(ctx) { return ctx.result; }\n", '/project/dist/resolvers/Query.getAsset.js');
+    const compiled = compileResolver("export function request(ctx) {\n  console.log('from', ctx.args.id);\n  return null;\n}\nexport function response(ctx) { return ctx.result; }\n", '/project/dist/resolvers/Query.getAsset.js', RUNTIME);
     const ctx: ResolverContextInput = {
       arguments: { id: 'a1' }, identity: null, source: null, stash: {}, request: { headers: {}, domainName: null },
       info: { fieldName: 'getAsset', parentTypeName: 'Query', variables: {}, selectionSetList: [], selectionSetGraphQL: '' }, env: {}, authType: 'API_KEY',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileResolver, type ResolverContextInput } from '../../../local/runtime/index.ts';
 import { evalExpr, evalModule, resolverReturning } from './evaluate.ts';
+import { RUNTIME } from './runtime-mode.ts';
 
 function input(overrides: Partial<ResolverContextInput> = {}): ResolverContextInput {
   return {
@@ -40,7 +41,7 @@ describe('sandbox isolation (spec §1.5, §1.7)', () => {
   });
   it('module-level variables start afresh for every request (no state shared between requests)', () => {
     const code = 'let counter = 0;\nconst seen = [];\nexport function request(ctx) {\n  counter = counter + 1;\n  seen.push(ctx.args.id);\n  return { counter, seen };\n}\nexport function response(ctx) { return ctx.result; }\n';
-    const compiled = compileResolver(code, 'counter.js');
+    const compiled = compileResolver(code, 'counter.js', RUNTIME);
     const first = compiled.evaluate('request', input({ arguments: { id: 'a' } }));
     const second = compiled.evaluate('request', input({ arguments: { id: 'b' } }));
     expect([first.value, second.value]).toEqual([{ counter: 1, seen: ['a'] }, { counter: 1, seen: ['b'] }]);
@@ -72,7 +73,7 @@ describe('compiled resolver: evaluate (local/runtime/contract.ts)', () => {
     '  return ctx.result;',
     '}',
   ].join('\n');
-  const compiled = compileResolver(code, 'Query.getAsset.js');
+  const compiled = compileResolver(code, 'Query.getAsset.js', RUNTIME);
   const info = { fieldName: 'getAsset', parentTypeName: 'Query', variables: { id: 'a1' }, selectionSetList: ['id'], selectionSetGraphQL: '{\n  id\n}' };
 
   it('reports handlers present', () => {

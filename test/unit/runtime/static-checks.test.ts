@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CODE_SIZE_LIMIT, compileResolver, evaluateCode, isCodeValidationError, type CodeError } from '../../../local/runtime/index.ts';
+import { RUNTIME } from './runtime-mode.ts';
 
 /** Compiles `body` as the request handler's body; returns the code errors (empty when accepted). */
 function errorsOf(code: string): readonly CodeError[] {
   try {
-    compileResolver(code, 'code.js');
+    compileResolver(code, 'code.js', RUNTIME);
     return [];
   } catch (e) {
     if (isCodeValidationError(e)) return e.codeErrors;
@@ -97,7 +98,7 @@ describe('save-time no-recursion check (https://docs.aws.amazon.com/appsync/late
 
   it('rejects direct recursion in EvaluateCode, reporting the recursive call and the call into the recursive function', () => {
     const code = `function fact(n) { return n <= 1 ? 1 : n * fact(n - 1); }\n${handlers('return fact(3);')}`;
-    expect(evaluateCode({ code, function: 'request', context: '{}' })).toEqual({
+    expect(evaluateCode({ code, function: 'request', context: '{}' }, RUNTIME)).toEqual({
       error: { message: 'The code contains one or more errors', codeErrors: [lint('fact <-fact', 1, 44, 11), lint('fact <-fact', 3, 10, 7)] },
       logs: [],
     });
@@ -128,6 +129,6 @@ describe('save-time no-recursion check (https://docs.aws.amazon.com/appsync/late
       'function right(n) { return leaf(leaf(n)); }',
       handlers('return [fact({ n: 1 }), twice(2), helpers.fact(3), helpers.twice(4), left(1) + right(1), [1, 2].map((x) => leaf(x))];'),
     ].join('\n');
-    expect([errorsOf(code), evaluateCode({ code, function: 'request', context: '{}' }).evaluationResult]).toEqual([[], '[1,4,3,4,5,[2,3]]']);
+    expect([errorsOf(code), evaluateCode({ code, function: 'request', context: '{}' }, RUNTIME).evaluationResult]).toEqual([[], '[1,4,3,4,5,[2,3]]']);
   });
 });

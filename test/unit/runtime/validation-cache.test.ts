@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pruneDiskCache } from '../../../local/runtime/disk-cache.ts';
 import { compileResolver, createDiskCache, isCodeValidationError, loadResolverFile, validationCacheName, type ResolverContextInput } from '../../../local/runtime/index.ts';
+import { RUNTIME } from './runtime-mode.ts';
 
 const ctx: ResolverContextInput = {
   arguments: { id: 'a' }, identity: null, source: null, stash: {}, request: { headers: {}, domainName: null },
@@ -40,41 +41,41 @@ function codeErrorsOf(fn: () => unknown): unknown {
 describe('validation cache (dist/.runtime-cache/<sha256>.json, validate.ts)', () => {
   it('stores one entry per bundle text, named by its hash, and answers from it the next time', () => {
     const cache = tempCache();
-    const first = compileResolver(GOOD, 'good.js', { cache }).evaluate('request', ctx).value;
+    const first = compileResolver(GOOD, 'good.js', { ...RUNTIME, cache }).evaluate('request', ctx).value;
     const entries = jsonEntries(cache.dir);
     // A planted entry proves the next compile reads the cache instead of validating.
     const planted = { codeErrors: [{ errorType: 'LINT_ERROR', value: 'planted', location: { line: 1, column: 1, span: 0 } }], factorySource: null, exports: [], modulePlan: null, contextUsage: {}, logCallSites: {} };
     writeFileSync(join(cache.dir, validationCacheName(GOOD)), JSON.stringify(planted));
-    expect([first, entries, codeErrorsOf(() => compileResolver(GOOD, 'good.js', { cache }))]).toEqual(['a', [validationCacheName(GOOD)], [['LINT_ERROR', 'planted']]]);
+    expect([first, entries, codeErrorsOf(() => compileResolver(GOOD, 'good.js', { ...RUNTIME, cache }))]).toEqual(['a', [validationCacheName(GOOD)], [['LINT_ERROR', 'planted']]]);
   });
   it('a changed bundle is a miss and is validated again: the rules are still enforced', () => {
     const cache = tempCache();
-    compileResolver(GOOD, 'code.js', { cache });
-    expect(codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }))).toEqual([
+    compileResolver(GOOD, 'code.js', { ...RUNTIME, cache });
+    expect(codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { ...RUNTIME, cache }))).toEqual([
       ['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)'],
     ]);
     expect(jsonEntries(cache.dir).sort()).toEqual([validationCacheName(GOOD), validationCacheName(WITH_WHILE)].sort());
   });
   it('rejected code is cached as rejected (a warm start reports the same errors)', () => {
     const cache = tempCache();
-    const cold = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
-    const warm = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
+    const cold = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { ...RUNTIME, cache }));
+    const warm = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { ...RUNTIME, cache }));
     expect([warm, existsSync(join(cache.dir, validationCacheName(WITH_WHILE)))]).toEqual([cold, true]);
   });
   it('a corrupt entry is a miss, validated afresh and rewritten', () => {
     const cache = tempCache();
     writeFileSync(join(cache.dir, validationCacheName(WITH_WHILE)), '{ not json');
-    const errors = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
-    const again = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { cache }));
+    const errors = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { ...RUNTIME, cache }));
+    const again = codeErrorsOf(() => compileResolver(WITH_WHILE, 'code.js', { ...RUNTIME, cache }));
     expect([errors, again]).toEqual([[['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']], [['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']]]);
   });
   it('loadResolverFile re-validates a bundle edited in place even with a warm cache', () => {
     const cache = tempCache();
     const file = join(cache.dir, 'Query.edit.js');
     writeFileSync(file, GOOD);
-    const before = loadResolverFile(file, { cache }).evaluate('request', ctx).value;
+    const before = loadResolverFile(file, { ...RUNTIME, cache }).evaluate('request', ctx).value;
     writeFileSync(file, `${WITH_WHILE}\n`);
-    expect([before, codeErrorsOf(() => loadResolverFile(file, { cache }))]).toEqual(['a', [['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']]]);
+    expect([before, codeErrorsOf(() => loadResolverFile(file, { ...RUNTIME, cache }))]).toEqual(['a', [['LINT_ERROR', 'While statements are not supported. (@aws-appsync/no-while)']]]);
   });
 });
 
@@ -110,8 +111,8 @@ describe('runtime cache pruning (dist/.runtime-cache)', () => {
 
   it('is a cache only: a cold start (empty folder) and a warm start (entries present) load the same resolver', () => {
     const cache = tempCache();
-    const cold = compileResolver(GOOD, 'good.js', { cache }).evaluate('request', ctx).value;
-    const warm = compileResolver(GOOD, 'good.js', { cache: createDiskCache({ dir: cache.dir }) }).evaluate('request', ctx).value;
+    const cold = compileResolver(GOOD, 'good.js', { ...RUNTIME, cache }).evaluate('request', ctx).value;
+    const warm = compileResolver(GOOD, 'good.js', { ...RUNTIME, cache: createDiskCache({ dir: cache.dir }) }).evaluate('request', ctx).value;
     expect({ cold, warm, entries: jsonEntries(cache.dir) }).toEqual({ cold: 'a', warm: 'a', entries: [validationCacheName(GOOD)] });
   });
 });
