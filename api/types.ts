@@ -48,10 +48,18 @@ export interface BucketDefinition {
   readonly onObjectCreated: string;
 }
 
+/**
+ * S3 object actions a Lambda may be granted on `<bucket>/<keyPrefix>/*`. Presigned UploadPart and
+ * CompleteMultipartUpload are authorised by `s3:PutObject`, ListParts by
+ * `s3:ListMultipartUploadParts`, AbortMultipartUpload by `s3:AbortMultipartUpload`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions).
+ */
+export type BucketObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:ListMultipartUploadParts' | 's3:AbortMultipartUpload';
+
 /** What a Lambda function may do, scoped by the host to the named resources. */
 export interface LambdaPermissions {
   /** S3 actions on `<bucket>/<keyPrefix>/*`, e.g. s3:PutObject (for presigning). */
-  readonly bucketObjectActions?: readonly ('s3:GetObject' | 's3:PutObject' | 's3:DeleteObject')[];
+  readonly bucketObjectActions?: readonly BucketObjectAction[];
   /** GraphQL fields this function may call with IAM, as `Type.field`. */
   readonly graphqlFields?: readonly string[];
 }
@@ -78,6 +86,19 @@ export interface FunctionDefinition {
   readonly code: string;
 }
 
+/**
+ * AppSync per-resolver caching of one resolver: its result (after the response handler) is kept
+ * under the resolver and the values of `keys`, and served until the TTL passes, even if the data
+ * changed meanwhile. Only effective when the definition has a `cache`.
+ * https://docs.aws.amazon.com/appsync/latest/devguide/enabling-caching.html
+ */
+export interface ResolverCachingDefinition {
+  /** Seconds a result is served from the cache (AppSync allows 1-3600). @default the cache's ttlSeconds */
+  readonly ttlSeconds?: number;
+  /** Entries of `$context.arguments`, `$context.source` or `$context.identity`, e.g. `$context.identity.sub`. */
+  readonly keys: readonly string[];
+}
+
 export type ResolverDefinition =
   | {
       readonly kind: 'UNIT';
@@ -87,6 +108,8 @@ export type ResolverDefinition =
       readonly code: string;
       /** Lambda data sources only: batch sibling fields into one BatchInvoke. */
       readonly maxBatchSize?: number;
+      /** Per-resolver caching when the definition has a `cache`. @default not cached */
+      readonly caching?: ResolverCachingDefinition;
     }
   | {
       readonly kind: 'PIPELINE';
@@ -96,7 +119,28 @@ export type ResolverDefinition =
       readonly code: string;
       /** Function names, in order (AppSync allows at most 10). */
       readonly functions: readonly string[];
+      /** Per-resolver caching when the definition has a `cache`. @default not cached */
+      readonly caching?: ResolverCachingDefinition;
     };
+
+/** AppSync cache instance types (`AWS::AppSync::ApiCache` `Type`). */
+export type ApiCacheType = 'SMALL' | 'MEDIUM' | 'LARGE' | 'XLARGE' | 'LARGE_2X' | 'LARGE_4X' | 'LARGE_8X' | 'LARGE_12X';
+
+/**
+ * The API's server-side cache (`AWS::AppSync::ApiCache`), always with PER_RESOLVER_CACHING: only
+ * resolvers that declare `caching` are cached.
+ * https://docs.aws.amazon.com/appsync/latest/devguide/enabling-caching.html
+ */
+export interface ApiCacheDefinition {
+  /** Default TTL of cached results, in seconds (AppSync allows 1-3600). */
+  readonly ttlSeconds: number;
+  /** The cache instance size. */
+  readonly type: ApiCacheType;
+  /** Encrypt cached data at rest. */
+  readonly atRestEncryption: boolean;
+  /** Encrypt traffic between AppSync and the cache. */
+  readonly transitEncryption: boolean;
+}
 
 /** Settings of the asset flow, shared by resolvers (as API environment variables) and Lambdas. */
 export interface AssetSettings {
@@ -110,6 +154,23 @@ export interface AssetSettings {
   readonly downloadUrlExpirySeconds: number;
   /** Seconds after ticket expiry before a PENDING asset is removed (TTL). @default 3600 */
   readonly pendingGraceSeconds: number;
+  /**
+   * Uploads larger than this use an S3 multipart upload (part URLs, resumable); smaller ones one
+   * presigned PUT. At most 5 GiB, S3's limit for one PUT. @default 16777216 (16 MiB)
+   */
+  readonly multipartThresholdBytes: number;
+  /**
+   * Bytes per part (every part but the last). S3 allows 5 MiB to 5 GiB per part and 10,000 parts, so
+   * for a file above `multipartPartBytes` × 10,000 the part size grows (in whole MiB) to fit.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html @default 8388608 (8 MiB)
+   */
+  readonly multipartPartBytes: number;
+  /**
+   * How long a multipart upload accepts parts and `finishUpload`, in seconds from `createUpload`.
+   * At most `bucket.abortIncompleteMultipartUploadAfterDays` days: the bucket's lifecycle rule
+   * aborts the upload then. @default 21600 (6 hours)
+   */
+  readonly multipartExpirySeconds: number;
 }
 
 export interface ApiLimits {
@@ -135,4 +196,40 @@ export interface ApiDefinition {
   readonly functions: Readonly<Record<string, FunctionDefinition>>;
   readonly resolvers: readonly ResolverDefinition[];
   readonly assets: AssetSettings;
+  /** The server-side cache; resolvers with `caching` use it. @default none (nothing is cached) */
+  readonly cache?: ApiCacheDefinition;
+  /** The Cognito user pool behind AMAZON_COGNITO_USER_POOLS (CDK pool and `npm start`'s local pool). @default DEFAULT_USER_POOL (api/user-pool.ts) */
+  readonly userPool?: UserPoolDefinition;
+}
+
+/**
+ * The user pool's settings, read by the CDK construct (`infra/constructs/asset-user-pool.ts`) and by
+ * the local pool (`local/cognito/`), so both enforce the same rules.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings.html
+ */
+export interface UserPoolDefinition {
+  /** 'admin-only': only AdminCreateUser (`npm run user` locally); 'self': apps may call SignUp. */
+  readonly signUp: 'admin-only' | 'self';
+  /** What users type to sign in: their e-mail address (the username is then a generated id) or a username. */
+  readonly signInWith: 'email' | 'username';
+  /** TOTP software-token MFA: OFF, OPTIONAL (per user) or REQUIRED (set up at first sign-in). */
+  readonly mfa: 'OFF' | 'OPTIONAL' | 'REQUIRED';
+  readonly passwordPolicy: {
+    /** Cognito allows 6-99; cdk-nag's AwsSolutions-COG1 wants 8 or more. */
+    readonly minLength: number;
+    readonly requireLowercase: boolean;
+    readonly requireUppercase: boolean;
+    readonly requireDigits: boolean;
+    readonly requireSymbols: boolean;
+    /** Days a temporary password (AdminCreateUser) stays valid (Cognito allows 0-365). */
+    readonly temporaryPasswordValidityDays: number;
+  };
+  /** Groups of the pool (`cognito:groups`). */
+  readonly groups: readonly string[];
+  /** Token lifetimes of the app client (Cognito: ID/access 5 minutes to 1 day, refresh 1 hour to 10 years). */
+  readonly tokenValidity: { readonly idTokenMinutes: number; readonly accessTokenMinutes: number; readonly refreshTokenDays: number };
+  /** Authentication flows of the app client besides refresh (always on). */
+  readonly authFlows: { readonly userSrp: boolean; readonly userPassword: boolean; readonly adminUserPassword: boolean };
+  /** Unknown users get "Incorrect username or password." instead of UserNotFoundException (app client PreventUserExistenceErrors). */
+  readonly preventUserExistenceErrors: boolean;
 }

@@ -14,6 +14,7 @@ import { ConfigError } from '../api/config-error.ts';
 import { lambdaEnvironment, tableEnvironment } from '../api/environment.ts';
 import type { ApiDefinition } from '../api/types.ts';
 import { validateDefinition } from '../api/validate.ts';
+import { resolveUserPool } from '../api/user-pool.ts';
 import type { InfraConfig } from './config.ts';
 import { AssetBucket } from './constructs/asset-bucket.ts';
 import { AssetGraphqlApi } from './constructs/asset-graphql-api.ts';
@@ -65,7 +66,7 @@ export class AssetApiStack extends Stack {
 
     const usesCognito = [api.auth.default, ...api.auth.additional].some((m) => m.type === 'AMAZON_COGNITO_USER_POOLS');
     this.userPool = usesCognito
-      ? new AssetUserPool(this, 'Users', { removalPolicy, threatProtection: config.stage === 'prod' ? 'ENFORCED' : 'AUDIT' })
+      ? new AssetUserPool(this, 'Users', { removalPolicy, threatProtection: config.stage === 'prod' ? 'ENFORCED' : 'AUDIT', settings: resolveUserPool(api) })
       : undefined;
 
     this.graphql = new AssetGraphqlApi(this, 'GraphQL', {

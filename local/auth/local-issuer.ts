@@ -36,6 +36,12 @@ export interface MintTokenOptions {
   readonly expiresInSeconds?: number;
   /** Issue time in epoch seconds (tests mint already-expired tokens with it). @default now */
   readonly issuedAt?: number;
+  /** `auth_time`: when the user signed in (refreshed tokens keep it). @default issuedAt */
+  readonly authTime?: number;
+  /** `origin_jti`: the sign-in the token comes from, shared by its refreshed tokens (revocation). @default a new UUID */
+  readonly originJti?: string;
+  /** `email_verified` when `email` is given. @default true */
+  readonly emailVerified?: boolean;
 }
 
 export interface LocalIssuer {
@@ -96,15 +102,15 @@ export function createLocalIssuer(options: LocalIssuerOptions): LocalIssuer {
         sub: mint.sub,
         ...(groups.length > 0 ? { 'cognito:groups': [...groups] } : {}),
         token_use: tokenUse,
-        auth_time: now,
+        auth_time: mint.authTime ?? now,
         event_id: randomUUID(),
-        origin_jti: randomUUID(),
+        origin_jti: mint.originJti ?? randomUUID(),
         jti: randomUUID(),
       };
       if (tokenUse === 'id') {
         claims['aud'] = clientId;
         claims['cognito:username'] = username;
-        if (mint.email !== undefined) Object.assign(claims, { email: mint.email, email_verified: true });
+        if (mint.email !== undefined) Object.assign(claims, { email: mint.email, email_verified: mint.emailVerified ?? true });
       } else {
         claims['client_id'] = clientId;
         claims['username'] = username;

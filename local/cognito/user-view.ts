@@ -1,0 +1,37 @@
+/**
+ * Users as the API shows them: `AttributeType` lists (with `sub`) and `UserType`.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserType.html
+ */
+import type { StoredUser } from './user-store.ts';
+import type { AttributeType } from './wire.ts';
+
+export function attributesOf(user: StoredUser): AttributeType[] {
+  return [{ Name: 'sub', Value: user.sub }, ...Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value }))];
+}
+
+export interface UserType {
+  readonly Username: string;
+  readonly Attributes: readonly AttributeType[];
+  /** Epoch seconds, as the JSON protocol writes timestamps. */
+  readonly UserCreateDate: number;
+  readonly UserLastModifiedDate: number;
+  readonly Enabled: boolean;
+  readonly UserStatus: StoredUser['status'];
+}
+
+export function toUserType(user: StoredUser, attributesToGet?: readonly string[]): UserType {
+  const all = attributesOf(user);
+  return {
+    Username: user.username,
+    Attributes: attributesToGet === undefined ? all : all.filter((a) => attributesToGet.includes(a.Name)),
+    UserCreateDate: user.createdAt / 1000,
+    UserLastModifiedDate: user.updatedAt / 1000,
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}
+
+/** A simple e-mail shape check (Cognito: "Invalid email address format."). */
+export function isEmailAddress(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+}
