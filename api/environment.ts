@@ -17,6 +17,10 @@ export const ENV = {
   GRAPHQL_URL: 'GRAPHQL_URL',
   S3_ENDPOINT: 'S3_ENDPOINT',
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
+  S3_PRESIGN_ENDPOINT: 'S3_PRESIGN_ENDPOINT',
+  MULTIPART_THRESHOLD_BYTES: 'MULTIPART_THRESHOLD_BYTES',
+  MULTIPART_PART_BYTES: 'MULTIPART_PART_BYTES',
+  MULTIPART_EXPIRY_SECONDS: 'MULTIPART_EXPIRY_SECONDS',
 } as const;
 
 /** The AppSync API environment variables (`ctx.env` in resolvers). AppSync allows string values only. */
@@ -28,6 +32,9 @@ export function resolverEnvironment(api: ApiDefinition): Record<string, string> 
     [ENV.MAX_UPLOAD_BYTES]: String(assets.maxUploadBytes),
     [ENV.UPLOAD_URL_EXPIRY_SECONDS]: String(assets.uploadUrlExpirySeconds),
     [ENV.PENDING_GRACE_SECONDS]: String(assets.pendingGraceSeconds),
+    [ENV.MULTIPART_THRESHOLD_BYTES]: String(assets.multipartThresholdBytes),
+    [ENV.MULTIPART_PART_BYTES]: String(assets.multipartPartBytes),
+    [ENV.MULTIPART_EXPIRY_SECONDS]: String(assets.multipartExpirySeconds),
   };
 }
 
@@ -38,6 +45,12 @@ export interface LambdaTargets {
   readonly graphqlUrl: string;
   /** Local only: an S3-compatible endpoint (path-style). Absent in the cloud. */
   readonly s3Endpoint?: string;
+  /**
+   * Local only: the endpoint presigned URLs name, when clients reach S3 by another address than the
+   * Lambda does (`<public origin>/s3` on `npm start`'s port; docs/devices.md). Absent in the cloud,
+   * where URLs always name the bucket's own S3 host. @default s3Endpoint
+   */
+  readonly s3PresignEndpoint?: string;
 }
 
 /** The Lambda environment: the same settings as the resolvers, plus where the resources are. */
@@ -52,5 +65,21 @@ export function lambdaEnvironment(api: ApiDefinition, targets: LambdaTargets): R
     env[ENV.S3_ENDPOINT] = targets.s3Endpoint;
     env[ENV.S3_FORCE_PATH_STYLE] = 'true';
   }
+  if (targets.s3PresignEndpoint !== undefined) env[ENV.S3_PRESIGN_ENDPOINT] = targets.s3PresignEndpoint;
   return env;
+}
+
+/**
+ * The name of the API environment variable that holds a table's physical name: `ASSETS_TABLE` for
+ * `assets`, `ASSET_TAGS_TABLE` for `assetTags`. Batch operations name their tables
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/js-aws-appsync-resolver-reference-dynamodb-batch-get-item.html),
+ * and the physical names differ per host, so resolvers read them from `ctx.env`.
+ */
+export function tableEnvironmentName(logicalName: string): string {
+  return `${logicalName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_TABLE`;
+}
+
+/** `ctx.env` entries with each table's physical name (logical name → physical name in, as each host names them). */
+export function tableEnvironment(tableNames: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tableNames).map(([logical, physical]) => [tableEnvironmentName(logical), physical]));
 }

@@ -7,7 +7,7 @@ import { buildSchema, isObjectType, type GraphQLSchema } from 'graphql';
 import { ConfigError } from './config-error.ts';
 import { projectPath } from './paths.ts';
 import { APPSYNC_DEFINITIONS_SDL } from './appsync-sdl.ts';
-import type { ApiDefinition, KeyAttribute } from './types.ts';
+import type { ApiCacheDefinition, ApiCacheType, ApiDefinition, KeyAttribute, ResolverCachingDefinition } from './types.ts';
 
 /** AppSync allows at most 10 functions in a pipeline. */
 export const MAX_PIPELINE_FUNCTIONS = 10;
@@ -85,6 +85,52 @@ export function validateDefinition(api: ApiDefinition): GraphQLSchema {
       }
       for (const fn of resolver.functions) if (!functions[fn]) throw new ConfigError(`${where}.functions: no such function. Received: ${fn}`);
     }
+    if (resolver.caching !== undefined) assertCaching(`${where}.caching`, resolver.caching);
   }
+  if (api.cache !== undefined) assertCache(api.cache);
+  assertUploadLimits(api);
   return schema;
+}
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+/** S3's multipart limits: https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html */
+export const S3_LIMITS = { minPartBytes: 5 * MIB, maxPartBytes: 5 * GIB, maxParts: 10_000, maxObjectBytes: 5 * 1024 * GIB, maxPutBytes: 5 * GIB } as const;
+
+function assertUploadLimits(api: ApiDefinition): void {
+  const { maxUploadBytes, multipartThresholdBytes, multipartPartBytes, multipartExpirySeconds } = api.assets;
+  const int = (field: string, value: number, min: number, max: number, rule: string): void => {
+    if (!Number.isSafeInteger(value) || value < min || value > max) throw new ConfigError(`assets.${field}: ${rule}. Received: ${value}`);
+  };
+  int('maxUploadBytes', maxUploadBytes, 1, S3_LIMITS.maxObjectBytes, 'must be an integer from 1 byte to 5 TiB (S3\'s largest object)');
+  int('multipartThresholdBytes', multipartThresholdBytes, S3_LIMITS.minPartBytes, S3_LIMITS.maxPutBytes, 'must be an integer from 5 MiB to 5 GiB (S3\'s largest single PUT)');
+  int('multipartPartBytes', multipartPartBytes, S3_LIMITS.minPartBytes, S3_LIMITS.maxPartBytes, 'must be an integer from 5 MiB to 5 GiB (S3\'s part sizes)');
+  const maxDays = api.bucket.abortIncompleteMultipartUploadAfterDays;
+  int('multipartExpirySeconds', multipartExpirySeconds, 60, maxDays * 86_400, `must be an integer from 60 to ${maxDays * 86_400} (bucket.abortIncompleteMultipartUploadAfterDays: the lifecycle rule aborts the upload then)`);
+}
+
+/** AppSync: a cache TTL is 1-3600 seconds (https://docs.aws.amazon.com/appsync/latest/APIReference/API_CachingConfig.html). */
+function assertTtl(field: string, ttl: number): void {
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 3600) throw new ConfigError(`${field}: must be an integer 1-3600 (seconds). Received: ${ttl}`);
+}
+
+/** Caching keys are entries of `$context.arguments`, `$context.source` or `$context.identity` (same page). */
+export const CACHING_KEY_PATTERN = /^\$(context|ctx)\.(arguments|args|source|identity)\.[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+function assertCaching(field: string, caching: ResolverCachingDefinition): void {
+  if (caching.ttlSeconds !== undefined) assertTtl(`${field}.ttlSeconds`, caching.ttlSeconds);
+  if (caching.keys.length === 0) throw new ConfigError(`${field}.keys: name at least one caching key (a result without keys would be shared by every caller). Received: []`);
+  for (const key of caching.keys) {
+    if (!CACHING_KEY_PATTERN.test(key)) throw new ConfigError(`${field}.keys: must be an entry of $context.arguments, $context.source or $context.identity. Received: ${key}`);
+  }
+}
+
+const CACHE_TYPES: readonly ApiCacheType[] = ['SMALL', 'MEDIUM', 'LARGE', 'XLARGE', 'LARGE_2X', 'LARGE_4X', 'LARGE_8X', 'LARGE_12X'];
+
+function assertCache(cache: ApiCacheDefinition): void {
+  assertTtl('cache.ttlSeconds', cache.ttlSeconds);
+  if (!CACHE_TYPES.includes(cache.type)) throw new ConfigError(`cache.type: must be one of ${CACHE_TYPES.join(', ')}. Received: ${String(cache.type)}`);
+  if (cache.atRestEncryption !== true || cache.transitEncryption !== true) {
+    throw new ConfigError(`cache: cached results hold asset metadata, so atRestEncryption and transitEncryption must both be true. Received: ${JSON.stringify({ atRestEncryption: cache.atRestEncryption, transitEncryption: cache.transitEncryption })}`);
+  }
 }

@@ -13,6 +13,8 @@ import { PROJECT_ROOT } from '../api/paths.ts';
 import { bundleAll } from '../scripts/bundle.ts';
 import { benchFanout } from './fanout.ts';
 import { benchLambda } from './lambda.ts';
+import { benchMedia } from './media.ts';
+import { benchMetadata } from './metadata.ts';
 import { BenchSkipped, isBenchSkipped, type BenchContext, type BenchModule } from './lib/context.ts';
 import { createFigureList, formatMarkdownTable, type Figure } from './lib/figures.ts';
 import { roundFigure } from './lib/stats.ts';
@@ -50,6 +52,8 @@ const MODULES: readonly (readonly [string, BenchModule])[] = [
   ['fanout', benchFanout],
   ['scale', benchScale],
   ['startup', benchStartup],
+  ['metadata', benchMetadata],
+  ['media', benchMedia],
 ];
 
 interface ModuleReport {

@@ -26,18 +26,32 @@ export type Asset = {
   contentType: Scalars['String']['output'];
   createdAt: Scalars['AWSDateTime']['output'];
   description: Maybe<Scalars['String']['output']>;
-  /** A short-lived presigned GET URL; null unless the asset is READY. */
+  /**
+   * A short-lived presigned GET URL; null unless the asset is READY. `ATTACHMENT` (the default) makes
+   * browsers save the file under its name; `INLINE` serves it with its stored content type, for
+   * `<video>`, `<audio>` and `<img>`; both answer HTTP `Range` requests (206 Partial Content).
+   */
   downloadUrl: Maybe<Scalars['AWSURL']['output']>;
   id: Scalars['ID']['output'];
   /** The file name as given by the uploader. */
   name: Scalars['String']['output'];
   /** The owner: a user pool `sub`, or `apikey` for API-key callers. */
   owner: Scalars['String']['output'];
-  /** Size in bytes, as promised by the ticket and checked on arrival. */
-  size: Scalars['Int']['output'];
+  /** Size in bytes, as promised by the ticket and checked on arrival. A Float because GraphQL's Int is 32-bit; always a whole number. */
+  size: Scalars['Float']['output'];
   status: AssetStatus;
   tags: Maybe<Array<Scalars['String']['output']>>;
+  /** A display title: at most 200 characters, no control characters. */
+  title: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['AWSDateTime']['output'];
+  /** Starts at 1 and grows by one with every `updateAsset`; pass it back as `expectedVersion`. Assets written before versions existed read as 1. */
+  version: Scalars['Int']['output'];
+};
+
+
+/** One uploaded file: its metadata. The bytes are fetched through `downloadUrl`. */
+export type AssetDownloadUrlArgs = {
+  disposition?: InputMaybe<DownloadDisposition>;
 };
 
 /** A page of assets, newest first. */
@@ -68,8 +82,23 @@ export type CompleteUploadInput = {
   size: Scalars['Float']['input'];
 };
 
+/** One part of `finishUpload`. */
+export type CompletedPartInput = {
+  /** The part's base64 SHA-256, when the part URL carried one. */
+  checksumSha256?: InputMaybe<Scalars['String']['input']>;
+  /** The ETag S3 answered to the part's PUT (the `ETag` response header). */
+  etag: Scalars['String']['input'];
+  /** 1 to the upload's `partCount`. */
+  partNumber: Scalars['Int']['input'];
+};
+
 export type CreateUploadInput = {
-  /** Optional base64 SHA-256 of the bytes; S3 then checks it on upload. */
+  /**
+   * Optional base64 SHA-256 of the bytes. For a single PUT, S3 checks it on upload. For a multipart
+   * upload S3 cannot check a whole-object SHA-256 (its multipart SHA-256 is a checksum of the part
+   * checksums, `<base64>-N`): the value is stored as given, and each part's own SHA-256 is checked
+   * instead (`uploadPartUrls(checksumsSha256:)` is then required).
+   */
   checksumSha256?: InputMaybe<Scalars['String']['input']>;
   /** Must be in the configured allow-list. */
   contentType: Scalars['String']['input'];
@@ -77,29 +106,83 @@ export type CreateUploadInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** 1-255 characters, no control characters, no `/` or `\`, not `.` or `..`. */
   name: Scalars['String']['input'];
-  /** 1 byte up to the configured maximum (100 MiB by default). */
-  size: Scalars['Int']['input'];
-  /** At most 20 tags of at most 64 characters each. */
+  /** Whole bytes: 1 up to the configured maximum (5 GiB by default; S3 allows up to 5 TiB). A Float because GraphQL's Int is 32-bit. */
+  size: Scalars['Float']['input'];
+  /** At most 20 distinct tags of 1-64 characters each, no control characters. */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** At most 200 characters, no control characters. */
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Exactly one of `upload` and `multipart` is set: `upload` for files up to the multipart threshold
+ * (16 MiB by default), `multipart` above it.
+ */
 export type CreateUploadPayload = {
   asset: Asset;
-  upload: UploadTicket;
+  /** A multipart upload: get part URLs with `uploadPartUrls`, then call `finishUpload`; null for a single PUT. */
+  multipart: Maybe<MultipartUpload>;
+  /** One presigned PUT for the whole file; null for a multipart upload. */
+  upload: Maybe<UploadTicket>;
 };
+
+/** How a download URL asks the browser to treat the bytes (S3's `response-content-disposition` override). */
+export type DownloadDisposition =
+  /** `attachment` with the file name: the browser saves the file. */
+  | 'ATTACHMENT'
+  /** `inline`, with the stored `Content-Type`: the browser shows or plays the file. */
+  | 'INLINE';
 
 export type HttpHeader = {
   name: Scalars['String']['output'];
   value: Scalars['String']['output'];
 };
 
+/**
+ * A multipart upload in progress. Part `n` (1-based) holds bytes `(n - 1) × partSize` up to the next
+ * part; every part but the last has exactly `partSize` bytes, the last holds the rest. Parts may be
+ * sent in parallel and in any order, and sent again (the last copy counts).
+ */
+export type MultipartUpload = {
+  /** After this, part URLs are no longer issued, `finishUpload` fails, and the upload is aborted. */
+  expiresAt: Scalars['AWSDateTime']['output'];
+  /** Number of parts (at most 10,000). */
+  partCount: Scalars['Int']['output'];
+  /** Bytes per part (5 MiB to 5 GiB); a whole number. */
+  partSize: Scalars['Float']['output'];
+};
+
 export type Mutation = {
+  /** Aborts the caller's PENDING multipart upload (its parts are removed) and deletes the asset; returns it as it was. Null when there is no such asset. */
+  abortUpload: Maybe<Asset>;
   /** Mark an asset READY (or REJECTED) once its bytes are in the bucket. Backend only. */
   completeUpload: Maybe<Asset>;
   /** Write a PENDING asset and return a presigned upload ticket for its bytes. */
   createUpload: CreateUploadPayload;
   /** Delete the caller's asset: its object first, then its metadata. */
   deleteAsset: Maybe<Asset>;
+  /**
+   * Completes the caller's multipart upload (S3 CompleteMultipartUpload): give every part, 1 to
+   * `partCount`, in ascending order, with the ETag S3 answered for it. The asset stays PENDING until S3
+   * reports the object; it then becomes READY (or REJECTED) exactly as after a single PUT. Errors carry
+   * S3's code as `errorType`: `InvalidPart` (a part missing or its ETag or checksum wrong),
+   * `InvalidPartOrder`, `EntityTooSmall` (a part other than the last below 5 MiB), `NoSuchUpload`
+   * (aborted or already finished); and `ValidationError`, `InvalidStatusError`, `Unauthorized`.
+   */
+  finishUpload: Maybe<Asset>;
+  /**
+   * Change the name, description, tags or title of the caller's READY or PENDING asset, if it is still
+   * at `input.expectedVersion` (optimistic locking). Errors: `ConflictError` (stale version;
+   * `errorInfo.currentVersion`), `InvalidStatusError` (DELETING or REJECTED; `errorInfo.status`),
+   * `Unauthorized` (another owner's asset), `ValidationError` (bad field or nothing to change). Null when
+   * there is no such asset.
+   */
+  updateAsset: Maybe<Asset>;
+};
+
+
+export type MutationAbortUploadArgs = {
+  assetId: Scalars['ID']['input'];
 };
 
 
@@ -117,10 +200,41 @@ export type MutationDeleteAssetArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type MutationFinishUploadArgs = {
+  assetId: Scalars['ID']['input'];
+  parts: Array<CompletedPartInput>;
+};
+
+
+export type MutationUpdateAssetArgs = {
+  input: UpdateAssetInput;
+};
+
 export type Query = {
   getAsset: Maybe<Asset>;
-  /** The caller's assets, newest first. `limit` defaults to 20 and is capped at 100. */
+  /**
+   * Up to 100 of the caller's assets in one read, in the order asked. An id that does not exist or
+   * belongs to another owner gives null at its position (not an error). An id may repeat; every
+   * position holds the same asset. More than 100 ids fail with a `ValidationError`.
+   */
+  getAssets: Array<Maybe<Asset>>;
+  /**
+   * The caller's assets, newest first. `limit` defaults to 20 and is capped at 100. With `tag`, only
+   * assets carrying exactly that tag (case-sensitive), read from the tag index, never a scan.
+   */
   listAssets: AssetConnection;
+  /**
+   * Presigned UploadPart URLs for up to 100 parts of the caller's PENDING multipart upload; also how a
+   * client resumes. Each URL is valid for the upload-URL expiry (15 minutes by default), never past
+   * the upload's `expiresAt`, and only for its part number, with exactly its headers (its
+   * `content-length` is that part's size). `checksumsSha256` (base64 SHA-256 of each part, in the order
+   * of `partNumbers`) is required when the asset was created with `checksumSha256`; S3 then checks each part.
+   * Errors: `ValidationError`, `InvalidStatusError` (not a PENDING multipart upload), `Unauthorized`.
+   */
+  uploadPartUrls: Array<UploadPartUrl>;
+  /** The parts S3 holds for the caller's PENDING multipart upload (S3 ListParts), so a client that lost its state can resume. */
+  uploadedParts: UploadedParts;
 };
 
 
@@ -129,23 +243,70 @@ export type QueryGetAssetArgs = {
 };
 
 
+export type QueryGetAssetsArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryListAssetsArgs = {
   contentType?: InputMaybe<Scalars['String']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   nextToken?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<AssetStatus>;
+  tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryUploadPartUrlsArgs = {
+  assetId: Scalars['ID']['input'];
+  checksumsSha256?: InputMaybe<Array<Scalars['String']['input']>>;
+  partNumbers: Array<Scalars['Int']['input']>;
+};
+
+
+export type QueryUploadedPartsArgs = {
+  assetId: Scalars['ID']['input'];
 };
 
 export type Subscription = {
   /** A new asset whose bytes have arrived (status READY), for callers who may read it. */
   onAssetCreated: Maybe<Asset>;
-  /** Status changes of one asset the caller may read. */
+  /** Status and metadata changes of one asset the caller may read. */
   onAssetUpdated: Maybe<Asset>;
 };
 
 
 export type SubscriptionOnAssetUpdatedArgs = {
   id: Scalars['ID']['input'];
+};
+
+/**
+ * Metadata changes to one of the caller's READY or PENDING assets. Give at least one of `name`,
+ * `description`, `tags`, `title`; a field left out (or null) keeps its value. An empty `description`
+ * or `title` clears it; an empty `tags` list removes every tag.
+ */
+export type UpdateAssetInput = {
+  /** At most 1,000 characters; empty clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The `version` the change is based on. If the asset has changed since, the update fails with `errorType` `ConflictError` and `errorInfo.currentVersion`: read it again, merge, retry. */
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  /** 1-255 characters, no control characters, no `/` or `\`, not `.` or `..` (as in `createUpload`). The object key keeps the name given at upload. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** At most 20 distinct tags of 1-64 characters each, no control characters; matched exactly (case-sensitive) by `listAssets(tag:)`. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** At most 200 characters, no control characters; empty clears it. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A presigned UploadPart request: one HTTP PUT of exactly that part's bytes, with exactly these headers. */
+export type UploadPartUrl = {
+  expiresAt: Scalars['AWSDateTime']['output'];
+  /** Every header the client must send, with these exact values (they are signed); `content-length` is set by HTTP clients from the body. */
+  headers: Array<HttpHeader>;
+  method: Scalars['String']['output'];
+  partNumber: Scalars['Int']['output'];
+  url: Scalars['AWSURL']['output'];
 };
 
 /** How to send the bytes: one HTTP request, exactly as described, before `expiresAt`. */
@@ -155,4 +316,19 @@ export type UploadTicket = {
   headers: Array<HttpHeader>;
   method: Scalars['String']['output'];
   url: Scalars['AWSURL']['output'];
+};
+
+/** A part S3 holds. */
+export type UploadedPart = {
+  /** The part's ETag, as `finishUpload` needs it (with its quotes). */
+  etag: Scalars['String']['output'];
+  partNumber: Scalars['Int']['output'];
+  /** Bytes in the part; a whole number. */
+  size: Scalars['Float']['output'];
+};
+
+/** A multipart upload and the parts S3 holds for it, ascending by part number. */
+export type UploadedParts = {
+  multipart: MultipartUpload;
+  parts: Array<UploadedPart>;
 };

@@ -1,5 +1,5 @@
 /**
- * Mutation.completeUpload (IAM only; pipeline: getAssetForCompletion -> completeAsset). Called by
+ * Mutation.completeUpload (IAM only; pipeline: getAssetForCompletion -> completeAsset -> putAssetTags). Called by
  * the upload-completed Lambda when S3 reports a new object. The asset is found through the object
  * key (`<prefix>/<owner>/<id>/<name>`); the status comes from comparing S3's facts with the ticket,
  * never from the caller's word. Returns null for an object no asset is waiting for (the Lambda then
@@ -8,7 +8,8 @@
 import { runtime, util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationCompleteUploadArgs } from '../generated/schema-types.ts';
-import type { AssetItem } from './shared/asset.ts';
+import type { AssetItem, AssetView } from './shared/asset.ts';
+import { toAssetOrNull } from './shared/asset-view.ts';
 import { readKeyPrefix } from './shared/settings.ts';
 import type { CompleteUploadStash } from './shared/stash.ts';
 
@@ -33,9 +34,9 @@ export function request(ctx: Context<MutationCompleteUploadArgs, CompleteUploadS
   return {};
 }
 
-export function response(ctx: Context<MutationCompleteUploadArgs, CompleteUploadStash, { result: AssetItem | null }>): AssetItem | null {
+export function response(ctx: Context<MutationCompleteUploadArgs, CompleteUploadStash, { result: AssetItem | null }>): AssetView | null {
   if (ctx.error) {
     util.error(ctx.error.message, ctx.error.type);
   }
-  return ctx.prev.result ?? null;
+  return toAssetOrNull(ctx.prev.result);
 }

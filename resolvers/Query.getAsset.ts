@@ -2,7 +2,8 @@
 import { util } from '@aws-appsync/utils';
 import type { Context, DynamoDBGetItemRequest } from '@aws-appsync/utils';
 import type { QueryGetAssetArgs } from '../generated/schema-types.ts';
-import type { AssetItem } from './shared/asset.ts';
+import type { AssetItem, AssetView } from './shared/asset.ts';
+import { toAsset } from './shared/asset-view.ts';
 import { requireOwner } from './shared/owner.ts';
 
 interface GetAssetStash {
@@ -16,7 +17,7 @@ export function request(ctx: Context<QueryGetAssetArgs, GetAssetStash>): DynamoD
 
 export function response(
   ctx: Context<QueryGetAssetArgs, GetAssetStash, undefined, undefined, AssetItem | null>,
-): AssetItem | null {
+): AssetView | null {
   if (ctx.error) {
     util.error(ctx.error.message, ctx.error.type);
   }
@@ -28,5 +29,5 @@ export function response(
     // Another owner's asset: AppSync's own error, the same as for a field the caller may not read.
     util.unauthorized();
   }
-  return item;
+  return toAsset(item);
 }

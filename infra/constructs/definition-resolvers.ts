@@ -3,7 +3,7 @@
  * the bundles `npm run build` writes. Each data source has a role of its own that AppSync can assume
  * only for this API (confused-deputy conditions) and that may touch only its own table or function.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,8 +18,10 @@ import type { DefinitionTable } from './definition-table.ts';
 
 /**
  * The DynamoDB operations the APPSYNC_JS resolvers issue, and the IAM action each needs. A DynamoDB
- * data source's role gets exactly these actions; `Scan` and the batch/transaction operations are
- * left out on purpose (issue 5: listing goes through a GSI Query, never a Scan).
+ * data source's role gets exactly these actions, on its own table only; `Scan` and the transaction
+ * operations are left out on purpose (issue 5: listing goes through a Query, never a Scan). The batch
+ * operations (getAssets, the tag items) name tables, but every function that issues one names its
+ * own data source's table, so the role still reaches no other table.
  */
 export const DYNAMODB_OPERATION_ACTIONS = {
   GetItem: 'dynamodb:GetItem',
@@ -27,6 +29,9 @@ export const DYNAMODB_OPERATION_ACTIONS = {
   UpdateItem: 'dynamodb:UpdateItem',
   DeleteItem: 'dynamodb:DeleteItem',
   Query: 'dynamodb:Query',
+  BatchGetItem: 'dynamodb:BatchGetItem',
+  BatchPutItem: 'dynamodb:BatchWriteItem',
+  BatchDeleteItem: 'dynamodb:BatchWriteItem',
 } as const;
 
 /** `@aws-appsync/utils/dynamodb` helpers and the request operation each one builds. */
@@ -81,6 +86,8 @@ export class DefinitionResolvers extends Construct {
   readonly dataSources: ReadonlyMap<string, appsync.BaseDataSource>;
   readonly functions: ReadonlyMap<string, appsync.AppsyncFunction>;
   readonly resolvers: ReadonlyMap<string, appsync.Resolver>;
+  /** AppSync's server-side cache, when the definition has a `cache` (PER_RESOLVER_CACHING). */
+  readonly apiCache: appsync.CfnApiCache | undefined;
 
   constructor(scope: Construct, id: string, props: DefinitionResolversProps) {
     super(scope, id);
@@ -134,6 +141,21 @@ export class DefinitionResolvers extends Construct {
     }
     this.functions = functions;
 
+    // https://docs.aws.amazon.com/appsync/latest/devguide/enabling-caching.html: per-resolver caching
+    // caches only the resolvers given a `cachingConfig` below.
+    const cache = api.cache;
+    this.apiCache =
+      cache === undefined
+        ? undefined
+        : new appsync.CfnApiCache(this, 'ApiCache', {
+            apiId: graphqlApi.apiId,
+            apiCachingBehavior: 'PER_RESOLVER_CACHING',
+            ttl: cache.ttlSeconds,
+            type: cache.type,
+            atRestEncryptionEnabled: cache.atRestEncryption,
+            transitEncryptionEnabled: cache.transitEncryption,
+          });
+
     const resolvers = new Map<string, appsync.Resolver>();
     for (const r of api.resolvers) {
       const field = `${r.typeName}.${r.fieldName}`;
@@ -145,6 +167,9 @@ export class DefinitionResolvers extends Construct {
         fieldName: r.fieldName,
         runtime: appsync.FunctionRuntime.JS_1_0_0,
         code: appsync.Code.fromAsset(bundle.path),
+        ...(cache !== undefined && r.caching !== undefined
+          ? { cachingConfig: { ttl: Duration.seconds(r.caching.ttlSeconds ?? cache.ttlSeconds), cachingKeys: [...r.caching.keys] } }
+          : {}),
       };
       let resolver: appsync.Resolver;
       if (r.kind === 'UNIT') {
@@ -164,6 +189,8 @@ export class DefinitionResolvers extends Construct {
         });
         resolver = new appsync.Resolver(this, `${r.typeName}${r.fieldName}Resolver`, { ...common, pipelineConfig });
       }
+      // A resolver with caching needs the cache to exist first.
+      if (this.apiCache !== undefined && r.caching !== undefined) resolver.node.addDependency(this.apiCache);
       resolvers.set(field, resolver);
     }
     this.resolvers = resolvers;
@@ -183,8 +210,9 @@ export class DefinitionResolvers extends Construct {
   }
 
   private grantTable(role: iam.Role, table: DefinitionTable, key: kms.IKey | undefined): void {
-    const { GetItem, PutItem, UpdateItem, DeleteItem, Query } = DYNAMODB_OPERATION_ACTIONS;
-    role.addToPolicy(new iam.PolicyStatement({ actions: [GetItem, PutItem, UpdateItem, DeleteItem, Query], resources: [table.table.tableArn] }));
+    const { Query } = DYNAMODB_OPERATION_ACTIONS;
+    const actions = [...new Set(Object.values(DYNAMODB_OPERATION_ACTIONS))];
+    role.addToPolicy(new iam.PolicyStatement({ actions, resources: [table.table.tableArn] }));
     if (table.indexArns.length > 0) role.addToPolicy(new iam.PolicyStatement({ actions: [Query], resources: [...table.indexArns] }));
     if (key) role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }));
   }

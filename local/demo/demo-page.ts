@@ -2,7 +2,9 @@
  * Browser entry of the upload demo at `/demo` (plain DOM). It uses only the public API, as a web
  * app would: `listAssets` fills the list, `onAssetCreated` (AppSync realtime) keeps it live,
  * `createUpload` issues a ticket, the file goes to the presigned URL with the ticket's headers, and
- * READY assets link to their `downloadUrl`.
+ * READY assets link to their `downloadUrl`. A row's title and tags can be edited in place
+ * (`updateAsset` with the version last read; a stale one is reported), and the list filtered by tag
+ * (`listAssets(tag:)`).
  */
 import { createAppSyncRealtimeClient, type RealtimeResult, type SubscriptionStatus } from '../explorer/appsync-realtime-client.ts';
 import {
@@ -18,8 +20,9 @@ import { readPageConfig, websocketUrl } from '../explorer/page-config.ts';
 import './demo.css';
 import { formatBytes, putWithTicket, sha256Base64, type UploadTicket } from './upload-file.ts';
 
-const ASSET_FIELDS = 'id name contentType size status createdAt downloadUrl';
-const LIST_ASSETS = `query ListAssets { listAssets(limit: 50) { items { ${ASSET_FIELDS} } } }`;
+const ASSET_FIELDS = 'id name contentType size status createdAt downloadUrl title tags version';
+const LIST_ASSETS = `query ListAssets($tag: String) { listAssets(limit: 50, tag: $tag) { items { ${ASSET_FIELDS} } } }`;
+const UPDATE_ASSET = `mutation UpdateAsset($input: UpdateAssetInput!) { updateAsset(input: $input) { ${ASSET_FIELDS} } }`;
 const GET_ASSET = `query GetAsset($id: ID!) { getAsset(id: $id) { ${ASSET_FIELDS} } }`;
 const CREATE_UPLOAD = `mutation CreateUpload($input: CreateUploadInput!) {
   createUpload(input: $input) { asset { ${ASSET_FIELDS} } upload { url method headers { name value } expiresAt } }
@@ -35,6 +38,17 @@ interface AssetView {
   readonly status: string;
   readonly createdAt: string;
   readonly downloadUrl: string | null;
+  readonly title?: string | null;
+  readonly tags?: readonly string[] | null;
+  readonly version?: number;
+}
+
+/** "a, b ,c" → ["a", "b", "c"]; empty entries dropped. */
+function parseTags(text: string): string[] {
+  return text
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag.length > 0);
 }
 
 function isAssetView(value: unknown): value is AssetView {
@@ -124,8 +138,15 @@ function startDemo(): void {
   const uploadStatus = el('p', { 'data-testid': 'upload-status', role: 'status', class: 'status' }, 'Pick a file to upload.');
   const liveStatus = el('span', { 'data-testid': 'live-status', class: 'live' }, 'connecting…');
   const listBody = el('tbody', { 'data-testid': 'asset-list' });
-  const emptyRow = el('tr', { class: 'empty' }, el('td', { colspan: '6' }, 'No assets yet: upload one above.'));
+  const emptyRow = el('tr', { class: 'empty' }, el('td', { colspan: '9' }, 'No assets yet: upload one above.'));
   const listError = el('p', { 'data-testid': 'list-error', class: 'status error', hidden: '' });
+  const tagFilter = el('input', { 'data-testid': 'tag-filter', type: 'search', placeholder: 'Filter by tag (exact)' });
+  const titleInput = el('input', { 'data-testid': 'edit-title', placeholder: 'Title' });
+  const tagsInput = el('input', { 'data-testid': 'edit-tags', placeholder: 'Tags, comma-separated' });
+  const saveButton = el('button', { type: 'submit', 'data-testid': 'edit-save' }, 'Save');
+  const cancelButton = el('button', { type: 'button', 'data-testid': 'edit-cancel' }, 'Cancel');
+  const editStatus = el('p', { 'data-testid': 'edit-status', role: 'status', class: 'status' });
+  const editor = el('form', { class: 'row editor', 'data-testid': 'editor', hidden: '' }, titleInput, tagsInput, saveButton, cancelButton);
 
   const root = document.getElementById('root');
   if (!root) throw new Error('demo: #root missing');
@@ -157,6 +178,9 @@ function startDemo(): void {
         'section',
         { class: 'card assets' },
         el('h2', {}, 'Assets ', liveStatus),
+        el('div', { class: 'row' }, tagFilter),
+        editor,
+        editStatus,
         listError,
         el(
           'table',
@@ -164,7 +188,7 @@ function startDemo(): void {
           el(
             'thead',
             {},
-            el('tr', {}, ...['Name', 'Type', 'Size', 'Status', 'Created', ''].map((t) => el('th', {}, t))),
+            el('tr', {}, ...['Name', 'Type', 'Size', 'Status', 'Created', '', 'Title', 'Tags', ''].map((t) => el('th', {}, t))),
           ),
           listBody,
         ),
@@ -200,9 +224,53 @@ function startDemo(): void {
                   ? el('a', { href: asset.downloadUrl, 'data-testid': 'download', target: '_blank', rel: 'noopener' }, 'Download')
                   : null,
               ),
+              el('td', { 'data-testid': 'asset-title' }, asset.title ?? ''),
+              el('td', { 'data-testid': 'asset-tags' }, (asset.tags ?? []).join(', ')),
+              el('td', {}, asset.status === 'READY' || asset.status === 'PENDING' ? editButton(asset) : null),
             ),
           )),
     );
+  }
+
+  function editButton(asset: AssetView): HTMLButtonElement {
+    const button = el('button', { type: 'button', 'data-testid': 'edit-button' }, 'Edit');
+    button.addEventListener('click', () => {
+      editingId = asset.id;
+      titleInput.value = asset.title ?? '';
+      tagsInput.value = (asset.tags ?? []).join(', ');
+      editStatus.textContent = '';
+      editor.hidden = false;
+      titleInput.focus();
+    });
+    return button;
+  }
+
+  /** The asset being edited in the editor form. */
+  let editingId: string | undefined;
+
+  async function saveEdit(): Promise<void> {
+    const asset = editingId === undefined ? undefined : assets.get(editingId);
+    if (!asset) return;
+    saveButton.disabled = true;
+    try {
+      const result = await graphql(UPDATE_ASSET, {
+        input: { id: asset.id, expectedVersion: asset.version ?? 1, title: titleInput.value, tags: parseTags(tagsInput.value) },
+      });
+      const error = firstErrorMessage(result);
+      if (error !== undefined) {
+        // A ConflictError means someone else saved first: the list is read again, the user decides.
+        editStatus.textContent = `Not saved: ${error}`;
+        editStatus.className = 'status error';
+        void loadList();
+        return;
+      }
+      remember(dig(result, 'updateAsset'));
+      editor.hidden = true;
+      editStatus.textContent = `Saved ${asset.name}.`;
+      editStatus.className = 'status done';
+    } finally {
+      saveButton.disabled = false;
+    }
   }
 
   function setUploadStatus(text: string, kind: 'info' | 'error' | 'done' = 'info'): void {
@@ -234,8 +302,10 @@ function startDemo(): void {
   // ---- data ----
   async function loadList(): Promise<void> {
     const asked = generation;
-    const result = await graphql(LIST_ASSETS);
-    if (asked !== generation) return;
+    const tag = tagFilter.value.trim();
+    const result = await graphql(LIST_ASSETS, tag.length > 0 ? { tag } : {});
+    // A newer identity or filter has asked since: this answer is stale.
+    if (asked !== generation || tag !== tagFilter.value.trim()) return;
     const error = firstErrorMessage(result);
     listError.hidden = error === undefined;
     listError.textContent = error ?? '';
@@ -270,7 +340,9 @@ function startDemo(): void {
           // The event carries only what the completing mutation selected (no download URL): the row
           // is drawn from getAsset, so it never shows a half-filled READY asset.
           const fresh: unknown = dig(await graphql(GET_ASSET, { id: created.id }), 'getAsset');
-          remember(isAssetView(fresh) ? fresh : { ...assets.get(created.id), ...created });
+          const filter = tagFilter.value.trim();
+          const shown = isAssetView(fresh) ? fresh : { ...assets.get(created.id), ...created };
+          if (filter.length === 0 || (isAssetView(fresh) && (fresh.tags ?? []).includes(filter))) remember(shown);
         }
       }
     } catch (e) {
@@ -331,6 +403,18 @@ function startDemo(): void {
 
   // ---- events ----
   tokenInput.form?.addEventListener('submit', (event) => event.preventDefault());
+  editor.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void saveEdit();
+  });
+  cancelButton.addEventListener('click', () => {
+    editor.hidden = true;
+  });
+  tagFilter.addEventListener('change', () => {
+    assets.clear();
+    renderList();
+    void loadList();
+  });
   modeSelect.addEventListener('change', () => {
     settings = {
       ...settings,

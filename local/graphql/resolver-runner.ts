@@ -7,10 +7,11 @@
  */
 import { locatedError, type GraphQLResolveInfo } from 'graphql';
 import { ConfigError } from '../../api/config-error.ts';
-import type { ApiDefinition, ResolverDefinition } from '../../api/types.ts';
+import type { ApiDefinition, ResolverCachingDefinition, ResolverDefinition } from '../../api/types.ts';
 import type { CompiledResolver, HandlerName, HandlerOutcome, ResolverContextInput, ResolverErrorValue } from '../runtime/contract.ts';
 import type { DataSource, DataSourceError } from '../datasources/types.ts';
 import { AppSyncResolverError, ERROR_TYPE, isAppSyncResolverError, toError } from './errors.ts';
+import type { ResolverCache } from './resolver-cache.ts';
 import type { RequestState } from './request-state.ts';
 import { createSelectionSetInfo, trimToSelection } from './selection-set.ts';
 
@@ -25,9 +26,10 @@ interface Step {
   readonly maxBatchSize: number;
 }
 
+/** `caching`: set when the definition has a `cache` and the resolver declares `caching`. */
 export type ResolverPlan =
-  | { readonly kind: 'UNIT'; readonly name: string; readonly step: Step }
-  | { readonly kind: 'PIPELINE'; readonly name: string; readonly code: CompiledResolver; readonly functions: readonly Step[] };
+  | { readonly kind: 'UNIT'; readonly name: string; readonly step: Step; readonly caching?: ResolverCachingDefinition }
+  | { readonly kind: 'PIPELINE'; readonly name: string; readonly code: CompiledResolver; readonly functions: readonly Step[]; readonly caching?: ResolverCachingDefinition };
 
 export interface ResolverRunnerDeps {
   readonly api: ApiDefinition;
@@ -35,6 +37,8 @@ export interface ResolverRunnerDeps {
   readonly dataSources: ReadonlyMap<string, DataSource>;
   readonly env: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
+  /** Per-resolver caching (`createResolverCache`); without it nothing is cached. @default none */
+  readonly resultCache?: ResolverCache;
 }
 
 export interface ResolverRunnerOptions {
@@ -82,6 +86,7 @@ export function createResolverRunner(deps: ResolverRunnerDeps, options: Resolver
   function planOf(resolver: ResolverDefinition): ResolverPlan {
     const name = `${resolver.typeName}.${resolver.fieldName}`;
     const where = `resolvers[${name}]`;
+    const caching = api.cache !== undefined && resolver.caching !== undefined ? { caching: resolver.caching } : {};
     if (resolver.kind === 'UNIT') {
       const step: Step = {
         scope: name,
@@ -90,14 +95,14 @@ export function createResolverRunner(deps: ResolverRunnerDeps, options: Resolver
         dataSource: dataSource(resolver.dataSource, where),
         maxBatchSize: resolver.maxBatchSize ?? 1,
       };
-      return { kind: 'UNIT', name, step };
+      return { kind: 'UNIT', name, step, ...caching };
     }
     const functions = resolver.functions.map((fnName): Step => {
       const fn = api.functions[fnName];
       if (!fn) throw new ConfigError(`${where}.functions: no such function. Received: ${fnName}`);
       return { scope: `function:${fnName}`, label: `${fnName} `, code: load(fn.code, `functions.${fnName}`), dataSource: dataSource(fn.dataSource, `functions.${fnName}`), maxBatchSize: 1 };
     });
-    return { kind: 'PIPELINE', name, code: load(resolver.code, where), functions };
+    return { kind: 'PIPELINE', name, code: load(resolver.code, where), functions, ...caching };
   }
 
   const plans = new Map<string, ResolverPlan>();
@@ -182,7 +187,22 @@ export function createResolverRunner(deps: ResolverRunnerDeps, options: Resolver
     return { value: response.earlyReturn ? response.earlyReturn.value : response.value, skipToEnd: false };
   }
 
+  /**
+   * A resolver with `caching` answers from the cache while its entry is fresh, without running;
+   * otherwise it runs and, when it raised and appended no error, its result is kept (resolver-cache.ts).
+   */
   async function run(plan: ResolverPlan, source: unknown, args: Record<string, unknown>, state: RequestState, info: GraphQLResolveInfo): Promise<unknown> {
+    const cache = deps.resultCache;
+    if (plan.caching === undefined || cache === undefined) return runResolver(plan, source, args, state, info);
+    const lookup = cache.get(plan.name, plan.caching, { arguments: args, identity: state.auth.identity, source });
+    if (lookup.hit) return lookup.value;
+    const appendedBefore = state.appendedErrors.length;
+    const value = await runResolver(plan, source, args, state, info);
+    if (state.appendedErrors.length === appendedBefore) cache.set(lookup.key, plan.caching, value);
+    return value;
+  }
+
+  async function runResolver(plan: ResolverPlan, source: unknown, args: Record<string, unknown>, state: RequestState, info: GraphQLResolveInfo): Promise<unknown> {
     const base = baseContext(source, args, state, info);
     if (plan.kind === 'UNIT') return (await runStep(plan, plan.step, base, state, info)).value ?? null;
 

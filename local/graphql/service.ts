@@ -21,6 +21,7 @@ import { installFieldResolvers } from './field-resolvers.ts';
 import { formatGraphQLError } from './format-error.ts';
 import { mutationEvents } from './mutation-events.ts';
 import { createRequestState } from './request-state.ts';
+import { createResolverCache } from './resolver-cache.ts';
 import { createResolverRunner, type LoadResolver } from './resolver-runner.ts';
 import { createSubscriptionPreparer } from './subscriptions.ts';
 
@@ -61,6 +62,8 @@ export interface GraphQLServiceOptions {
   readonly resolverCountLimit?: number;
   /** Key material for pagination tokens; the same secret keeps tokens valid across restarts. @default random per process */
   readonly paginationSecret?: string;
+  /** Emulate AppSync's per-resolver caching when the definition has a `cache` (off: `--no-cache`). @default true */
+  readonly resolverCaching?: boolean;
 }
 
 function createDataSources(deps: GraphQLServiceDeps, transport: DynamoDBTransport, paginationSecret: string | undefined): Map<string, DataSource> {
@@ -90,7 +93,14 @@ export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLS
   const projectionSchema = buildExecutableSchema(deps.schema, { serializedOutput: true });
   const transport = createDynamoDBTransport(deps.dynamodb);
   const runner = createResolverRunner(
-    { api: deps.api, loadResolver: deps.loadResolver, dataSources: createDataSources(deps, transport, options.paginationSecret), env: deps.env, log: deps.log },
+    {
+      api: deps.api,
+      loadResolver: deps.loadResolver,
+      dataSources: createDataSources(deps, transport, options.paginationSecret),
+      env: deps.env,
+      log: deps.log,
+      ...(deps.api.cache !== undefined && options.resolverCaching !== false ? { resultCache: createResolverCache(deps.api.cache) } : {}),
+    },
     { verbose: options.verbose },
   );
   installFieldResolvers(

@@ -3,7 +3,8 @@
  * when the object's size and content type match the ticket, otherwise to REJECTED. The condition
  * makes it happen once: a completion that lost a race fails with ConditionalCheckFailed and the
  * Lambda retries, then finds the asset no longer PENDING and gets an `AlreadyCompleted` error. READY assets lose their TTL attribute;
- * REJECTED ones keep it, so their metadata expires like an unused ticket.
+ * REJECTED ones keep it, so their metadata expires like an unused ticket. A READY asset's tag items
+ * are written again without the TTL by putAssetTags; a REJECTED asset's expire with it.
  */
 import { runtime, util } from '@aws-appsync/utils';
 import type { Context, DynamoDBUpdateItemRequest } from '@aws-appsync/utils';
@@ -53,5 +54,9 @@ export function response(
   if (ctx.error) {
     util.error(ctx.error.message, ctx.error.type);
   }
-  return ctx.result;
+  const item = ctx.result;
+  if (item.status === 'READY' && item.tags !== null && item.tags.length > 0) {
+    ctx.stash.tagChange = { owner: item.owner, assetId: item.id, createdAt: item.createdAt, put: item.tags, remove: [], expiresAt: null };
+  }
+  return item;
 }

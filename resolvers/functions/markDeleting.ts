@@ -38,6 +38,11 @@ export function response(
       util.unauthorized();
     }
   }
+  const item = ctx.error ? null : (ctx.result ?? null);
+  if (item !== null && item.tags !== null && item.tags.length > 0) {
+    // removeAssetTags deletes them before the asset item goes.
+    ctx.stash.tagChange = { owner: item.owner, assetId: item.id, createdAt: item.createdAt, put: [], remove: item.tags, expiresAt: null };
+  }
   // Null (no such asset) makes deleteObject skip the rest of the pipeline.
-  return ctx.error ? null : (ctx.result ?? null);
+  return item;
 }

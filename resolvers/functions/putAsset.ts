@@ -11,11 +11,13 @@ import { ENV_NAMES, readPositiveInt } from '../shared/settings.ts';
 import type { CreateUploadStash } from '../shared/stash.ts';
 
 export function request(ctx: Context<MutationCreateUploadArgs, CreateUploadStash>): DynamoDBPutItemRequest {
-  const { asset, upload } = ctx.stash;
-  if (upload === undefined) {
+  const { asset, upload, multipart } = ctx.stash;
+  // A multipart upload's ticket is its `expiresAt`; a single PUT's is the URL's.
+  const expiresAt = upload?.expiresAt ?? multipart?.expiresAt;
+  if (expiresAt === undefined) {
     util.error('putAsset: no upload ticket in the stash', 'InternalFailure');
   }
-  const ticketExpiry = util.time.epochMilliSecondsToSeconds(util.time.parseISO8601ToEpochMilliSeconds(upload.expiresAt));
+  const ticketExpiry = util.time.epochMilliSecondsToSeconds(util.time.parseISO8601ToEpochMilliSeconds(expiresAt));
   const { id, ...attributes } = asset;
   return {
     operation: 'PutItem',
@@ -32,5 +34,8 @@ export function response(ctx: Context<MutationCreateUploadArgs, CreateUploadStas
   if (ctx.error) {
     util.error(ctx.error.message, ctx.error.type);
   }
-  return ctx.result;
+  const item = ctx.result;
+  // putAssetTags writes one tag item per tag, expiring with the asset.
+  ctx.stash.tagChange = { owner: item.owner, assetId: item.id, createdAt: item.createdAt, put: item.tags ?? [], remove: [], expiresAt: item.expiresAt ?? null };
+  return item;
 }

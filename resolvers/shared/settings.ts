@@ -10,6 +10,12 @@ export const ENV_NAMES = {
   ALLOWED_CONTENT_TYPES: 'ALLOWED_CONTENT_TYPES',
   MAX_UPLOAD_BYTES: 'MAX_UPLOAD_BYTES',
   PENDING_GRACE_SECONDS: 'PENDING_GRACE_SECONDS',
+  MULTIPART_THRESHOLD_BYTES: 'MULTIPART_THRESHOLD_BYTES',
+  MULTIPART_PART_BYTES: 'MULTIPART_PART_BYTES',
+  MULTIPART_EXPIRY_SECONDS: 'MULTIPART_EXPIRY_SECONDS',
+  /** Physical table names (`tableEnvironment` in api/environment.ts), for batch operations. */
+  ASSETS_TABLE: 'ASSETS_TABLE',
+  ASSET_TAGS_TABLE: 'ASSET_TAGS_TABLE',
 } as const;
 
 function readEnv(env: Record<string, string>, name: string): string {
@@ -42,4 +48,9 @@ export function readAllowedContentTypes(env: Record<string, string>): string[] {
     .split(',')
     .map((type) => type.trim())
     .filter((type) => type.length > 0);
+}
+
+/** A table's physical name, as batch operations must name it. */
+export function readTableName(env: Record<string, string>, name: typeof ENV_NAMES.ASSETS_TABLE | typeof ENV_NAMES.ASSET_TAGS_TABLE): string {
+  return readEnv(env, name);
 }

@@ -4,13 +4,14 @@
  * character by character with `split('')` and compared as strings.
  */
 import { util } from '@aws-appsync/utils';
-import type { CreateUploadInput } from '../../generated/schema-types.ts';
+import type { CreateUploadInput, UpdateAssetInput } from '../../generated/schema-types.ts';
 import { VALIDATION_ERROR } from './asset.ts';
 
 export const NAME_MAX_LENGTH = 255;
 export const DESCRIPTION_MAX_LENGTH = 1000;
 export const TAGS_MAX_COUNT = 20;
 export const TAG_MAX_LENGTH = 64;
+export const TITLE_MAX_LENGTH = 200;
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /** The last base64 digit before `=` of 32 bytes carries 4 bits; the other 2 must be zero. */
@@ -38,7 +39,24 @@ export interface UploadLimits {
 
 /** Checks `createUpload`'s input; raises a `ValidationError` naming the field and the rule broken. */
 export function validateCreateUploadInput(input: CreateUploadInput, limits: UploadLimits): void {
-  const { name, contentType, size, checksumSha256, description, tags } = input;
+  const { name, contentType, size, checksumSha256, description, tags, title } = input;
+  validateName(name);
+  if (limits.allowedContentTypes.indexOf(contentType) === -1) {
+    fail(`input.contentType "${contentType}" is not allowed; allowed: ${limits.allowedContentTypes.join(', ')}`);
+  }
+  if (!Number.isFinite(size) || Math.floor(size) !== size || size < 1 || size > limits.maxUploadBytes) {
+    fail(`input.size must be an integer from 1 to ${limits.maxUploadBytes} bytes, got ${size}`);
+  }
+  if (checksumSha256 !== undefined && checksumSha256 !== null && !isBase64Sha256(checksumSha256)) {
+    fail('input.checksumSha256 must be the base64 encoding of 32 bytes (a SHA-256 digest)');
+  }
+  validateDescription(description);
+  validateTags(tags);
+  validateTitle(title);
+}
+
+/** `input.name`: the rules of createUpload, shared by updateAsset. */
+function validateName(name: string): void {
   if (name.length < 1 || name.length > NAME_MAX_LENGTH) {
     fail(`input.name must be 1-${NAME_MAX_LENGTH} characters, got ${name.length}`);
   }
@@ -51,27 +69,68 @@ export function validateCreateUploadInput(input: CreateUploadInput, limits: Uplo
   if (name === '.' || name === '..') {
     fail(`input.name must not be "${name}"`);
   }
-  if (limits.allowedContentTypes.indexOf(contentType) === -1) {
-    fail(`input.contentType "${contentType}" is not allowed; allowed: ${limits.allowedContentTypes.join(', ')}`);
-  }
-  if (!Number.isFinite(size) || Math.floor(size) !== size || size < 1 || size > limits.maxUploadBytes) {
-    fail(`input.size must be an integer from 1 to ${limits.maxUploadBytes} bytes, got ${size}`);
-  }
-  if (checksumSha256 !== undefined && checksumSha256 !== null && !isBase64Sha256(checksumSha256)) {
-    fail('input.checksumSha256 must be the base64 encoding of 32 bytes (a SHA-256 digest)');
-  }
+}
+
+function validateDescription(description: string | null | undefined): void {
   if (description !== undefined && description !== null && description.length > DESCRIPTION_MAX_LENGTH) {
     fail(`input.description must be at most ${DESCRIPTION_MAX_LENGTH} characters, got ${description.length}`);
   }
-  if (tags !== undefined && tags !== null) {
-    if (tags.length > TAGS_MAX_COUNT) {
-      fail(`input.tags must hold at most ${TAGS_MAX_COUNT} tags, got ${tags.length}`);
-    }
-    const badTag = tags.find((tag) => tag.length < 1 || tag.length > TAG_MAX_LENGTH || hasControlCharacter(tag));
-    if (badTag !== undefined) {
-      fail(`input.tags: each tag must be 1-${TAG_MAX_LENGTH} characters without control characters, got "${badTag}"`);
-    }
+}
+
+function validateTitle(title: string | null | undefined): void {
+  if (title === undefined || title === null) {
+    return;
   }
+  if (title.length > TITLE_MAX_LENGTH) {
+    fail(`input.title must be at most ${TITLE_MAX_LENGTH} characters, got ${title.length}`);
+  }
+  if (hasControlCharacter(title)) {
+    fail('input.title must not contain control characters');
+  }
+}
+
+/** True for a tag `listAssets(tag:)` can match: 1-64 characters, no control characters. */
+export function isValidTag(tag: string): boolean {
+  return tag.length >= 1 && tag.length <= TAG_MAX_LENGTH && !hasControlCharacter(tag);
+}
+
+function validateTags(tags: string[] | null | undefined): void {
+  if (tags === undefined || tags === null) {
+    return;
+  }
+  if (tags.length > TAGS_MAX_COUNT) {
+    fail(`input.tags must hold at most ${TAGS_MAX_COUNT} tags, got ${tags.length}`);
+  }
+  const badTag = tags.find((tag) => !isValidTag(tag));
+  if (badTag !== undefined) {
+    fail(`input.tags: each tag must be 1-${TAG_MAX_LENGTH} characters without control characters, got "${badTag}"`);
+  }
+  // Each tag is one item of the assetTags table, and a batch may not name a key twice.
+  const repeated = tags.find((tag, index) => tags.indexOf(tag) !== index);
+  if (repeated !== undefined) {
+    fail(`input.tags: each tag may appear once, got "${repeated}" twice`);
+  }
+}
+
+/**
+ * Checks `updateAsset`'s input with createUpload's rules; raises a `ValidationError` when a field
+ * breaks one or when no field would change (`id` and `expectedVersion` alone change nothing).
+ */
+export function validateUpdateAssetInput(input: UpdateAssetInput): void {
+  const { expectedVersion, name, description, tags, title } = input;
+  if (!Number.isFinite(expectedVersion) || Math.floor(expectedVersion) !== expectedVersion || expectedVersion < 1) {
+    fail(`input.expectedVersion must be an integer of at least 1, got ${expectedVersion}`);
+  }
+  const given = [name, description, tags, title].filter((value) => value !== undefined && value !== null);
+  if (given.length === 0) {
+    fail('input: nothing to change; give at least one of name, description, tags, title');
+  }
+  if (name !== undefined && name !== null) {
+    validateName(name);
+  }
+  validateDescription(description);
+  validateTags(tags);
+  validateTitle(title);
 }
 
 /** True when `value` is canonical base64 of exactly 32 bytes (44 characters ending in one `=`). */

@@ -66,4 +66,35 @@ describe.skipIf(!hasChromium)('demo: upload', { timeout: BROWSER_TEST_TIMEOUT_MS
     expect((await row.locator('td').allTextContents()).slice(0, 4)).toEqual(['after.txt', 'text/plain', `${after.byteLength} B`, 'READY']);
     expect(consoleErrors).toEqual([]);
   });
+
+  browserTest('edits a title and tags in place (updateAsset) and filters the list by tag', async ({ watched, expect }) => {
+    const { server } = suite;
+    const { page, consoleErrors } = watched;
+    const bytes = new TextEncoder().encode('to be retitled');
+    const created = await createUpload(server, 'edit-me.txt', bytes);
+    expect(await putWithTicket(created.upload, bytes)).toBe(200);
+    const other = await createUpload(server, 'untagged.txt', bytes);
+    expect(await putWithTicket(other.upload, bytes)).toBe(200);
+
+    await page.goto(`${server.origin}/demo`);
+    const row = page.locator(`[data-asset-id="${created.asset.id}"][data-status="READY"]`);
+    await row.waitFor({ timeout: POLL.timeout });
+    await page.locator(`[data-asset-id="${other.asset.id}"][data-status="READY"]`).waitFor({ timeout: POLL.timeout });
+
+    // WHEN the row is edited
+    await row.getByTestId('edit-button').click();
+    await page.getByTestId('edit-title').fill('Holiday notes');
+    await page.getByTestId('edit-tags').fill('sea, sun');
+    await page.getByTestId('edit-save').click();
+
+    // THEN the row shows the saved title and tags
+    await expect.poll(() => row.getByTestId('asset-title').textContent(), POLL).toBe('Holiday notes');
+    expect({ tags: await row.getByTestId('asset-tags').textContent(), status: await page.getByTestId('edit-status').textContent() }).toEqual({ tags: 'sea, sun', status: 'Saved edit-me.txt.' });
+
+    // AND filtering by one of its tags lists it alone
+    await page.getByTestId('tag-filter').fill('sea');
+    await page.getByTestId('tag-filter').press('Enter');
+    await expect.poll(() => page.getByTestId('asset-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-asset-id'))), POLL).toEqual([created.asset.id]);
+    expect(consoleErrors).toEqual([]);
+  });
 });

@@ -306,14 +306,18 @@ describe('cdk: IAM least privilege', () => {
 
   it('lets AppSync use only its own table and function, and only from this API', () => {
     const table = `<${logicalId(s, s.stack.tables.get('assets')!.table)}.Arn>`;
+    const tagTable = `<${logicalId(s, s.stack.tables.get('assetTags')!.table)}.Arn>`;
+    // Each DynamoDB role: the item, query and batch actions (getAssets, tag items) on its own table only.
+    const tableActions = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
     const fn = `<${logicalId(s, s.stack.functions.get('assetUrls')!.function)}.Arn>`;
     const dataSourceStatements = identityStatements(s.json)
       .filter((st) => st.holder.startsWith('Resolvers'))
       .map((st) => ({ actions: [...st.Action].sort(), resources: st.Resource.map(flattenResource) }));
     expect(dataSourceStatements).toEqual([
-      { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [table] },
+      { actions: tableActions, resources: [table] },
       { actions: ['dynamodb:Query'], resources: [`${table}/index/byOwner`] },
       { actions: ['lambda:InvokeFunction'], resources: [fn] },
+      { actions: tableActions, resources: [tagTable] },
     ]);
     s.template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {

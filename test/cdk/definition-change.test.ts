@@ -11,6 +11,7 @@ import { flattenResource, identityStatements, logicalId, resourcesOfType, synthe
 const changed: ApiDefinition = {
   ...api,
   tables: {
+    ...api.tables,
     assets: {
       ...api.tables.assets,
       globalSecondaryIndexes: [

@@ -29,6 +29,7 @@ describe('cdk: outputs', () => {
       [STACK_OUTPUT_KEYS.userPoolClientId]: { Value: { Ref: logicalId(s, s.stack.userPool!.client) } },
       [STACK_OUTPUT_KEYS.bucketName]: { Value: { Ref: logicalId(s, s.stack.bucket.bucket) } },
       AssetsTableName: { Value: { Ref: logicalId(s, s.stack.tables.get('assets')!.table) } },
+      AssetTagsTableName: { Value: { Ref: logicalId(s, s.stack.tables.get('assetTags')!.table) } },
       [STACK_OUTPUT_KEYS.uploadDeadLetterQueueUrl]: { Value: { Ref: logicalId(s, s.stack.uploadCompletion.deadLetterQueue) } },
     });
   });

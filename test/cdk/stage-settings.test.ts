@@ -63,6 +63,7 @@ describe('cdk: prod settings', () => {
     expect(kms).toEqual([
       { roles: [role('assetUrls')], actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [`<${key}.Arn>`] },
       { roles: [expect.stringMatching(/^ResolversassetsTableRole/)], actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [`<${key}.Arn>`] },
+      { roles: [expect.stringMatching(/^ResolversassetTagsTableRole/)], actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [`<${key}.Arn>`] },
     ]);
   });
 

@@ -13,7 +13,7 @@ import { connectRealtime, type RealtimeConnection } from '../support/realtime-su
 import type { ContractTarget, ContractUser } from './target.ts';
 
 export type Asset = AssetFieldsFragment;
-export type Ticket = CreateUploadMutation['createUpload']['upload'];
+export type Ticket = NonNullable<CreateUploadMutation['createUpload']['upload']>;
 
 /** `2026-11-24T23:34:51.564Z`: AWSDateTime as the API writes it. */
 export const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -67,7 +67,10 @@ export async function createCallers(target: ContractTarget): Promise<Callers> {
 export async function createUpload(call: GraphQLCall, input: CreateUploadInput): Promise<{ readonly asset: Asset; readonly ticket: Ticket }> {
   const result = await call(CreateUploadDocument, { input });
   if (result.data === null || result.data === undefined) throw new Error(`createUpload failed: ${JSON.stringify(result)}`);
-  return { asset: result.data.createUpload.asset, ticket: result.data.createUpload.upload };
+  const ticket = result.data.createUpload.upload;
+  // Files up to the multipart threshold get one PUT ticket.
+  if (ticket === null) throw new Error(`createUpload answered a multipart upload: ${JSON.stringify(result.data.createUpload)}`);
+  return { asset: result.data.createUpload.asset, ticket };
 }
 
 export interface UploadAnswer {
@@ -86,7 +89,9 @@ export function ticketHeaders(ticket: Ticket, overrides: Readonly<Record<string,
  * applied. `content-length` always states the bytes sent (a client cannot send another number), so
  * sending more bytes than the ticket's size also changes that signed header.
  */
-export async function sendToTicket(ticket: Ticket, body: Uint8Array, options: { readonly overrides?: Readonly<Record<string, string>>; readonly url?: string } = {}): Promise<UploadAnswer> {
+export async function sendToTicket(ticket: Ticket | null, body: Uint8Array, options: { readonly overrides?: Readonly<Record<string, string>>; readonly url?: string } = {}): Promise<UploadAnswer> {
+  // A multipart answer has no single-PUT ticket; the contract files stay below the multipart threshold.
+  if (ticket === null) throw new Error('createUpload answered a multipart upload, not a single-PUT ticket');
   const headers = ticketHeaders(ticket, { ...options.overrides, 'content-length': String(body.length) });
   const response = await sendHttpRequest(options.url ?? ticket.url, { method: ticket.method, headers, body });
   return { status: response.status, error: response.status < 300 ? null : readS3Error(response.body.toString('utf8')) };
@@ -113,7 +118,7 @@ export function readS3Error(xml: string): Record<string, string> {
 export const LIST_ASSET_FIELDS = /* GraphQL */ `
   query ListAssetFields($limit: Int, $nextToken: String) {
     listAssets(limit: $limit, nextToken: $nextToken) {
-      items { id owner name contentType size checksumSha256 description tags status createdAt updatedAt }
+      items { id owner name contentType size checksumSha256 description tags status createdAt updatedAt version title }
       nextToken
     }
   }

@@ -105,6 +105,8 @@ export function describeUploadFlow(getTarget: () => ContractTarget): void {
               checksumSha256: SHA256,
               description: 'Q3',
               tags: ['finance'],
+              title: null,
+              version: 1,
               status: 'PENDING',
               createdAt: expect.stringMatching(ISO_MILLIS),
               updatedAt: asset.createdAt,
@@ -116,10 +118,12 @@ export function describeUploadFlow(getTarget: () => ContractTarget): void {
               headers: [
                 { name: 'content-type', value: 'text/plain' },
                 { name: 'content-length', value: String(BYTES.length) },
+                { name: 'if-none-match', value: '*' },
                 { name: 'x-amz-checksum-sha256', value: SHA256 },
               ],
               expiresAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/),
             },
+            multipart: null,
           },
         },
       });

@@ -75,6 +75,8 @@ describe('asset flow: upload, announce, read, download, isolation, deletion', ()
       checksumSha256: SHA256,
       description: 'Q3',
       tags: ['finance'],
+      title: null,
+      version: 1,
       createdAt: created.data?.createUpload.asset.createdAt,
     };
     expect(created).toEqual({
@@ -87,10 +89,12 @@ describe('asset flow: upload, announce, read, download, isolation, deletion', ()
             headers: [
               { name: 'content-type', value: 'text/plain' },
               { name: 'content-length', value: String(BYTES.length) },
+              { name: 'if-none-match', value: '*' },
               { name: 'x-amz-checksum-sha256', value: SHA256 },
             ],
             expiresAt: expect.stringMatching(ISO_SECONDS),
           },
+          multipart: null,
         },
       },
     });

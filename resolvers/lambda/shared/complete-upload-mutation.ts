@@ -21,6 +21,8 @@ fragment AssetFields on Asset {
   status
   createdAt
   updatedAt
+  version
+  title
 }`;
 
 /** The `completeUpload` result as selected above. */
@@ -36,4 +38,6 @@ export interface CompletedAsset {
   readonly status: 'PENDING' | 'READY' | 'REJECTED' | 'DELETING';
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly version: number;
+  readonly title: string | null;
 }

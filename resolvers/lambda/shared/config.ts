@@ -30,6 +30,8 @@ export interface BucketConfig {
   readonly endpoint?: URL;
   /** Address the bucket in the path (`/<bucket>/<key>`) instead of the host name. @default false */
   readonly forcePathStyle: boolean;
+  /** The endpoint presigned URLs name, when clients reach the S3-compatible store elsewhere (local only). @default endpoint */
+  readonly presignEndpoint?: URL;
 }
 
 /** The upload rules the resolvers enforce, checked again by the Lambda (defence in depth). */
@@ -38,6 +40,8 @@ export interface UrlRules {
   readonly maxUploadBytes: number;
   readonly uploadUrlExpirySeconds: number;
   readonly downloadUrlExpirySeconds: number;
+  /** Larger uploads go in parts; a single PUT URL is never minted for more. */
+  readonly multipartThresholdBytes: number;
 }
 
 function required(env: Env, name: string): string {
@@ -83,12 +87,24 @@ export function loadBucketConfig(env: Env): BucketConfig {
       throw new ConfigError(`${ENV.S3_ENDPOINT} must be a URL. Received: ${JSON.stringify(rawEndpoint)}`);
     }
   }
+  const presignEndpoint = optionalUrl(env, ENV.S3_PRESIGN_ENDPOINT);
   return Object.freeze({
     bucketName: required(env, ENV.BUCKET_NAME),
     keyPrefix,
     ...(endpoint ? { endpoint } : {}),
+    ...(presignEndpoint ? { presignEndpoint } : {}),
     forcePathStyle: env[ENV.S3_FORCE_PATH_STYLE] === 'true',
   });
+}
+
+function optionalUrl(env: Env, name: string): URL | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL. Received: ${JSON.stringify(raw)}`);
+  }
 }
 
 export function loadUrlRules(env: Env): UrlRules {
@@ -101,6 +117,7 @@ export function loadUrlRules(env: Env): UrlRules {
     maxUploadBytes: positiveInt(env, ENV.MAX_UPLOAD_BYTES),
     uploadUrlExpirySeconds: positiveInt(env, ENV.UPLOAD_URL_EXPIRY_SECONDS),
     downloadUrlExpirySeconds: positiveInt(env, ENV.DOWNLOAD_URL_EXPIRY_SECONDS),
+    multipartThresholdBytes: positiveInt(env, ENV.MULTIPART_THRESHOLD_BYTES),
   });
 }
 

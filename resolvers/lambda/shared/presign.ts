@@ -84,7 +84,9 @@ export function contentDisposition(type: 'attachment' | 'inline', fileName: stri
   return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
-export function createPresigner(aws: AwsContext, bucket: BucketConfig, now: () => Date): Presigner {
+export function createPresigner(aws: AwsContext, bucketConfig: BucketConfig, now: () => Date): Presigner {
+  // URLs name the address clients use; the Lambda's own calls keep `endpoint` (local only, see config.ts).
+  const bucket: BucketConfig = bucketConfig.presignEndpoint === undefined ? bucketConfig : { ...bucketConfig, endpoint: bucketConfig.presignEndpoint };
   const presigner = new S3RequestPresigner({
     region: aws.region,
     credentials: aws.credentials,

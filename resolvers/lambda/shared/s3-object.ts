@@ -4,7 +4,7 @@ import type { HttpRequest as SignedRequest } from '@smithy/types';
 import type { BucketConfig } from './config.ts';
 
 export interface ObjectRequestInit {
-  readonly method: 'GET' | 'PUT' | 'HEAD' | 'DELETE';
+  readonly method: 'GET' | 'PUT' | 'HEAD' | 'DELETE' | 'POST';
   readonly headers?: Readonly<Record<string, string>>;
   readonly query?: Readonly<Record<string, string>>;
 }

@@ -37,7 +37,7 @@ describe('completeUpload: before handler', () => {
   });
 
   it('answers the last function result, and surfaces errors', () => {
-    expect(summary(run(BEFORE, 'response', { caller: 'iam', stash: stashFor(), prev: ITEM, result: ITEM })).value).toEqual(ITEM);
+    expect(summary(run(BEFORE, 'response', { caller: 'iam', stash: stashFor(), prev: ITEM, result: ITEM })).value).toEqual({ ...ITEM, version: 1 });
     expect(summary(run(BEFORE, 'response', { caller: 'iam', stash: stashFor(), prev: null, result: null })).value).toBeNull();
   });
 });

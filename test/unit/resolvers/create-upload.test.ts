@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCode } from '../../../local/runtime/index.ts';
 import { resolverBundlePath } from '../../../api/paths.ts';
 import { readFileSync } from 'node:fs';
+import { RUNTIME } from '../runtime/runtime-mode.ts';
 import { ENV, ISO_MS, USER_A, UUID, assetItem, run, summary, unauthorized } from './harness.ts';
 
 const BEFORE = 'resolvers/Mutation.createUpload.ts';
@@ -32,6 +33,8 @@ describe('createUpload: before handler', () => {
       checksumSha256: SHA256,
       description: 'Beach',
       tags: ['trip'],
+      title: null,
+      version: 1,
       status: 'PENDING',
       createdAt: expect.stringMatching(ISO_MS),
       updatedAt: asset['createdAt'],
@@ -69,8 +72,8 @@ describe('createUpload: before handler', () => {
       { contentType: 'text/html' },
       'input.contentType "text/html" is not allowed; allowed: image/png, image/jpeg, image/gif, image/webp, video/mp4, video/webm, audio/mpeg, application/pdf, text/plain, application/octet-stream',
     ],
-    ['a size of 0', { size: 0 }, 'input.size must be an integer from 1 to 104857600 bytes, got 0'],
-    ['a size over the maximum', { size: 104857601 }, 'input.size must be an integer from 1 to 104857600 bytes, got 104857601'],
+    ['a size of 0', { size: 0 }, 'input.size must be an integer from 1 to 5368709120 bytes, got 0'],
+    ['a size over the maximum', { size: 5368709121 }, 'input.size must be an integer from 1 to 5368709120 bytes, got 5368709121'],
     ['a checksum that is not base64 of 32 bytes', { checksumSha256: 'abc=' }, 'input.checksumSha256 must be the base64 encoding of 32 bytes (a SHA-256 digest)'],
     ['a checksum with a non-canonical last digit', { checksumSha256: `${SHA256.slice(0, 42)}h=` }, 'input.checksumSha256 must be the base64 encoding of 32 bytes (a SHA-256 digest)'],
     ['a description over 1000 characters', { description: 'd'.repeat(1001) }, 'input.description must be at most 1000 characters, got 1001'],
@@ -83,8 +86,9 @@ describe('createUpload: before handler', () => {
     expect({ ...summary(outcome), stash: outcome.stash }).toEqual({ value: null, error: { message, errorType: 'ValidationError' }, earlyReturn: null, stash: {} });
   });
 
-  it('accepts the limits themselves: 255 characters, 1 byte, the maximum size, 20 tags of 64 characters', () => {
-    const input = { ...VALID, name: 'n'.repeat(255), size: 104857600, tags: Array.from({ length: 20 }, () => 't'.repeat(64)), description: 'd'.repeat(1000) };
+  it('accepts the limits themselves: 255 characters, 1 byte, the maximum size, 20 distinct tags of 64 characters, a 200-character title', () => {
+    const tags = Array.from({ length: 20 }, (_, i) => String(i).padStart(2, '0') + 't'.repeat(62));
+    const input = { ...VALID, name: 'n'.repeat(255), size: 5368709120, tags, description: 'd'.repeat(1000), title: 'T'.repeat(200) };
     expect(summary(run(BEFORE, 'request', { args: { input } })).error).toBeNull();
     expect(summary(run(BEFORE, 'request', { args: { input: { ...VALID, size: 1 } } })).error).toBeNull();
   });
@@ -94,8 +98,8 @@ describe('createUpload: before handler', () => {
       code: readFileSync(resolverBundlePath(BEFORE), 'utf8'),
       function: 'request',
       context: { arguments: { input: { ...VALID, size: 0 } }, env: ENV },
-    });
-    expect(result).toEqual({ error: { message: 'input.size must be an integer from 1 to 104857600 bytes, got 0' }, logs: [], stash: '{}' });
+    }, RUNTIME);
+    expect(result).toEqual({ error: { message: 'input.size must be an integer from 1 to 5368709120 bytes, got 0' }, logs: [], stash: '{}' });
   });
 });
 
@@ -165,7 +169,8 @@ describe('createUpload: after handler', () => {
   it('answers the written asset and the ticket', () => {
     const item = assetItem();
     expect(summary(run(BEFORE, 'response', { stash: { asset: item, upload: TICKET }, prev: item, result: item }))).toEqual({
-      value: { asset: item, upload: TICKET },
+      // An item written without a version reads as version 1.
+      value: { asset: { ...item, version: 1 }, upload: TICKET, multipart: null },
       error: null,
       earlyReturn: null,
     });

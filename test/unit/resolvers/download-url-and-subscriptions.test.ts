@@ -11,7 +11,8 @@ const READY = assetItem({ status: 'READY' });
 describe('Asset.downloadUrl', () => {
   it('batches a mintDownloadUrl call for a READY asset of the caller', () => {
     expect(summary(run(DOWNLOAD, 'request', { caller: { user: USER_A }, source: READY }))).toEqual({
-      value: { operation: 'BatchInvoke', payload: { action: 'mintDownloadUrl', key: READY['key'], name: 'photo.png' } },
+      // The schema default (ATTACHMENT) when the argument is left out; the stored content type for INLINE.
+      value: { operation: 'BatchInvoke', payload: { action: 'mintDownloadUrl', key: READY['key'], name: 'photo.png', disposition: 'ATTACHMENT', contentType: 'image/png' } },
       error: null,
       earlyReturn: null,
     });

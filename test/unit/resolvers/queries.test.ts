@@ -4,6 +4,7 @@ import { USER_A, USER_B, assetItem, run, summary, unauthorized } from './harness
 
 const GET = 'resolvers/Query.getAsset.ts';
 const LIST = 'resolvers/Query.listAssets.ts';
+const BY_OWNER = 'resolvers/functions/queryAssetsByOwner.ts';
 const ITEM = assetItem({ status: 'READY' });
 const ID = ITEM['id'] as string;
 
@@ -19,7 +20,9 @@ describe('getAsset', () => {
   });
 
   it("answers the caller's asset", () => {
-    expect(summary(run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: ITEM }))).toEqual({ value: ITEM, error: null, earlyReturn: null });
+    // Written before versions existed: read as version 1.
+    expect(summary(run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: ITEM }))).toEqual({ value: { ...ITEM, version: 1 }, error: null, earlyReturn: null });
+    expect(summary(run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: { ...ITEM, version: 4 } })).value).toEqual({ ...ITEM, version: 4 });
   });
 
   it("refuses another owner's asset with Unauthorized", () => {
@@ -41,19 +44,25 @@ describe('getAsset', () => {
   });
 });
 
-describe('listAssets', () => {
+describe('listAssets: before handler and queryAssetsByOwner', () => {
   const byOwner = (owner: string) => ({ expression: '#owner = :owner', expressionNames: { '#owner': 'owner' }, expressionValues: { ':owner': { S: owner } } });
 
-  it("queries the byOwner index for the caller's assets, newest first, 20 by default", () => {
-    expect(summary(run(LIST, 'request', { caller: { user: USER_A } }))).toEqual({
+  it('stashes the caller and the page size: 20 by default, capped at 100', () => {
+    const outcome = run(LIST, 'request', { caller: { user: USER_A } });
+    expect({ ...summary(outcome), stash: outcome.stash }).toEqual({ value: {}, error: null, earlyReturn: null, stash: { owner: USER_A, limit: 20 } });
+    expect(run(LIST, 'request', { caller: 'apikey', args: { limit: 500 } }).stash).toEqual({ owner: 'apikey', limit: 100 });
+  });
+
+  it("queries the byOwner index for the caller's assets, newest first", () => {
+    expect(summary(run(BY_OWNER, 'request', { caller: { user: USER_A }, stash: { owner: USER_A, limit: 20 } }))).toEqual({
       value: { operation: 'Query', index: 'byOwner', query: byOwner(USER_A), scanIndexForward: false, limit: 20 },
       error: null,
       earlyReturn: null,
     });
   });
 
-  it('passes the page token on, caps the limit at 100 and filters by status and content type', () => {
-    expect(summary(run(LIST, 'request', { caller: 'apikey', args: { limit: 500, nextToken: 'opaque-token', status: 'READY', contentType: 'image/png' } })).value).toEqual({
+  it('passes the page token on and filters by status and content type', () => {
+    expect(summary(run(BY_OWNER, 'request', { caller: 'apikey', stash: { owner: 'apikey', limit: 100 }, args: { nextToken: 'opaque-token', status: 'READY', contentType: 'image/png' } })).value).toEqual({
       operation: 'Query',
       index: 'byOwner',
       query: byOwner('apikey'),
@@ -69,7 +78,7 @@ describe('listAssets', () => {
   });
 
   it('treats explicit nulls as absent arguments', () => {
-    expect(summary(run(LIST, 'request', { args: { limit: null, nextToken: null, status: null, contentType: null } })).value).toEqual({
+    expect(summary(run(BY_OWNER, 'request', { stash: { owner: USER_A, limit: 20 }, args: { limit: null, nextToken: null, status: null, contentType: null, tag: null } })).value).toEqual({
       operation: 'Query',
       index: 'byOwner',
       query: byOwner(USER_A),
@@ -82,13 +91,15 @@ describe('listAssets', () => {
     expect(summary(run(LIST, 'request', { args: { limit: 0 } })).error).toEqual({ message: 'limit must be at least 1, got 0', errorType: 'ValidationError' });
   });
 
-  it('answers the items and the next token (null on the last page)', () => {
-    expect(summary(run(LIST, 'response', { result: { items: [ITEM], nextToken: 'next', scannedCount: 1 } })).value).toEqual({ items: [ITEM], nextToken: 'next' });
-    expect(summary(run(LIST, 'response', { result: { items: [], nextToken: null, scannedCount: 0 } })).value).toEqual({ items: [], nextToken: null });
+  it('answers the items (each with a version) and the next token (null on the last page)', () => {
+    const page = summary(run(BY_OWNER, 'response', { stash: { owner: USER_A, limit: 20 }, result: { items: [ITEM], nextToken: 'next', scannedCount: 1 } })).value;
+    expect(page).toEqual({ items: [ITEM], nextToken: 'next' });
+    expect(summary(run(LIST, 'response', { stash: { owner: USER_A, limit: 20 }, prev: page })).value).toEqual({ items: [{ ...ITEM, version: 1 }], nextToken: 'next' });
+    expect(summary(run(LIST, 'response', { stash: { owner: USER_A, limit: 20 }, prev: { items: [], nextToken: null } })).value).toEqual({ items: [], nextToken: null });
   });
 
   it('surfaces DynamoDB errors', () => {
     const error = { message: 'The provided starting key is invalid', type: 'DynamoDB:ValidationException' };
-    expect(summary(run(LIST, 'response', { result: null, error })).error).toEqual({ message: error.message, errorType: error.type });
+    expect(summary(run(BY_OWNER, 'response', { stash: { owner: USER_A, limit: 20 }, result: null, error })).error).toEqual({ message: error.message, errorType: error.type });
   });
 });
