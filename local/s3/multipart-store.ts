@@ -17,6 +17,7 @@
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -227,8 +228,11 @@ export function createMultipartStore(uploadsDir: string): MultipartStore {
       await mkdir(dirname(destination), { recursive: true });
       const out = createWriteStream(destination);
       try {
+        // One write stream for every part, with backpressure (no listener per part).
         for (const record of stored) {
-          await pipeline(createReadStream(join(uploadDir(uploadId), record.file)), out, { end: false });
+          for await (const chunk of createReadStream(join(uploadDir(uploadId), record.file), { highWaterMark: 1024 * 1024 })) {
+            if (!out.write(chunk as Buffer)) await once(out, 'drain');
+          }
         }
         await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       } catch (error) {

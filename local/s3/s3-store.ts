@@ -23,7 +23,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
 import { createKeyLocks, objectWriteOf, preconditionFailed, requiresAbsentObject } from './conditional-writes.ts';
-import { createHostAllowList } from '../http/host-allow-list.ts';
+import { createHostAllowList, type HostVerdict } from '../http/host-allow-list.ts';
 import { ConfinedFilesystemStore } from './confined-store.ts';
 import { answerPreflight, corsResponseHeaders, createCorsRule } from './cors.ts';
 import { createEventDispatcher, createObjectCreatedEvent, createSequencer, type ObjectCreatedEvent } from './object-created-events.ts';
@@ -74,6 +74,14 @@ export interface S3StoreOptions {
 export interface S3Store {
   /** `http://127.0.0.1:<port>`, for path-style clients (`forcePathStyle: true`). */
   readonly endpoint: string;
+  /**
+   * The front as a request listener for another server that serves it under `pathPrefix` (`/s3`):
+   * the signature is checked over the path as the client sent it, prefix included (so presigned URLs
+   * are minted for `<origin><pathPrefix>`, path style), then the prefix is removed before the scope
+   * check. `checkHost` is the other server's Host allow-list; a Host it refuses gets S3's error shape,
+   * as on the front's own port.
+   */
+  mount(pathPrefix: string, checkHost: (host: string, defaultPort: number) => HostVerdict): (req: IncomingMessage, res: ServerResponse) => void;
   /** Applies the abort-incomplete-multipart-upload lifecycle rule now; resolves with the number of uploads aborted. */
   abortIncompleteMultipartUploads(): Promise<number>;
   /** Stops accepting requests, delivers queued events, stops s3rver, removes temp folders. Safe to call twice. */
@@ -180,7 +188,7 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
     return res.statusCode === 200 ? Number(res.headers['content-length'] ?? 0) : null;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, pathPrefix = ''): Promise<void> {
     const requestId = createRequestId();
     const hostId = createHostId();
     res.setHeader('x-amz-request-id', requestId);
@@ -197,7 +205,9 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
       for (const [name, value] of Object.entries(corsResponseHeaders(corsRule, origin, method))) res.setHeader(name, value);
 
       const verified = verifyRequestHead({ method, url: req.url ?? '/', headers: req.headersDistinct }, { credentials: [options.credentials], region: options.region, now: now() });
-      const target = scopeRequest({ rawPath: verified.rawPath, query: verified.query, headers: req.headersDistinct });
+      // Mounted under a prefix: the client signed the whole path; the bucket and key follow the prefix.
+      const rawPath = verified.rawPath.startsWith(`${pathPrefix}/`) ? verified.rawPath.slice(pathPrefix.length) : verified.rawPath;
+      const target = scopeRequest({ rawPath, query: verified.query, headers: req.headersDistinct });
       const write = objectWriteOf(method, verified.query, req.headers);
       const onlyIfAbsent = requiresAbsentObject(write, req.headersDistinct);
       const facts = {
@@ -270,14 +280,18 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
     }
   }
 
-  const server = createServer((req, res) => {
-    // DNS rebinding: a Host other than this listener's own names and port is refused (local/http/host-allow-list.ts).
+  /** DNS rebinding: a Host the allow-list refuses gets S3's error (local/http/host-allow-list.ts). */
+  function refuseForeignHost(req: IncomingMessage, res: ServerResponse, checkHost: (host: string, defaultPort: number) => HostVerdict, defaultPort: number): boolean {
     // No Host at all (HTTP/1.0) is no browser's request; the verifier judges it as S3 would.
-    const host = req.headers.host === undefined ? null : createHostAllowList({ boundHost: '127.0.0.1', port }).check(req.headers.host, 80);
-    if (host !== null && !host.ok) {
-      sendError(res, new S3Error(host.status === 403 ? 'AccessDenied' : 'BadRequest', host.message), createRequestId(), createHostId());
-      return;
-    }
+    const host = req.headers.host === undefined ? null : checkHost(req.headers.host, defaultPort);
+    if (host === null || host.ok) return false;
+    sendError(res, new S3Error(host.status === 403 ? 'AccessDenied' : 'BadRequest', host.message), createRequestId(), createHostId());
+    return true;
+  }
+
+  const server = createServer((req, res) => {
+    // Only this listener's own names and port.
+    if (refuseForeignHost(req, res, (raw, defaultPort) => createHostAllowList({ boundHost: '127.0.0.1', port }).check(raw, defaultPort), 80)) return;
     handle(req, res).catch((error: unknown) => sendError(res, error, 'unknown', 'unknown'));
   });
   server.on('clientError', answerClientError);
@@ -303,6 +317,13 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    mount: function mountS3Front(pathPrefix, checkHost) {
+      return function mountedS3Front(req, res) {
+        const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+        if (refuseForeignHost(req, res, checkHost, encrypted ? 443 : 80)) return;
+        handle(req, res, pathPrefix).catch((error: unknown) => sendError(res, error, 'unknown', 'unknown'));
+      };
+    },
     abortIncompleteMultipartUploads,
     close: function closeS3Store() {
       closing ??= shutDown();

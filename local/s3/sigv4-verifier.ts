@@ -2,25 +2,27 @@
  * Checks an S3 request's SigV4 authentication as S3 does, over a parsed request head (no sockets):
  * presigned query parameters or the `Authorization` header, expiry and clock skew, every signed
  * header, and which headers must have been signed. Returns what the body must then satisfy
- * (length, `x-amz-content-sha256`, checksums), which `payload-verifier.ts` checks while streaming.
+ * (`payload-expectation.ts`), which `payload-verifier.ts` checks while streaming. The SigV4
+ * arithmetic is `local/sigv4/` with S3's path rules.
  *
  * Error codes and messages are S3's (see `s3-errors.ts` for sources). Where S3's exact text is not
  * recorded the message says so in the code comment.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { S3Error } from './s3-errors.ts';
+import { STREAMING_UNSIGNED_TRAILER, payloadExpectation, type PayloadExpectation } from './payload-expectation.ts';
 import {
-  SIGV4_ALGORITHM,
-  UNSIGNED_PAYLOAD,
-  calculateSignature,
-  canonicalQueryString,
-  canonicalUri,
-  createCanonicalRequest,
-  createStringToSign,
-  credentialScope,
-  parseQuery,
-} from './sigv4-canonical.ts';
-import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumAlgorithmOfHeader, isValidChecksumValue } from './checksums.ts';
+  PRESIGN_PARAMETERS,
+  formatAmzDate,
+  parseAmzDate,
+  parseAuthorizationFields,
+  parseCredential as splitCredential,
+  readPresignedParameters,
+} from '../sigv4/authorization.ts';
+import { canonicalQueryString, canonicalUri, createCanonicalRequest, parseQuery } from '../sigv4/canonical-request.ts';
+import { SIGV4_ALGORITHM, UNSIGNED_PAYLOAD, calculateSignature, createStringToSign, credentialScope, signaturesMatch } from '../sigv4/signature.ts';
+
+export { PRESIGN_PARAMETERS, parseAmzDate } from '../sigv4/authorization.ts';
+export type { PayloadExpectation } from './payload-expectation.ts';
 
 /** What the verifier reads of a request. */
 export interface S3RequestHead {
@@ -44,22 +46,6 @@ export interface VerifyOptions {
   readonly now: Date;
 }
 
-/** What the body of a verified request must satisfy. */
-export interface PayloadExpectation {
-  /** `identity`, or `aws-chunked` (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`): chunk framing to strip. */
-  readonly encoding: 'identity' | 'aws-chunked';
-  /** Bytes of the decoded body (`Content-Length`, or `x-amz-decoded-content-length`); undefined when no length was given. */
-  readonly decodedLength: number | undefined;
-  /** A real `x-amz-content-sha256` (hex) the body must hash to; undefined for UNSIGNED-PAYLOAD and streaming. */
-  readonly sha256Hex: string | undefined;
-  /** A `x-amz-checksum-*` header the body must match (base64). */
-  readonly checksum: { readonly algorithm: ChecksumAlgorithm; readonly value: string } | undefined;
-  /** The checksum announced in `x-amz-trailer`, sent after the last aws-chunked chunk. */
-  readonly trailerChecksum: ChecksumAlgorithm | undefined;
-  /** `Content-MD5` (base64) the body must match. */
-  readonly contentMd5: string | undefined;
-}
-
 export interface VerifiedRequest {
   readonly accessKeyId: string;
   readonly authentication: 'query' | 'header';
@@ -69,18 +55,6 @@ export interface VerifiedRequest {
   readonly payload: PayloadExpectation;
 }
 
-/** Query parameters of a presigned URL that carry the signature itself. */
-export const PRESIGN_PARAMETERS = [
-  'X-Amz-Algorithm',
-  'X-Amz-Credential',
-  'X-Amz-Date',
-  'X-Amz-Expires',
-  'X-Amz-SignedHeaders',
-  'X-Amz-Signature',
-  'X-Amz-Security-Token',
-  'X-Amz-Content-Sha256',
-] as const;
-
 const PRESIGN_PARAMETER_NAMES = new Set<string>(PRESIGN_PARAMETERS.map((name) => name.toLowerCase()));
 
 /** S3 answers "Request has expired" past X-Amz-Date + X-Amz-Expires; the longest allowed is a week. */
@@ -88,7 +62,6 @@ export const MAX_PRESIGN_EXPIRES_SECONDS = 604_800;
 /** S3 refuses header-signed requests more than 15 minutes off its clock (RequestTimeTooSkewed). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
-const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 const STREAMING_VALUES = [
   STREAMING_UNSIGNED_TRAILER,
   'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
@@ -146,7 +119,7 @@ export function verifyRequestHead(head: S3RequestHead, options: VerifyOptions): 
 
   const canonicalRequest = createCanonicalRequest({
     method: head.method.toUpperCase(),
-    canonicalUri: canonicalUri(rawPath),
+    canonicalUri: canonicalUri(rawPath, { s3: true }),
     canonicalQuery: canonicalQueryString(params, query ? 'X-Amz-Signature' : undefined),
     signedHeaders: claim.signedHeaders,
     headers: head.headers,
@@ -155,7 +128,7 @@ export function verifyRequestHead(head: S3RequestHead, options: VerifyOptions): 
   const scope = credentialScope(claim.scopeDate, claim.scopeRegion, claim.scopeService);
   const stringToSign = createStringToSign(claim.amzDate, scope, canonicalRequest);
   const expected = calculateSignature(secret, claim.scopeDate, claim.scopeRegion, claim.scopeService, stringToSign);
-  if (!sameHex(expected, claim.signature)) {
+  if (!signaturesMatch(expected, claim.signature)) {
     throw new S3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', [
       ['AWSAccessKeyId', claim.accessKeyId],
       ['StringToSign', stringToSign],
@@ -171,25 +144,21 @@ export function verifyRequestHead(head: S3RequestHead, options: VerifyOptions): 
     authentication: query ? 'query' : 'header',
     rawPath,
     query: params.filter(([key]) => !PRESIGN_PARAMETER_NAMES.has(key.toLowerCase())),
-    payload: payloadExpectation(head, claim.payloadHash),
+    payload: payloadExpectation(head.method, head.headers, claim.payloadHash),
   };
 }
 
+
 function parseQueryClaim(head: S3RequestHead, params: readonly (readonly [string, string])[], options: VerifyOptions): SignatureClaim {
-  const get = (name: string): string | undefined => params.find(([key]) => key === name)?.[1];
-  const algorithm = get('X-Amz-Algorithm');
-  const credential = get('X-Amz-Credential');
-  const amzDate = get('X-Amz-Date');
-  const expires = get('X-Amz-Expires');
-  const signedHeaders = get('X-Amz-SignedHeaders');
-  const signature = get('X-Amz-Signature');
-  if (algorithm === undefined || credential === undefined || amzDate === undefined || expires === undefined || signedHeaders === undefined || signature === undefined) {
+  const presigned = readPresignedParameters(params);
+  if (presigned === undefined) {
     throw queryError(
       'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
     );
   }
+  const { algorithm, credential, amzDate, expires, signedHeaders, signature } = presigned;
   if (algorithm !== SIGV4_ALGORITHM) throw queryError(`X-Amz-Algorithm only supports "${SIGV4_ALGORITHM}"`);
-  const scope = parseCredential(credential, options.region, 'Error parsing the X-Amz-Credential parameter; ', queryError);
+  const scope = checkCredential(credential, options.region, 'Error parsing the X-Amz-Credential parameter; ', queryError);
   if (!/^\d{8}T\d{6}Z$/.test(amzDate)) throw queryError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
   if (amzDate.slice(0, 8) !== scope.scopeDate) throw queryError('Invalid credential date. Date is not the same as X-Amz-Date.');
   if (!/^-?\d+$/.test(expires)) throw queryError('X-Amz-Expires should be a number');
@@ -211,18 +180,14 @@ function parseHeaderClaim(head: S3RequestHead, authorization: string, options: V
   if (algorithm !== SIGV4_ALGORITHM) {
     throw new S3Error('InvalidArgument', 'Unsupported Authorization Type', [['ArgumentName', 'Authorization'], ['ArgumentValue', authorization]]);
   }
-  const fields = new Map<string, string>();
-  for (const part of rest.join('').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
+  const fields = parseAuthorizationFields(rest.join(''));
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
   if (credential === undefined) throw malformed('missing Credential.');
   if (signedHeaders === undefined) throw malformed('missing SignedHeaders.');
   if (signature === undefined) throw malformed('missing Signature.');
-  const scope = parseCredential(credential, options.region, 'The authorization header is malformed; ', (message, detail) => new S3Error('AuthorizationHeaderMalformed', message, detail));
+  const scope = checkCredential(credential, options.region, 'The authorization header is malformed; ', (message, detail) => new S3Error('AuthorizationHeaderMalformed', message, detail));
 
   const amzDate = firstHeader(head, 'x-amz-date');
   const date = firstHeader(head, 'date');
@@ -239,7 +204,11 @@ function parseHeaderClaim(head: S3RequestHead, authorization: string, options: V
       ['MaxAllowedSkewMilliseconds', String(MAX_CLOCK_SKEW_MS)],
     ]);
   }
+  return { ...scope, amzDate: stamp, signedHeaders: signedHeaders.split(';'), signature, payloadHash: checkHeaderPayloadHash(head) };
+}
 
+/** The `x-amz-content-sha256` of a header-signed request: required, and a hash or one of S3's named values. */
+function checkHeaderPayloadHash(head: S3RequestHead): string {
   const payloadHash = firstHeader(head, 'x-amz-content-sha256');
   if (payloadHash === undefined) throw new S3Error('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   if (payloadHash !== UNSIGNED_PAYLOAD && !STREAMING_VALUES.includes(payloadHash) && !/^[0-9a-f]{64}$/.test(payloadHash)) {
@@ -253,20 +222,18 @@ function parseHeaderClaim(head: S3RequestHead, authorization: string, options: V
     // A local limitation: signed aws-chunked payloads are not decoded (the JS SDK v3 sends the unsigned variant).
     throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', [['Header', 'x-amz-content-sha256']]);
   }
-  return { ...scope, amzDate: stamp, signedHeaders: signedHeaders.split(';'), signature, payloadHash };
+  return payloadHash;
 }
 
-function parseCredential(
+function checkCredential(
   credential: string,
   region: string,
   prefix: string,
   fail: (message: string, detail?: readonly (readonly [string, string])[]) => S3Error,
 ): Pick<SignatureClaim, 'accessKeyId' | 'scopeDate' | 'scopeRegion' | 'scopeService' | 'scopeTerminal'> {
-  const parts = credential.split('/');
-  const [accessKeyId, scopeDate, scopeRegion, scopeService, scopeTerminal] = parts;
-  if (parts.length !== 5 || accessKeyId === undefined || scopeDate === undefined || scopeRegion === undefined || scopeService === undefined || scopeTerminal === undefined) {
-    throw fail(`${prefix}the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
-  }
+  const scope = splitCredential(credential);
+  if (scope === undefined) throw fail(`${prefix}the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
+  const { accessKeyId, date: scopeDate, region: scopeRegion, service: scopeService, terminal: scopeTerminal } = scope;
   if (!/^\d{8}$/.test(scopeDate)) throw fail(`${prefix}incorrect date format "${scopeDate}". This date in the credential must be in the format "yyyyMMdd".`);
   if (scopeRegion !== region) throw fail(`${prefix}the region '${scopeRegion}' is wrong; expecting '${region}'`, [['Region', region]]);
   if (scopeService !== 's3') throw fail(`${prefix}incorrect service "${scopeService}". This endpoint belongs to "s3".`);
@@ -281,7 +248,7 @@ function assertNotExpired(params: readonly (readonly [string, string])[], claim:
   const expiresAt = new Date(signedAt.getTime() + Number(expires) * 1000);
   const serverTime = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (now.getTime() > expiresAt.getTime()) {
-    // Quoted from S3 (aws-sdk-php #1333): AccessDenied, "Request has expired", X-Amz-Expires, Expires, ServerTime.
+    // S3's observed answer: AccessDenied "Request has expired" with X-Amz-Expires, Expires and ServerTime.
     throw new S3Error('AccessDenied', 'Request has expired', [
       ['X-Amz-Expires', expires],
       ['Expires', expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')],
@@ -310,81 +277,12 @@ function assertHeadersSigned(head: S3RequestHead, signedHeaders: readonly string
   }
 }
 
-function payloadExpectation(head: S3RequestHead, payloadHash: string): PayloadExpectation {
-  const contentEncoding = (firstHeader(head, 'content-encoding') ?? '').split(',').map((v) => v.trim().toLowerCase());
-  const chunked = payloadHash === STREAMING_UNSIGNED_TRAILER || contentEncoding.includes('aws-chunked');
-  const lengthHeader = chunked ? firstHeader(head, 'x-amz-decoded-content-length') : firstHeader(head, 'content-length');
-  const method = head.method.toUpperCase();
-  const hasBody = method === 'PUT' || method === 'POST';
-  if (lengthHeader === undefined && hasBody) {
-    if (chunked || firstHeader(head, 'transfer-encoding') !== undefined) {
-      throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
-    }
-  }
-  if (lengthHeader !== undefined && !/^\d+$/.test(lengthHeader)) {
-    throw new S3Error('InvalidArgument', `Invalid ${chunked ? 'x-amz-decoded-content-length' : 'Content-Length'}`, [['ArgumentValue', lengthHeader]]);
-  }
-
-  const checksumHeaders = Object.keys(head.headers).filter((name) => checksumAlgorithmOfHeader(name) !== undefined && head.headers[name] !== undefined);
-  if (checksumHeaders.length > 1) {
-    throw new S3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
-  }
-  let checksum: PayloadExpectation['checksum'];
-  const checksumHeader = checksumHeaders[0];
-  if (checksumHeader !== undefined) {
-    const algorithm = checksumAlgorithmOfHeader(checksumHeader) as ChecksumAlgorithm;
-    const value = firstHeader(head, checksumHeader) ?? '';
-    if (!isValidChecksumValue(algorithm, value)) throw new S3Error('InvalidRequest', `Value for ${checksumHeader} header is invalid.`);
-    checksum = { algorithm, value };
-  }
-  const trailer = firstHeader(head, 'x-amz-trailer')?.trim().toLowerCase();
-  const trailerChecksum = trailer === undefined ? undefined : checksumAlgorithmOfHeader(trailer);
-  if (trailer !== undefined && trailerChecksum === undefined) {
-    throw new S3Error('InvalidRequest', `The value specified in the x-amz-trailer header is not supported`);
-  }
-  const sdkAlgorithm = firstHeader(head, 'x-amz-sdk-checksum-algorithm');
-  if (sdkAlgorithm !== undefined && checksum === undefined && trailerChecksum === undefined) {
-    if (!(CHECKSUM_ALGORITHMS as readonly string[]).includes(sdkAlgorithm.toUpperCase())) {
-      throw new S3Error('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.');
-    }
-  }
-  const contentMd5 = firstHeader(head, 'content-md5');
-  if (contentMd5 !== undefined && Buffer.from(contentMd5, 'base64').length !== 16) {
-    throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.', [['Content-MD5', contentMd5]]);
-  }
-  return {
-    encoding: chunked ? 'aws-chunked' : 'identity',
-    decodedLength: lengthHeader === undefined ? undefined : Number(lengthHeader),
-    sha256Hex: /^[0-9a-f]{64}$/.test(payloadHash) ? payloadHash : undefined,
-    checksum,
-    trailerChecksum,
-    contentMd5,
-  };
-}
-
 function firstHeader(head: S3RequestHead, name: string): string | undefined {
   return head.headers[name]?.[0];
 }
 
 function queryError(message: string): S3Error {
   return new S3Error('AuthorizationQueryParametersError', message);
-}
-
-/** `20240131T024659Z` → Date (NaN date when malformed). */
-export function parseAmzDate(value: string): Date {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (m === null) return new Date(Number.NaN);
-  return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-}
-
-function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-function sameHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function hexBytes(value: string): string {

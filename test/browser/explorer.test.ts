@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)('explorer at /', { timeout: BROWSER_TEST_TIMEOUT_M
       await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
       await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).click();
       const fields = await page.locator('.graphiql-doc-explorer-field-name').allTextContents();
-      expect(fields).toEqual(['getAsset', 'listAssets']);
+      expect(fields).toEqual(['getAsset', 'listAssets', 'getAssets', 'uploadPartUrls', 'uploadedParts']);
     });
   });
 

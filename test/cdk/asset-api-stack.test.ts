@@ -223,7 +223,7 @@ describe('cdk: Lambda functions', () => {
         Timeout: def.timeoutSeconds,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(s, fn.logGroup) } },
-        EnvironmentKeys: ['ALLOWED_CONTENT_TYPES', 'ASSET_BUCKET', 'ASSET_KEY_PREFIX', 'DOWNLOAD_URL_EXPIRY_SECONDS', 'GRAPHQL_URL', 'MAX_UPLOAD_BYTES', 'PENDING_GRACE_SECONDS', 'UPLOAD_URL_EXPIRY_SECONDS'],
+        EnvironmentKeys: ['ALLOWED_CONTENT_TYPES', 'ASSET_BUCKET', 'ASSET_KEY_PREFIX', 'DOWNLOAD_URL_EXPIRY_SECONDS', 'GRAPHQL_URL', 'MAX_UPLOAD_BYTES', 'MULTIPART_EXPIRY_SECONDS', 'MULTIPART_PART_BYTES', 'MULTIPART_THRESHOLD_BYTES', 'PENDING_GRACE_SECONDS', 'UPLOAD_URL_EXPIRY_SECONDS'],
       });
       const s3Key = (props['Code'] as { S3Key: string }).S3Key;
       expect(stagedAsset(s.assembly, s3Key, 'index.mjs')).toBe(readFileSync(lambdaBundlePath(name), 'utf8'));

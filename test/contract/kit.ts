@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { CreateUploadDocument, type AssetFieldsFragment, type CreateUploadInput, type CreateUploadMutation } from '../../generated/operations.ts';
-import { createGraphQLCall, postGraphQL, type GraphQLAnswer, type GraphQLAuth, type GraphQLBody, type GraphQLCall } from '../support/graphql-client.ts';
+import { createGraphQLCall, postGraphQL, summarizeAnswer, type AnswerSummary, type GraphQLAuth, type GraphQLBody, type GraphQLCall } from '../support/graphql-client.ts';
 import { sendHttpRequest, type HttpResponse } from '../support/http-request.ts';
-import { connectRealtime, type RealtimeConnection } from '../support/realtime-subscriber.ts';
+import { connectRealtime, type RealtimeConnection } from '../support/realtime-client.ts';
 import type { ContractTarget, ContractUser } from './target.ts';
 
 export type Asset = AssetFieldsFragment;
@@ -35,7 +35,7 @@ export interface Callers {
   /** The backend's IAM identity, or null when the target has no credentials for it. */
   readonly asBackend: GraphQLCall | null;
   /** Raw POST with any auth, for error shapes. */
-  post(body: unknown, auth: GraphQLAuth): Promise<GraphQLAnswer>;
+  post(body: unknown, auth: GraphQLAuth): Promise<AnswerSummary>;
   /** A realtime connection as `user` (or with the API key). */
   subscriber(who: ContractUser | 'apiKey'): Promise<RealtimeConnection>;
 }
@@ -52,7 +52,7 @@ export async function createCallers(target: ContractTarget): Promise<Callers> {
     asBob: createGraphQLCall(endpoint, { token: bob.token }),
     asApiKey: createGraphQLCall(endpoint, { apiKey: target.apiKey }),
     asBackend: credentials === null ? null : createGraphQLCall(endpoint, { iam: { credentials, region: target.region } }),
-    post: (body, auth) => postGraphQL(endpoint, body, auth),
+    post: async (body, auth) => summarizeAnswer(await postGraphQL(endpoint, body, auth)),
     subscriber: (who) =>
       connectRealtime({
         realtimeUrl: target.realtimeUrl,

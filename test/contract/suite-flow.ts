@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CreateUploadDocument, DeleteAssetDocument, GetAssetDocument, ListAssetsDocument, OnAssetCreatedDocument, type CreateUploadMutation } from '../../generated/operations.ts';
 import type { GraphQLBody } from '../support/graphql-client.ts';
-import type { Frame, RealtimeConnection } from '../support/realtime-subscriber.ts';
+import type { Frame, RealtimeConnection } from '../support/realtime-client.ts';
 import {
   createCallers,
   createUpload,

@@ -21,19 +21,20 @@ import {
   type CreateUploadMutation,
 } from '../../generated/operations.ts';
 import { HOST_ID, REQUEST_ID } from './fixtures/s3-fixtures.ts';
-import { objectStore, startAssetServer, type AssetServer } from './lib/asset-server.ts';
-import { createGraphQLCaller, type GraphQLCall } from './lib/graphql-http.ts';
-import { connectSubscriber } from './lib/realtime-subscriber.ts';
+import { objectStore } from '../support/store-readers.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
+import { connectRealtime } from '../support/realtime-client.ts';
 import { putToTicket } from './lib/upload.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 /** Upload tickets that expire after one second, for the expired-ticket test. */
 const SHORT_TICKETS = { ...api, assets: { ...api.assets, uploadUrlExpirySeconds: 1 } };
 
-const test = base.extend<{ assets: AssetServer; shortTickets: AssetServer }>({
+const test = base.extend<{ assets: StoreBackedTestServer; shortTickets: StoreBackedTestServer }>({
   assets: [
     async ({}, use) => {
-      const assets = await startAssetServer();
+      const assets = await startTestServer({ store: 'dynalite' });
       await use(assets);
       await assets.close();
     },
@@ -41,7 +42,7 @@ const test = base.extend<{ assets: AssetServer; shortTickets: AssetServer }>({
   ],
   shortTickets: [
     async ({}, use) => {
-      const assets = await startAssetServer(SHORT_TICKETS);
+      const assets = await startTestServer({ store: 'dynalite', api: SHORT_TICKETS });
       await use(assets);
       await assets.close();
     },
@@ -54,7 +55,7 @@ const SHA256 = createHash('sha256').update(BYTES).digest('base64');
 const ALLOWED = api.assets.allowedContentTypes.join(', ');
 
 type Asset = CreateUploadMutation['createUpload']['asset'];
-type Ticket = CreateUploadMutation['createUpload']['upload'];
+type Ticket = NonNullable<CreateUploadMutation['createUpload']['upload']>;
 
 /** AppSync's error object for a resolver error on a root field (spec/appsync-protocol.md §1.5). */
 function fieldError(field: string, errorType: string, message: string): Record<string, unknown> {
@@ -62,14 +63,17 @@ function fieldError(field: string, errorType: string, message: string): Record<s
 }
 
 /** A user of its own per test, so list assertions see only that test's assets. */
-async function userCaller(assets: AssetServer, sub: string): Promise<GraphQLCall> {
-  return createGraphQLCaller(assets.server.url, { token: await assets.tokenFor(sub) });
+async function userCaller(assets: StoreBackedTestServer, sub: string): Promise<GraphQLCall> {
+  return createGraphQLCall(assets.server.url, { token: await assets.tokenFor(sub) });
 }
 
 async function createUpload(call: GraphQLCall, input: CreateUploadInput): Promise<{ asset: Asset; ticket: Ticket }> {
   const result = await call(CreateUploadDocument, { input });
   if (!result.data) throw new Error(`createUpload failed: ${JSON.stringify(result)}`);
-  return { asset: result.data.createUpload.asset, ticket: result.data.createUpload.upload };
+  const ticket = result.data.createUpload.upload;
+  // Files up to the multipart threshold get one PUT ticket.
+  if (ticket === null) throw new Error(`createUpload answered a multipart upload: ${JSON.stringify(result.data.createUpload)}`);
+  return { asset: result.data.createUpload.asset, ticket };
 }
 
 function keyOf(asset: Asset): string {
@@ -168,7 +172,7 @@ describe('completeUpload: only the backend (IAM) completes, and only what matche
     const input = { key: keyOf(asset), size: BYTES.length, contentType: 'text/plain' };
     const refused = { data: { completeUpload: null }, errors: [fieldError('completeUpload', 'Unauthorized', 'Not Authorized to access completeUpload on type Mutation')] };
 
-    expect(await createGraphQLCaller(assets.server.url, { apiKey: assets.server.apiKey })(CompleteUploadDocument, { input })).toEqual(refused);
+    expect(await createGraphQLCall(assets.server.url, { apiKey: assets.server.apiKey })(CompleteUploadDocument, { input })).toEqual(refused);
     expect(await owner(CompleteUploadDocument, { input })).toEqual(refused);
     expect(await assets.table.get(asset.id)).toEqual({ ...asset, key: keyOf(asset), expiresAt: expect.any(Number) });
   });
@@ -176,9 +180,9 @@ describe('completeUpload: only the backend (IAM) completes, and only what matche
   test('marks the asset REJECTED when S3 reports another size, and the bytes that arrive later are removed', async ({ assets, expect }) => {
     const owner = await userCaller(assets, 'rejected-user');
     const { asset, ticket } = await createUpload(owner, { name: 'numbers.txt', contentType: 'text/plain', size: BYTES.length });
-    const subscriber = await connectSubscriber(assets.server.realtimeUrl, assets.server.url, { Authorization: await assets.tokenFor('rejected-user') });
+    const subscriber = await connectRealtime({ realtimeUrl: assets.server.realtimeUrl, graphqlUrl: assets.server.url, authorization: { Authorization: await assets.tokenFor('rejected-user') } });
     await subscriber.start('updated', OnAssetUpdatedDocument, { id: asset.id });
-    const backend = createGraphQLCaller(assets.server.url, { iam: { credentials: TEST_CREDENTIALS, region: assets.config.region } });
+    const backend = createGraphQLCall(assets.server.url, { iam: { credentials: TEST_CREDENTIALS, region: assets.config.region } });
 
     // The backend reports the object with a size other than the ticket's.
     const completed = await backend(CompleteUploadDocument, { input: { key: keyOf(asset), size: BYTES.length + 1, contentType: 'text/plain' } });
@@ -229,11 +233,11 @@ describe('realtime: queries and mutations are not accepted on the socket', () =>
     { operation: 'query', query: '{ listAssets { items { id } } }' },
   ] as const)('answers a $operation with UnsupportedOperation (spec/appsync-protocol.md §2.5) and creates nothing', async ({ operation, query }, { assets, expect }) => {
     const token = await assets.tokenFor('socket-user');
-    const subscriber = await connectSubscriber(assets.server.realtimeUrl, assets.server.url, { Authorization: token });
+    const subscriber = await connectRealtime({ realtimeUrl: assets.server.realtimeUrl, graphqlUrl: assets.server.url, authorization: { Authorization: token } });
     const header = { host: new URL(assets.server.url).host, Authorization: token };
-    subscriber.raw.send({ id: 'op', type: 'start', payload: { data: JSON.stringify({ query, variables: {} }), extensions: { authorization: header } } });
+    subscriber.send({ id: 'op', type: 'start', payload: { data: JSON.stringify({ query, variables: {} }), extensions: { authorization: header } } });
 
-    expect(await subscriber.raw.next((f) => f['id'] === 'op')).toEqual({
+    expect(await subscriber.next((f) => f['id'] === 'op')).toEqual({
       type: 'error',
       id: 'op',
       payload: { errors: [{ errorType: 'UnsupportedOperation', message: `${operation} not supported through the realtime channel` }] },

@@ -13,15 +13,16 @@ import {
   OnAssetCreatedDocument,
   OnAssetUpdatedDocument,
 } from '../../generated/operations.ts';
-import { objectStore, startAssetServer, type AssetServer } from './lib/asset-server.ts';
-import { createGraphQLCaller } from './lib/graphql-http.ts';
-import { connectSubscriber } from './lib/realtime-subscriber.ts';
+import { objectStore } from '../support/store-readers.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { createGraphQLCall } from '../support/graphql-client.ts';
+import { connectRealtime } from '../support/realtime-client.ts';
 import { putToTicket } from './lib/upload.ts';
 
-const test = base.extend<{ assets: AssetServer }>({
+const test = base.extend<{ assets: StoreBackedTestServer }>({
   assets: [
     async ({}, use) => {
-      const assets = await startAssetServer();
+      const assets = await startTestServer({ store: 'dynalite' });
       await use(assets);
       await assets.close();
     },
@@ -51,10 +52,10 @@ describe('asset flow: upload, announce, read, download, isolation, deletion', ()
   test("alice's upload reaches her subscribers READY, reads back and downloads as sent; bob sees none of it; her delete removes item and object", async ({ assets, expect }) => {
     const { server, table } = assets;
     const [aliceToken, bobToken] = await Promise.all([assets.tokenFor('alice'), assets.tokenFor('bob')]);
-    const asAlice = createGraphQLCaller(server.url, { token: aliceToken });
-    const asBob = createGraphQLCaller(server.url, { token: bobToken });
-    const alice = await connectSubscriber(server.realtimeUrl, server.url, { Authorization: aliceToken });
-    const bob = await connectSubscriber(server.realtimeUrl, server.url, { Authorization: bobToken });
+    const asAlice = createGraphQLCall(server.url, { token: aliceToken });
+    const asBob = createGraphQLCall(server.url, { token: bobToken });
+    const alice = await connectRealtime({ realtimeUrl: server.realtimeUrl, graphqlUrl: server.url, authorization: { Authorization: aliceToken } });
+    const bob = await connectRealtime({ realtimeUrl: server.realtimeUrl, graphqlUrl: server.url, authorization: { Authorization: bobToken } });
 
     // GIVEN both users listen for new assets
     expect(await alice.start('created', OnAssetCreatedDocument, {})).toEqual({ type: 'start_ack', id: 'created' });
@@ -84,7 +85,7 @@ describe('asset flow: upload, announce, read, download, isolation, deletion', ()
         createUpload: {
           asset: { ...asset, id: expect.stringMatching(UUID), status: 'PENDING', createdAt: expect.stringMatching(ISO_MILLIS), updatedAt: asset.createdAt },
           upload: {
-            url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/asset-api-local-assets/${key}\\?`)),
+            url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/s3/asset-api-local-assets/${key}\\?`)),
             method: 'PUT',
             headers: [
               { name: 'content-type', value: 'text/plain' },
@@ -127,7 +128,7 @@ describe('asset flow: upload, announce, read, download, isolation, deletion', ()
     // AND getAsset and listAssets return it READY, with a download URL
     const got = await asAlice(GetAssetDocument, { id });
     const downloadUrl = got.data?.getAsset?.downloadUrl ?? '';
-    expect(got).toEqual({ data: { getAsset: { ...ready, downloadUrl: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/asset-api-local-assets/${key}\\?`)) } } });
+    expect(got).toEqual({ data: { getAsset: { ...ready, downloadUrl: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/s3/asset-api-local-assets/${key}\\?`)) } } });
     expect(await asAlice(ListAssetsDocument, {})).toEqual({ data: { listAssets: { items: [{ ...ready, downloadUrl: expect.any(String) }], nextToken: null } } });
 
     // AND the download URL returns the same bytes as an attachment (uploaded HTML cannot run on our origin)
@@ -166,12 +167,12 @@ describe('asset flow: upload, announce, read, download, isolation, deletion', ()
   test("an upload reaches its owner's onAssetCreated and no other user's", async ({ assets, expect }) => {
     const { server } = assets;
     const [daveToken, carolToken] = await Promise.all([assets.tokenFor('dave'), assets.tokenFor('carol')]);
-    const dave = await connectSubscriber(server.realtimeUrl, server.url, { Authorization: daveToken });
-    const carol = await connectSubscriber(server.realtimeUrl, server.url, { Authorization: carolToken });
+    const dave = await connectRealtime({ realtimeUrl: server.realtimeUrl, graphqlUrl: server.url, authorization: { Authorization: daveToken } });
+    const carol = await connectRealtime({ realtimeUrl: server.realtimeUrl, graphqlUrl: server.url, authorization: { Authorization: carolToken } });
     await dave.start('created', OnAssetCreatedDocument, {});
     await carol.start('created', OnAssetCreatedDocument, {});
 
-    const created = await createGraphQLCaller(server.url, { token: carolToken })(CreateUploadDocument, { input: { name: 'clip.mp4', contentType: 'video/mp4', size: 4 } });
+    const created = await createGraphQLCall(server.url, { token: carolToken })(CreateUploadDocument, { input: { name: 'clip.mp4', contentType: 'video/mp4', size: 4 } });
     const ticket = created.data?.createUpload.upload ?? { url: '', method: '', headers: [] };
     expect(await putToTicket(ticket, Buffer.from([0, 0, 0, 24]))).toEqual({ status: 200, error: null });
 

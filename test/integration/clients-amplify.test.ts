@@ -26,13 +26,12 @@ import {
   ListAssetsDocument as ListAssetsNode,
   OnAssetCreatedDocument as OnAssetCreatedNode,
 } from '../../generated/operations.ts';
-import { startAssetServer, type AssetServer } from './lib/asset-server.ts';
-import { createEventQueue } from './lib/event-queue.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 import { putToTicket, singlePutTicket } from './lib/upload.ts';
-import { installWebSocketTap, type WebSocketTap } from './lib/websocket-tap.ts';
+import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
 
 interface AmplifyFixture {
-  readonly assets: AssetServer;
+  readonly assets: StoreBackedTestServer;
   readonly tap: WebSocketTap;
   /** Makes the token provider hand out an access token for `sub` (what a sign-in does). */
   signIn(sub: string): Promise<void>;
@@ -41,7 +40,7 @@ interface AmplifyFixture {
 const test = base.extend<{ amplify: AmplifyFixture }>({
   amplify: [
     async ({}, use) => {
-      const assets = await startAssetServer();
+      const assets = await startTestServer({ store: 'dynalite' });
       const tap = installWebSocketTap();
       let accessToken: string | null = null;
       Amplify.configure(
@@ -121,7 +120,7 @@ describe('amplify js v6: API key', () => {
             updatedAt: asset.createdAt,
           },
           upload: {
-            url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/asset-api-local-assets/assets/apikey/${asset.id}/notes\\.txt\\?`)),
+            url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/s3/asset-api-local-assets/assets/apikey/${asset.id}/notes\\.txt\\?`)),
             method: 'PUT',
             headers: [
               { name: 'content-type', value: 'text/plain' },

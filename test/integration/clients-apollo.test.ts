@@ -26,17 +26,16 @@ import { createSubscriptionHandshakeLink } from 'aws-appsync-subscription-link';
 import { describe, test as base } from 'vitest';
 
 import { CompleteUploadDocument, CreateUploadDocument, GetAssetDocument, ListAssetsDocument, OnAssetCreatedDocument } from '../../generated/operations.ts';
-import { startAssetServer, type AssetServer } from './lib/asset-server.ts';
-import { createEventQueue } from './lib/event-queue.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 import { putToTicket, singlePutTicket } from './lib/upload.ts';
-import { installWebSocketTap, type WebSocketTap } from './lib/websocket-tap.ts';
+import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 /** The CommonJS build of aws-appsync-auth-link (workaround 1 in the file comment). */
 const { createAuthLink: createAuthLinkCommonJs } = createRequire(import.meta.url)('aws-appsync-auth-link') as typeof import('aws-appsync-auth-link');
 
 interface ApolloFixture {
-  readonly assets: AssetServer;
+  readonly assets: StoreBackedTestServer;
   readonly tap: WebSocketTap;
   /** A client as an app builds it, for one auth mode. */
   clientFor(auth: AuthOptions, options?: { readonly iamWorkarounds?: boolean }): ApolloClient;
@@ -45,7 +44,7 @@ interface ApolloFixture {
 const test = base.extend<{ apollo: ApolloFixture }>({
   apollo: [
     async ({}, use) => {
-      const assets = await startAssetServer();
+      const assets = await startTestServer({ store: 'dynalite' });
       const tap = installWebSocketTap();
       const clients: ApolloClient[] = [];
       const { url } = assets.server;
@@ -113,7 +112,7 @@ describe('apollo client 4 + aws-appsync links: API key', () => {
           },
           upload: {
             __typename: 'UploadTicket',
-            url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/asset-api-local-assets\/assets\/apikey\//),
+            url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/s3\/asset-api-local-assets\/assets\/apikey\//),
             method: 'PUT',
             headers: [
               { __typename: 'HttpHeader', name: 'content-type', value: 'audio/mpeg' },

@@ -13,16 +13,17 @@
 import { describe, expect as staticExpect, test as base, type ExpectStatic } from 'vitest';
 import { CreateUploadDocument, GetAssetDocument, OnAssetUpdatedDocument, type CreateUploadInput, type CreateUploadMutation } from '../../generated/operations.ts';
 import { HOST_ID, REQUEST_ID, readS3Error } from '../integration/fixtures/s3-fixtures.ts';
-import { objectStore } from '../integration/lib/asset-server.ts';
-import { createGraphQLCaller, type GraphQLCall } from '../integration/lib/graphql-http.ts';
-import { connectSubscriber } from '../integration/lib/realtime-subscriber.ts';
+import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
+import { connectRealtime } from '../support/realtime-client.ts';
+import { objectStore } from '../support/store-readers.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 import { putToTicket, ticketHeaders } from '../integration/lib/upload.ts';
-import { startReliabilityServer, type ReliabilityServer } from './harness.ts';
 
-const test = base.extend<{ local: ReliabilityServer }>({
+
+const test = base.extend<{ local: StoreBackedTestServer }>({
   local: [
     async ({}, use) => {
-      const local = await startReliabilityServer({ argv: ['--verbose'] });
+      const local = await startTestServer({ store: 'dynalite', argv: ['--no-tls', '--verbose'] });
       await use(local);
       await local.close();
     },
@@ -50,8 +51,8 @@ const PRECONDITION_FAILED = {
   },
 };
 
-async function userCaller(local: ReliabilityServer, sub: string): Promise<GraphQLCall> {
-  return createGraphQLCaller(local.server.url, { token: await local.issuer.mintToken({ sub }) });
+async function userCaller(local: StoreBackedTestServer, sub: string): Promise<GraphQLCall> {
+  return createGraphQLCall(local.server.url, { token: await local.issuer.mintToken({ sub }) });
 }
 
 async function createUpload(call: GraphQLCall, input: CreateUploadInput): Promise<{ asset: Asset; ticket: Ticket }> {
@@ -68,7 +69,7 @@ function keyOf(asset: Asset): string {
 }
 
 /** How many times the API has evaluated completeUpload for the asset `id` (its first pipeline function reads the item by id). */
-function completionsOf(local: ReliabilityServer, id: string): number {
+function completionsOf(local: StoreBackedTestServer, id: string): number {
   const prefix = '[field] Mutation.completeUpload completeUpload getAssetForCompletion request ';
   return local.logs.filter((line) => line.startsWith(prefix) && line.includes(`"key":{"id":{"S":${JSON.stringify(id)}}}`)).length;
 }
@@ -94,7 +95,7 @@ describe('upload ticket: writes once', () => {
       { name: 'if-none-match', value: '*' },
     ]);
     expect(new URL(ticket.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
-    const subscriber = await connectSubscriber(local.server.realtimeUrl, local.server.url, { Authorization: await local.issuer.mintToken({ sub: 'once-user' }) });
+    const subscriber = await connectRealtime({ realtimeUrl: local.server.realtimeUrl, graphqlUrl: local.server.url, authorization: { Authorization: await local.issuer.mintToken({ sub: 'once-user' }) } });
     await subscriber.start('updated', OnAssetUpdatedDocument, { id: asset.id });
 
     // WHEN the client sends the bytes with the ticket

@@ -28,3 +28,9 @@ export async function putToTicket(ticket: Ticket, body: Uint8Array | string, ove
   const text = await response.text();
   return { status: response.status, error: response.ok ? null : readS3Error(text) };
 }
+
+/** The single-PUT ticket of a `createUpload` answer for a file up to the multipart threshold; throws for a multipart answer. */
+export function singlePutTicket<T extends Ticket>(ticket: T | null | undefined): T {
+  if (ticket === null || ticket === undefined) throw new Error('createUpload answered no single-PUT ticket (a multipart upload?)');
+  return ticket;
+}

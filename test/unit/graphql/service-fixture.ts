@@ -59,7 +59,7 @@ export function createServiceFixture(input: ServiceFixtureInput) {
     dataSources: { none: { type: 'NONE', description: 'none' }, ...input.dataSources },
     functions: input.functions ?? {},
     resolvers: input.resolvers,
-    assets: { allowedContentTypes: [], maxUploadBytes: 1, uploadUrlExpirySeconds: 1, downloadUrlExpirySeconds: 1, pendingGraceSeconds: 1 },
+    assets: { allowedContentTypes: [], maxUploadBytes: 1, uploadUrlExpirySeconds: 1, downloadUrlExpirySeconds: 1, pendingGraceSeconds: 1, multipartThresholdBytes: 5242880, multipartPartBytes: 5242880, multipartExpirySeconds: 60 },
   };
   const service = createGraphQLService(
     {

@@ -123,7 +123,8 @@ describe('assetUrls: mintUploadUrl (Invoke)', () => {
         { ...ticket, key: 'assets/user-1/../report.pdf' },
         { ...ticket, key: 'assets/report.pdf' },
         { ...ticket, contentType: 'text/html' },
-        { ...ticket, size: 100 * 1024 * 1024 + 1 },
+        { ...ticket, size: 5 * 1024 * 1024 * 1024 + 1 },
+        { ...ticket, size: 16 * 1024 * 1024 + 1 },
         { ...ticket, size: 0 },
         { ...ticket, checksumSha256: 'not-base64' },
         { ...ticket, action: 'listBucket' },
@@ -134,10 +135,11 @@ describe('assetUrls: mintUploadUrl (Invoke)', () => {
       'RefusedError: key must look like "assets/<owner>/<id>/<name>", got "assets/user-1/../report.pdf"',
       'RefusedError: key must look like "assets/<owner>/<id>/<name>", got "assets/report.pdf"',
       'RefusedError: contentType "text/html" is not allowed',
-      'RefusedError: size must be an integer from 1 to 104857600, got 104857601',
-      'RefusedError: size must be an integer from 1 to 104857600, got 0',
+      'RefusedError: size must be an integer from 1 to 5368709120, got 5368709121',
+      'RefusedError: size above 16777216 bytes goes in a multipart upload, got 16777217',
+      'RefusedError: size must be an integer from 1 to 5368709120, got 0',
       'RefusedError: checksumSha256 must be base64 of 32 bytes, got "not-base64"',
-      'RefusedError: action must be mintUploadUrl, mintDownloadUrl or deleteObject, got "listBucket"',
+      'RefusedError: action must be mintUploadUrl, mintDownloadUrl, deleteObject, createMultipartUpload, mintPartUrls, listParts, completeMultipartUpload or abortMultipartUpload, got "listBucket"',
     ]);
   });
 
