@@ -8,7 +8,7 @@ import { execute, getOperationAST, type GraphQLError, type GraphQLSchema } from 
 import { ConfigError } from '../../api/config-error.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import { createDynamoDBDataSource } from '../datasources/dynamodb.ts';
-import { createDynamoDBTransport, type DynamoDBTransport } from '../datasources/dynamodb-transport.ts';
+import { createDynamoDBHttpTransport, createDynamoDBTransport, type DynamoDBTransport, type DynamoDBTransportOptions } from '../datasources/dynamodb-transport.ts';
 import { createPaginationTokens } from '../datasources/dynamodb-token.ts';
 import { createLambdaDataSource, type InvokeLambda } from '../datasources/lambda.ts';
 import { createNoneDataSource, type DataSource } from '../datasources/types.ts';
@@ -38,6 +38,8 @@ export interface GraphQLServiceDeps {
   /** Compiles a resolver or function by its code file in the definition (`resolvers/Query.getAsset.ts`). */
   readonly loadResolver: LoadResolver;
   readonly dynamodb: DynamoDBClient;
+  /** Where the data sources' DynamoDB calls go (`createDynamoDBHttpTransport`). @default the endpoint, region, credentials and maxAttempts of `dynamodb` */
+  readonly dynamodbTransport?: DynamoDBTransportOptions;
   /** Logical table name in the definition → physical DynamoDB table name. */
   readonly tableNames: Readonly<Record<string, string>>;
   readonly invokeLambda: InvokeLambda;
@@ -91,7 +93,7 @@ const INTERNAL_FAILURE: AppSyncResponseBody = {
 export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLServiceOptions): GraphQLService & { close(): Promise<void> } {
   const schema = buildExecutableSchema(deps.schema, { serializedOutput: false });
   const projectionSchema = buildExecutableSchema(deps.schema, { serializedOutput: true });
-  const transport = createDynamoDBTransport(deps.dynamodb);
+  const transport = deps.dynamodbTransport !== undefined ? createDynamoDBHttpTransport(deps.dynamodbTransport) : createDynamoDBTransport(deps.dynamodb);
   const runner = createResolverRunner(
     {
       api: deps.api,
