@@ -2,9 +2,10 @@
  * A minimal client of AppSync's realtime WebSocket protocol (API-key auth), enough for the fan-out
  * figure: `wss://…/graphql/realtime?header=<base64 {host, x-api-key}>&payload=e30=` with subprotocol
  * `graphql-ws`; `connection_init` → `connection_ack`; `start` {id, payload: {data: JSON string,
- * extensions: {authorization}}} → `start_ack`; then `data` messages. See docs/APPSYNC-BEHAVIOUR.md and
+ * extensions: {authorization}}} → `start_ack`; then `data` messages. See docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake and
  * https://docs.aws.amazon.com/appsync/latest/devguide/real-time-websocket-client.html.
  * Both ours and the Amplify simulator speak this protocol.
+ * Kept apart from `test/support/realtime-client.ts`, which keeps every frame and scans them per wait: a per-frame cost here.
  */
 import WebSocket from 'ws';
 

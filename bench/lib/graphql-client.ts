@@ -1,16 +1,11 @@
 /**
- * A small GraphQL-over-HTTP client for the bench: API-key calls, and IAM calls signed with SigV4 for
- * service `appsync` (as the upload-completion Lambda signs them).
+ * The bench's GraphQL-over-HTTP calls: the tests' client (`test/support/graphql-client.ts`, the same
+ * work per request as a bare `fetch`: one JSON encode, SigV4 for IAM calls, one JSON parse), plus the
+ * operations the bench sends to ours and to the peer.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { postGraphQL as postOverHttp, type GraphQLAuth } from '../../test/support/graphql-client.ts';
 
-export interface IamCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
-
-export type GraphQLAuth = { readonly apiKey: string } | { readonly iam: IamCredentials; readonly region: string };
+export type { GraphQLAuth } from '../../test/support/graphql-client.ts';
 
 export interface GraphQLResponse {
   readonly status: number;
@@ -22,38 +17,11 @@ export interface GraphQLRequest {
   readonly variables?: Record<string, unknown>;
 }
 
-async function authHeaders(url: URL, body: string, auth: GraphQLAuth): Promise<Record<string, string>> {
-  if ('apiKey' in auth) return { 'x-api-key': auth.apiKey };
-  const signer = new SignatureV4({ service: 'appsync', region: auth.region, credentials: auth.iam, sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port === '' ? {} : { port: Number(url.port) }),
-    path: url.pathname,
-    headers: { host: url.host, 'content-type': 'application/json' },
-    body,
-  });
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(signed.headers)) if (name !== 'host') headers[name] = String(value);
-  return headers;
-}
-
 /** POSTs one operation; throws on a non-JSON answer. */
 export async function postGraphQL(endpoint: string, request: GraphQLRequest, auth: GraphQLAuth): Promise<GraphQLResponse> {
-  const url = new URL(endpoint);
-  const body = JSON.stringify(request);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await authHeaders(url, body, auth)) },
-    body,
-  });
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) as GraphQLResponse['body'] };
-  } catch {
-    throw new Error(`${endpoint}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
-  }
+  const answer = await postOverHttp(endpoint, request, auth);
+  if (typeof answer.body !== 'object' || answer.body === null) throw new Error(`${endpoint}: HTTP ${answer.status}, not JSON: ${answer.text.slice(0, 200)}`);
+  return { status: answer.status, body: answer.body as GraphQLResponse['body'] };
 }
 
 /** POSTs one operation and returns `data`, throwing with the errors when there are any. */

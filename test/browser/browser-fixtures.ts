@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, test } from 'vitest';
 import { PROJECT_ROOT } from '../../api/paths.ts';
-import { loadConfig } from '../../local/config.ts';
-import { startLocalServer, type LocalServer } from '../../local/server.ts';
+import type { LocalServer } from '../../local/server.ts';
+import { postGraphQL } from '../support/graphql-client.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -55,7 +56,7 @@ export function setupBrowserSuite(): BrowserSuite {
   let browser: Browser | undefined;
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startLocalServer(loadConfig({ API_KEY: 'da2-browsertestsapikey00000000' }, ['--port', '0', '--no-watch', '--no-tls'])),
+      startTestServer({ env: { API_KEY: 'da2-browsertestsapikey00000000' }, argv: ['--no-tls'] }).then((started) => started.server),
       chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
     ]);
   }, SETUP_TIMEOUT_MS);
@@ -132,16 +133,6 @@ export interface UploadTicketJson {
   readonly headers: ReadonlyArray<{ readonly name: string; readonly value: string }>;
 }
 
-/** `POST /graphql` with the API key, as any client would; returns the parsed body. */
-export async function postGraphQL(server: ServerUnderTest, query: string, variables?: Record<string, unknown>): Promise<unknown> {
-  const response = await fetch(`${server.origin}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': server.apiKey },
-    body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
-  });
-  return response.json();
-}
-
 const CREATE_UPLOAD = `mutation Create($input: CreateUploadInput!) {
   createUpload(input: $input) { asset { id name status size contentType } upload { url method headers { name value } } }
 }`;
@@ -153,7 +144,8 @@ export interface CreatedUpload {
 
 /** `createUpload` from the test, outside the browser; fails the test with the response on errors. */
 export async function createUpload(server: ServerUnderTest, name: string, bytes: Uint8Array, contentType = 'text/plain'): Promise<CreatedUpload> {
-  const body = (await postGraphQL(server, CREATE_UPLOAD, { input: { name, contentType, size: bytes.byteLength } })) as {
+  const answer = await postGraphQL(`${server.origin}/graphql`, { query: CREATE_UPLOAD, variables: { input: { name, contentType, size: bytes.byteLength } } }, { apiKey: server.apiKey });
+  const body = answer.body as {
     data?: { createUpload?: CreatedUpload };
   };
   const created = body.data?.createUpload;

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DeleteAssetDocument, OnAssetUpdatedDocument } from '../../generated/operations.ts';
-import { connectRealtime } from '../support/realtime-subscriber.ts';
+import { connectRealtime } from '../support/realtime-client.ts';
 import { createCallers, createUpload, ISO_MILLIS, uniqueName, type Callers } from './kit.ts';
 import type { ContractTarget } from './target.ts';
 

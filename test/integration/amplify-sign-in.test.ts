@@ -15,14 +15,13 @@ import { print } from 'graphql';
 import { describe, test as base } from 'vitest';
 import { api } from '../../api/definition.ts';
 import type { ApiDefinition } from '../../api/types.ts';
-import { loadConfig } from '../../local/config.ts';
 import { decodeBase32, totpCode } from '../../local/cognito/totp.ts';
-import { startLocalServer, type LocalServer } from '../../local/server.ts';
+import type { LocalServer } from '../../local/server.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
+import { startTestServer } from '../support/test-server.ts';
 import { CreateUploadDocument as CreateUploadNode, GetAssetDocument as GetAssetNode, OnAssetCreatedDocument as OnAssetCreatedNode } from '../../generated/operations.ts';
-import { createEventQueue } from './lib/event-queue.ts';
 import { putToTicket } from './lib/upload.ts';
-import { installWebSocketTap, type WebSocketTap } from './lib/websocket-tap.ts';
+import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
 
 interface PoolServer {
   readonly server: LocalServer;
@@ -33,9 +32,7 @@ interface PoolServer {
 }
 
 async function startPoolServer(definition: ApiDefinition): Promise<PoolServer> {
-  const config = { ...loadConfig({}, ['--port', '0', '--no-watch']), localCredentials: TEST_CREDENTIALS };
-  const logs: string[] = [];
-  const server = await startLocalServer(config, { api: definition, log: (line) => logs.push(line) });
+  const { server, config, logs } = await startTestServer({ api: definition });
   const tap = installWebSocketTap();
   return {
     server,

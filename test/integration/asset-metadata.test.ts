@@ -10,15 +10,15 @@ import { CreateUploadDocument, DeleteAssetDocument, GetAssetsDocument, ListAsset
 import { fromAttributeMap } from '../../local/datasources/dynamodb-values.ts';
 import { sweepExpiredItems } from '../../local/stores/ttl-sweeper.ts';
 import { localTableNames } from '../../local/stores/tables.ts';
-import { startAssetServer, type AssetServer } from './lib/asset-server.ts';
-import { createGraphQLCaller, type GraphQLCall } from './lib/graphql-http.ts';
-import { connectSubscriber } from './lib/realtime-subscriber.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
+import { connectRealtime } from '../support/realtime-client.ts';
 import { putToTicket, type Ticket } from './lib/upload.ts';
 
-const test = base.extend<{ assets: AssetServer }>({
+const test = base.extend<{ assets: StoreBackedTestServer }>({
   assets: [
     async ({}, use) => {
-      const assets = await startAssetServer();
+      const assets = await startTestServer({ store: 'dynalite' });
       await use(assets);
       await assets.close();
     },
@@ -34,9 +34,9 @@ interface Callers {
   readonly bob: GraphQLCall;
 }
 
-async function callers(assets: AssetServer): Promise<Callers> {
+async function callers(assets: StoreBackedTestServer): Promise<Callers> {
   const [aliceToken, bobToken] = await Promise.all([assets.tokenFor('alice'), assets.tokenFor('bob')]);
-  return { alice: createGraphQLCaller(assets.server.url, { token: aliceToken }), bob: createGraphQLCaller(assets.server.url, { token: bobToken }) };
+  return { alice: createGraphQLCall(assets.server.url, { token: aliceToken }), bob: createGraphQLCall(assets.server.url, { token: bobToken }) };
 }
 
 /** Creates a PENDING asset for the caller and returns it as the API answered, with its ticket. */
@@ -48,7 +48,7 @@ async function createAsset(call: GraphQLCall, input: { name: string; tags?: stri
 }
 
 /** Every tag item of `owner`, as stored, sorted by partition and sort key. */
-async function tagItems(assets: AssetServer, owner: string): Promise<Record<string, unknown>[]> {
+async function tagItems(assets: StoreBackedTestServer, owner: string): Promise<Record<string, unknown>[]> {
   const TableName = localTableNames(assets.api)['assetTags'] ?? '';
   const out = await assets.table.client.send(new ScanCommand({ TableName, ConsistentRead: true }));
   return (out.Items ?? [])
@@ -81,8 +81,8 @@ describe('updateAsset: optimistic locking, announced to the owner only', () => {
     expect(await tagItems(assets, 'alice')).toEqual([tagItem('alice', '__proto__', asset, expiresAt), tagItem('alice', 'trip', asset, expiresAt)]);
 
     const [aliceToken, bobToken] = await Promise.all([assets.tokenFor('alice'), assets.tokenFor('bob')]);
-    const aliceTab = await connectSubscriber(assets.server.realtimeUrl, assets.server.url, { Authorization: aliceToken });
-    const bobSocket = await connectSubscriber(assets.server.realtimeUrl, assets.server.url, { Authorization: bobToken });
+    const aliceTab = await connectRealtime({ realtimeUrl: assets.server.realtimeUrl, graphqlUrl: assets.server.url, authorization: { Authorization: aliceToken } });
+    const bobSocket = await connectRealtime({ realtimeUrl: assets.server.realtimeUrl, graphqlUrl: assets.server.url, authorization: { Authorization: bobToken } });
     try {
       expect(await aliceTab.start('edits', OnAssetUpdatedDocument, { id: asset.id })).toEqual({ type: 'start_ack', id: 'edits' });
       expect(await bobSocket.start('spy', OnAssetUpdatedDocument, { id: asset.id })).toEqual({ type: 'start_ack', id: 'spy' });
@@ -238,7 +238,7 @@ describe('listAssets(tag:): the tag index, kept in step', () => {
     const token = await assets.tokenFor('alice');
     const ready = await createAsset(alice, { name: 'ready.txt', tags: ['ttl-ready'] });
     const abandoned = await createAsset(alice, { name: 'abandoned.txt', tags: ['ttl-gone'] });
-    const subscriber = await connectSubscriber(assets.server.realtimeUrl, assets.server.url, { Authorization: token });
+    const subscriber = await connectRealtime({ realtimeUrl: assets.server.realtimeUrl, graphqlUrl: assets.server.url, authorization: { Authorization: token } });
     try {
       expect(await subscriber.start('done', OnAssetUpdatedDocument, { id: ready.asset.id })).toEqual({ type: 'start_ack', id: 'done' });
       expect(await putToTicket(ready.ticket, 'hello')).toEqual({ status: 200, error: null });

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
-import { base64UrlJson, connectRealtime } from './realtime-client.ts';
-import { test } from './server-fixture.ts';
+import { base64UrlJson, openRealtimeSocket } from '../support/realtime-client.ts';
+import { serverTest as test } from '../support/test-server.ts';
 
 const ON_UPDATED = 'subscription OnUpdated($id: ID!) { onAssetUpdated(id: $id) { id owner status __typename } }';
 
@@ -18,7 +18,7 @@ async function createPendingAsset(url: string, apiKey: string): Promise<string> 
 describe('realtime: handshake', () => {
   test('selects graphql-ws for a header-… sub-protocol offer (Amplify >= 6.6) and acks with connectionTimeoutMs, then ka', async ({ local, expect }) => {
     const host = new URL(local.server.url).host;
-    const client = await connectRealtime(local.server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': local.server.apiKey })}`]);
+    const client = await openRealtimeSocket(local.server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': local.server.apiKey })}`]);
     expect(client.socket.protocol).toBe('graphql-ws');
     client.send({ type: 'connection_init' });
     expect(await client.next()).toEqual({ type: 'connection_ack', payload: { connectionTimeoutMs: 300000 } });
@@ -29,14 +29,14 @@ describe('realtime: handshake', () => {
   test('accepts the header/payload query parameters (Amplify <= 6.5) with raw standard base64', async ({ local, expect }) => {
     const host = new URL(local.server.url).host;
     const header = Buffer.from(JSON.stringify({ host, 'x-api-key': local.server.apiKey })).toString('base64');
-    const client = await connectRealtime(`${local.server.realtimeUrl}?header=${header}&payload=e30=`, ['graphql-ws']);
+    const client = await openRealtimeSocket(`${local.server.realtimeUrl}?header=${header}&payload=e30=`, ['graphql-ws']);
     client.send({ type: 'connection_init' });
     expect(await client.next()).toEqual({ type: 'connection_ack', payload: { connectionTimeoutMs: 300000 } });
     await client.close();
   });
 
   test('accepts the upgrade with bad credentials and answers connection_init with connection_error 401, then closes', async ({ local, expect }) => {
-    const client = await connectRealtime(local.server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host: 'x', 'x-api-key': 'da2-nope' })}`]);
+    const client = await openRealtimeSocket(local.server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host: 'x', 'x-api-key': 'da2-nope' })}`]);
     client.send({ type: 'connection_init' });
     expect(await client.next()).toEqual({
       type: 'connection_error',
@@ -51,7 +51,7 @@ describe('realtime: start, data, stop', () => {
     const { url, apiKey, realtimeUrl } = local.server;
     const host = new URL(url).host;
     const id = await createPendingAsset(url, apiKey);
-    const client = await connectRealtime(realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': apiKey })}`]);
+    const client = await openRealtimeSocket(realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': apiKey })}`]);
     client.send({ type: 'connection_init' });
     client.send({ id: 'sub-1', type: 'start', payload: { data: JSON.stringify({ query: ON_UPDATED, variables: { id } }), extensions: { authorization: { host, 'x-api-key': apiKey } } } });
     expect(await client.next((f) => f['type'] === 'start_ack')).toEqual({ type: 'start_ack', id: 'sub-1' });
@@ -73,7 +73,7 @@ describe('realtime: start, data, stop', () => {
     const { url, apiKey, realtimeUrl } = local.server;
     const host = new URL(url).host;
     const id = await createPendingAsset(url, apiKey);
-    const client = await connectRealtime(realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': apiKey })}`]);
+    const client = await openRealtimeSocket(realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': apiKey })}`]);
     client.send({ id: 's', type: 'start', payload: { data: JSON.stringify({ query: ON_UPDATED, variables: { id } }), extensions: { authorization: { host, 'x-api-key': apiKey } } } });
     await client.next((f) => f['type'] === 'start_ack');
     await graphql(url, apiKey, 'mutation Del($id: ID!) { deleteAsset(id: $id) { id status } }', { id });
@@ -90,7 +90,7 @@ describe('realtime: error catalogue', () => {
     const { url, apiKey, realtimeUrl } = local.server;
     const host = new URL(url).host;
     const auth = { host, 'x-api-key': apiKey };
-    const client = await connectRealtime(realtimeUrl, ['graphql-ws', `header-${base64UrlJson(auth)}`]);
+    const client = await openRealtimeSocket(realtimeUrl, ['graphql-ws', `header-${base64UrlJson(auth)}`]);
     client.send({ type: 'connection_init' });
     await client.next((f) => f['type'] === 'connection_ack');
     const start = (id: string, query: string, authorization: Record<string, string> = auth) =>

@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
-import { base64UrlJson, connectRealtime } from './realtime-client.ts';
-import { test } from './server-fixture.ts';
+import { base64UrlJson, openRealtimeSocket } from '../support/realtime-client.ts';
+import { serverTest as test } from '../support/test-server.ts';
 
 interface Ticket {
   readonly url: string;
@@ -22,7 +22,7 @@ describe('realtime: the upload flow end to end', () => {
     const { asset, upload } = created.data['createUpload'] as { asset: { id: string; status: string }; upload: Ticket };
     expect(asset.status).toBe('PENDING');
 
-    const client = await connectRealtime(realtimeUrl, ['graphql-ws', `header-${base64UrlJson(auth)}`]);
+    const client = await openRealtimeSocket(realtimeUrl, ['graphql-ws', `header-${base64UrlJson(auth)}`]);
     client.send({ type: 'connection_init' });
     const start = (id: string, query: string, variables: Record<string, unknown>) =>
       client.send({ id, type: 'start', payload: { data: JSON.stringify({ query, variables }), extensions: { authorization: auth } } });

@@ -8,16 +8,16 @@ import { describe, test as base } from 'vitest';
 import { api } from '../../api/definition.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import { CreateUploadDocument, GetAssetDocument, GetAssetsDocument, ListAssetsDocument, UpdateAssetDocument } from '../../generated/operations.ts';
-import { startAssetServer, type AssetServer } from './lib/asset-server.ts';
-import { createGraphQLCaller } from './lib/graphql-http.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { createGraphQLCall } from '../support/graphql-client.ts';
 
 const TTL_SECONDS = 2;
 const CACHED_API: ApiDefinition = { ...api, cache: { ttlSeconds: TTL_SECONDS, type: 'SMALL', atRestEncryption: true, transitEncryption: true } };
 
-const test = base.extend<{ assets: AssetServer }>({
+const test = base.extend<{ assets: StoreBackedTestServer }>({
   assets: [
     async ({}, use) => {
-      const assets = await startAssetServer(CACHED_API);
+      const assets = await startTestServer({ store: 'dynalite', api: CACHED_API });
       await use(assets);
       await assets.close();
     },
@@ -28,8 +28,8 @@ const test = base.extend<{ assets: AssetServer }>({
 describe('per-resolver caching (definition with a cache)', () => {
   test('getAsset and getAssets answer from the cache until the TTL passes; listAssets is not cached; keys separate callers', async ({ assets, expect }) => {
     const [aliceToken, bobToken] = await Promise.all([assets.tokenFor('alice'), assets.tokenFor('bob')]);
-    const alice = createGraphQLCaller(assets.server.url, { token: aliceToken });
-    const bob = createGraphQLCaller(assets.server.url, { token: bobToken });
+    const alice = createGraphQLCall(assets.server.url, { token: aliceToken });
+    const bob = createGraphQLCall(assets.server.url, { token: bobToken });
     const created = await alice(CreateUploadDocument, { input: { name: 'cached.txt', contentType: 'text/plain', size: 5, title: 'Before' } });
     const asset = created.data?.createUpload.asset;
     if (!asset) throw new Error(JSON.stringify(created));

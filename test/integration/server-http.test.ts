@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe } from 'vitest';
 
-import { test } from './server-fixture.ts';
+import { serverTest as test } from '../support/test-server.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 async function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; errorType: string | null; body: unknown }> {
@@ -58,12 +58,22 @@ describe('http: /graphql over the network', () => {
     expect(await post(local.server.url, `${body} `, signed.headers)).toMatchObject({ status: 403, errorType: 'InvalidSignatureException' });
   });
 
-  test('answers a browser preflight', async ({ local, expect }) => {
+  test('answers the preflight of a local dev server with its origin (not *: the local API key is well known)', async ({ local, expect }) => {
     const response = await fetch(local.server.url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' } });
     expect({ status: response.status, allowOrigin: response.headers.get('access-control-allow-origin'), allowHeaders: response.headers.get('access-control-allow-headers') }).toEqual({
       status: 204,
-      allowOrigin: '*',
+      allowOrigin: 'http://localhost:5173',
       allowHeaders: 'content-type,x-api-key',
+    });
+  });
+
+  test('refuses the preflight of any other site', async ({ local, expect }) => {
+    const response = await fetch(local.server.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' } });
+    expect({ status: response.status, allowOrigin: response.headers.get('access-control-allow-origin'), errorType: response.headers.get('x-amzn-errortype'), body: await response.json() }).toEqual({
+      status: 403,
+      allowOrigin: null,
+      errorType: 'AccessDeniedException',
+      body: { errors: [{ errorType: 'AccessDeniedException', message: 'CORS: this origin is not allowed to call the local API (see --cors-origin).' }] },
     });
   });
 });

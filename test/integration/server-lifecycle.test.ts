@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../api/paths.ts';
-import { base64UrlJson, connectRealtime } from './realtime-client.ts';
-import { startTestServer } from './server-fixture.ts';
+import { base64UrlJson, openRealtimeSocket } from '../support/realtime-client.ts';
+import { startTestServer } from '../support/test-server.ts';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -18,7 +18,7 @@ describe('server: lifecycle', () => {
   it('closes realtime sockets and the port, and close() can be called twice', async () => {
     const { server } = await startTestServer();
     const host = new URL(server.url).host;
-    const client = await connectRealtime(server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': server.apiKey })}`]);
+    const client = await openRealtimeSocket(server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': server.apiKey })}`]);
     client.send({ type: 'connection_init' });
     await client.next();
     await Promise.all([server.close(), server.close()]);
@@ -30,7 +30,7 @@ describe('server: lifecycle', () => {
   it('mints with `npm run token` against the key a --data-dir server uses', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'asset-api-data-'));
     dirs.push(dataDir);
-    const { server } = await startTestServer(['--data-dir', dataDir]);
+    const { server } = await startTestServer({ argv: ['--data-dir', dataDir] });
     try {
       const { stdout } = await run(process.execPath, ['--import', 'tsx', 'local/cli/token.ts', '--sub', 'alice', '--groups', 'admin', '--data-dir', dataDir], { cwd: PROJECT_ROOT });
       const token = stdout.trim();

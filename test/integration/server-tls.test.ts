@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { describe } from 'vitest';
-import { base64UrlJson, connectRealtime } from './realtime-client.ts';
-import { test } from './server-fixture.ts';
+import { base64UrlJson, openRealtimeSocket } from '../support/realtime-client.ts';
+import { serverTest as test } from '../support/test-server.ts';
 
 function httpsPost(url: string, ca: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: unknown; authorized: boolean }> {
   return new Promise((resolve, reject) => {
@@ -33,7 +33,7 @@ describe('tls: the same port speaks TLS with the local CA', () => {
     const ca = readFileSync(local.server.caCertPath ?? '', 'utf8');
     const host = new URL(local.server.url).host;
     const wss = local.server.realtimeUrl.replace('ws://127.0.0.1', 'wss://localhost');
-    const client = await connectRealtime(wss, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': local.server.apiKey })}`], { ca });
+    const client = await openRealtimeSocket(wss, ['graphql-ws', `header-${base64UrlJson({ host, 'x-api-key': local.server.apiKey })}`], { ca });
     client.send({ type: 'connection_init' });
     expect(await client.next()).toEqual({ type: 'connection_ack', payload: { connectionTimeoutMs: 300000 } });
     await client.close();

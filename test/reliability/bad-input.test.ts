@@ -8,23 +8,25 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { mintTokenVariants } from './auth-variants.ts';
 import { loadCorpus } from './corpus.ts';
 import { expectedHttp, runHttpCase, runWsCase } from './corpus-runner.ts';
-import { checkHealth, findLeaks, HEALTHY, postGraphQL, startReliabilityServer, type ReliabilityServer } from './harness.ts';
+import { checkHealth, findLeaks, HEALTHY } from './harness.ts';
+import { postGraphQL } from '../support/graphql-client.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 
 const cases = loadCorpus();
-let fixture: ReliabilityServer;
+let fixture: StoreBackedTestServer;
 let vars: Record<string, unknown> = {};
 let callers: Record<string, Record<string, string>> = {};
 const tally = { tried: 0, http: 0, ws: 0, healthChecks: 0, leaks: 0 };
 
 async function createAsset(headers: Record<string, string>, name: string): Promise<string> {
-  const created = await postGraphQL(fixture.server.url, headers, 'mutation ($name: String!) { createUpload(input: { name: $name, contentType: "text/plain", size: 5 }) { asset { id } } }', { name });
+  const created = await postGraphQL(fixture.server.url, { query: 'mutation ($name: String!) { createUpload(input: { name: $name, contentType: "text/plain", size: 5 }) { asset { id } } }', variables: { name } }, { headers });
   const id = (created.body as { data?: { createUpload?: { asset?: { id?: unknown } } } }).data?.createUpload?.asset?.id;
   if (typeof id !== 'string') throw new Error(`createUpload failed: ${created.text}`);
   return id;
 }
 
 beforeAll(async () => {
-  fixture = await startReliabilityServer();
+  fixture = await startTestServer({ store: 'dynalite', argv: ['--no-tls'] });
   const { server } = fixture;
   const tokens = await mintTokenVariants(fixture.issuer);
   const host = new URL(server.url).host;

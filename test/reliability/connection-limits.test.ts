@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { loadConfig, type Config } from '../../local/config.ts';
 import type { ConnectionLimits } from '../../local/http/connection-limits.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
-import { base64UrlJson } from '../integration/realtime-client.ts';
+import { base64UrlJson } from '../support/realtime-client.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 const LIMITS: ConnectionLimits = {

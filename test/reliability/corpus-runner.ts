@@ -4,10 +4,11 @@
  */
 import WebSocket from 'ws';
 import type { LocalServer } from '../../local/server.ts';
-import { base64UrlJson, connectRealtime, type RawRealtimeClient } from '../integration/realtime-client.ts';
 import { expand, toMatcher, type HttpCase, type Json, type WsCase, type WsStep } from './corpus.ts';
-import { postGraphQL, sendHttp, signIam, type HttpResult } from './harness.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
+import { postGraphQL, signAppSyncRequest } from '../support/graphql-client.ts';
+import { sendHttpRequest } from '../support/http-request.ts';
+import { base64UrlJson, openRealtimeSocket, type RealtimeSocket } from '../support/realtime-client.ts';
 
 export interface HttpOutcome {
   readonly status: number;
@@ -38,20 +39,31 @@ export async function runHttpCase(c: HttpCase, server: LocalServer, vars: Readon
   if (c.sigv4 !== undefined) {
     const v = c.sigv4;
     const signedBody = typeof body === 'string' ? body : body === undefined ? '' : Buffer.from(body).toString('utf8');
-    const signed = await signIam(url, signedBody, {
+    const signed = await signAppSyncRequest(url, signedBody, {
       credentials: { accessKeyId: v.accessKeyId ?? TEST_CREDENTIALS.accessKeyId, secretAccessKey: v.secretAccessKey ?? TEST_CREDENTIALS.secretAccessKey },
+      region: v.region ?? 'us-east-1',
       ...(v.service !== undefined ? { service: v.service } : {}),
-      ...(v.region !== undefined ? { region: v.region } : {}),
       ...(v.dateOffsetMinutes !== undefined ? { signingDate: new Date(Date.now() + v.dateOffsetMinutes * 60_000) } : {}),
     });
-    const { host: _host, ...rest } = signed;
-    headers = { ...rest, ...headers };
+    headers = { ...signed, ...headers };
     if (v.dropHeader !== undefined) delete headers[v.dropHeader];
     if (v.replaceAuthorization !== undefined) headers['authorization'] = String(expand(v.replaceAuthorization, vars));
     if (v.tamperBody === true) sent = `${signedBody} `;
   }
-  const result: HttpResult = await sendHttp(url, { method, headers, ...(sent !== undefined ? { body: typeof sent === 'string' ? sent : new Uint8Array(sent) } : {}) });
-  return { status: result.status, errorType: result.errorType, body: result.body ?? result.text, text: result.text };
+  // As fetch does, a body states its length: Node's client sends a DELETE or GET body without one.
+  const sized = sent === undefined ? headers : { 'content-length': String(Buffer.byteLength(sent)), ...headers };
+  const result = await sendHttpRequest(url, { method, headers: sized, ...(sent !== undefined ? { body: sent } : {}) });
+  const text = result.body.toString('utf8');
+  return { status: result.status, errorType: result.headers['x-amzn-errortype'] ?? null, body: parseJsonOr(text), text };
+}
+
+/** The parsed JSON text, or the text itself when it is not JSON. */
+function parseJsonOr(text: string): unknown {
+  try {
+    return (JSON.parse(text) as unknown) ?? text;
+  } catch {
+    return text;
+  }
 }
 
 export function expectedHttp(c: HttpCase, vars: Readonly<Record<string, unknown>>): unknown {
@@ -95,7 +107,7 @@ export async function runWsCase(
   callers: Readonly<Record<string, Record<string, string>>>,
 ): Promise<WsOutcome> {
   const { url, protocols, options } = realtimeConnection(c, server, vars);
-  const client: RawRealtimeClient = await connectRealtime(url, protocols, options);
+  const client: RealtimeSocket = await openRealtimeSocket(url, protocols, options);
   const transcript: WsTranscriptEntry[] = [];
   let closeCode: number | null = null;
   void client.closed.then((code) => {
@@ -130,7 +142,7 @@ export async function runWsCase(
       } else {
         const caller = callers[step.http.as];
         if (caller === undefined) throw new Error(`unknown caller ${step.http.as}`);
-        await postGraphQL(server.url, caller, String(expand(step.http.query, scope)), (expand(step.http.variables ?? {}, scope) ?? {}) as Record<string, unknown>);
+        await postGraphQL(server.url, { query: String(expand(step.http.query, scope)), variables: expand(step.http.variables ?? {}, scope) ?? {} }, { headers: caller });
       }
     }
   }

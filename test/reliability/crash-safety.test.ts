@@ -15,7 +15,9 @@ import { DEV_API_KEY } from '../../local/config.ts';
 import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
 import { localTableNames } from '../../local/stores/tables.ts';
 import { signalGroup, spawnNpmStart, waitForBanner, type NpmStart } from '../support/npm-start.ts';
-import { postGraphQL, reliabilityScale, scanTable } from './harness.ts';
+import { reliabilityScale } from './harness.ts';
+import { postGraphQL } from '../support/graphql-client.ts';
+import { scanTable } from '../support/store-readers.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 const WRITERS = 8;
@@ -65,7 +67,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
         sent++;
         const name = `crash-${w}-${n}.txt`;
         try {
-          const result = await postGraphQL(first.url, headers, 'mutation ($name: String!) { createUpload(input: { name: $name, contentType: "text/plain", size: 5, tags: ["crash"] }) { asset { id } } }', { name });
+          const result = await postGraphQL(first.url, { query: 'mutation ($name: String!) { createUpload(input: { name: $name, contentType: "text/plain", size: 5, tags: ["crash"] }) { asset { id } } }', variables: { name } }, { headers });
           const id = (result.body as { data?: { createUpload?: { asset?: { id?: string } } } }).data?.createUpload?.asset?.id;
           if (result.status === 200 && typeof id === 'string') acknowledged.set(id, name);
           if (acknowledged.size >= KILL_AFTER_ACKS && !killed) {
@@ -85,7 +87,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
     const missing: string[] = [];
     const incomplete: unknown[] = [];
     for (const [id, name] of acknowledged) {
-      const read = await postGraphQL(second.url, headers, `query ($id: ID!) { getAsset(id: $id) { ${ASSET_FIELDS} } }`, { id });
+      const read = await postGraphQL(second.url, { query: `query ($id: ID!) { getAsset(id: $id) { ${ASSET_FIELDS} } }`, variables: { id } }, { headers });
       const asset = (read.body as { data?: { getAsset?: Record<string, unknown> | null } }).data?.getAsset;
       if (!asset) missing.push(id);
       else if (asset['name'] !== name || asset['owner'] !== 'apikey' || asset['status'] !== 'PENDING' || asset['size'] !== 5 || asset['contentType'] !== 'text/plain' || JSON.stringify(asset['tags']) !== '["crash"]') incomplete.push(asset);
@@ -94,7 +96,7 @@ describe('crash safety: SIGKILL during a write load, then restart on the same da
     const listed: Record<string, unknown>[] = [];
     let nextToken: string | null = null;
     do {
-      const page = await postGraphQL(second.url, headers, `query ($nextToken: String) { listAssets(limit: 100, nextToken: $nextToken) { items { ${ASSET_FIELDS} } nextToken } }`, { nextToken });
+      const page = await postGraphQL(second.url, { query: `query ($nextToken: String) { listAssets(limit: 100, nextToken: $nextToken) { items { ${ASSET_FIELDS} } nextToken } }`, variables: { nextToken } }, { headers });
       const connection = (page.body as { data?: { listAssets?: { items: Record<string, unknown>[]; nextToken: string | null } } }).data?.listAssets;
       expect(page.body).toEqual({ data: { listAssets: { items: expect.any(Array), nextToken: expect.toBeOneOf([null, expect.any(String)]) } } });
       listed.push(...(connection?.items ?? []));

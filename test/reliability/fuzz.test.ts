@@ -8,17 +8,20 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { api } from '../../api/definition.ts';
 import { validateDefinition } from '../../api/validate.ts';
 import { createOperationGenerator, type FuzzRequest } from './fuzz-operations.ts';
-import { checkHealth, findLeaks, HEALTHY, reliabilityScale, sendHttp, signIam, startReliabilityServer, type HttpResult, type ReliabilityServer } from './harness.ts';
+import { checkHealth, findLeaks, HEALTHY, reliabilityScale } from './harness.ts';
+import { TEST_CREDENTIALS } from '../support/credentials.ts';
+import { postGraphQL, signAppSyncRequest, summarizeAnswer, type GraphQLAnswer } from '../support/graphql-client.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_240_607);
 const ITERATIONS = Math.round(1000 * reliabilityScale());
 const CONCURRENCY = 4;
 
-let fixture: ReliabilityServer;
+let fixture: StoreBackedTestServer;
 let callers: (() => Promise<Record<string, string>>)[] = [];
 
 beforeAll(async () => {
-  fixture = await startReliabilityServer();
+  fixture = await startTestServer({ store: 'dynalite', argv: ['--no-tls'] });
   const alice = await fixture.issuer.mintToken({ sub: 'alice' });
   const bob = await fixture.issuer.mintToken({ sub: 'bob', tokenUse: 'access' });
   callers = [
@@ -38,7 +41,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** What is wrong with a response's shape (empty when it is AppSync-shaped). */
-function describeShapeProblems(result: HttpResult): string[] {
+function describeShapeProblems(answer: GraphQLAnswer): string[] {
+  const result = summarizeAnswer(answer);
   const problems: string[] = [];
   if (result.status >= 500) problems.push(`status ${result.status}`);
   if (!isRecord(result.body)) return [...problems, 'body is not a JSON object'];
@@ -74,9 +78,8 @@ describe('fuzz: generated operations against the schema', () => {
         if (request.mutations.length > 0) mutated++;
         const body = JSON.stringify({ query: request.query, variables: request.variables });
         // Every fifth request is an IAM call (signed over the exact body), the others rotate through the callers.
-        const headers = index % 5 === 4 ? await signIam(fixture.server.url, body) : await (callers[index % callers.length] as () => Promise<Record<string, string>>)();
-        const { host: _host, ...sendable } = headers;
-        const result = await sendHttp(fixture.server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...sendable }, body });
+        const headers = index % 5 === 4 ? await signAppSyncRequest(fixture.server.url, body, { credentials: TEST_CREDENTIALS, region: 'us-east-1' }) : await (callers[index % callers.length] as () => Promise<Record<string, string>>)();
+        const result = await postGraphQL(fixture.server.url, body, { headers });
         byStatus.set(result.status, (byStatus.get(result.status) ?? 0) + 1);
         const problems = [...describeShapeProblems(result), ...findLeaks(result.text)];
         if (problems.length > 0) failures.push({ request, status: result.status, problems, body: result.text.slice(0, 500) });

@@ -8,8 +8,10 @@
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 
 import { LOCAL_BUCKET_NAME } from '../../local/server.ts';
-import { base64UrlJson, connectRealtime, type RawRealtimeClient } from '../integration/realtime-client.ts';
-import { postGraphQL, scanTable, startReliabilityServer, type ReliabilityServer } from './harness.ts';
+import { postGraphQL } from '../support/graphql-client.ts';
+import { base64UrlJson, openRealtimeSocket, type RealtimeSocket } from '../support/realtime-client.ts';
+import { scanTable } from '../support/store-readers.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 interface Ticket {
@@ -28,13 +30,13 @@ interface Identity {
 }
 
 const CREATE = 'mutation ($input: CreateUploadInput!) { createUpload(input: $input) { asset { id owner status } upload { url method headers { name value } } } }';
-let fixture: ReliabilityServer;
+let fixture: StoreBackedTestServer;
 let identities: Identity[] = [];
 const secrets: string[] = [];
 const tally = { operationsChecked: 0, namesChecked: 0, tamperedUrls: 0 };
 
 async function createUpload(who: Identity, input: Record<string, unknown>): Promise<{ id: string; upload: Ticket }> {
-  const result = await postGraphQL(fixture.server.url, who.headers, CREATE, { input });
+  const result = await postGraphQL(fixture.server.url, { query: CREATE, variables: { input } }, { headers: who.headers });
   const payload = (result.body as { data?: { createUpload?: { asset: { id: string }; upload: Ticket } } }).data?.createUpload;
   if (!payload) throw new Error(`createUpload failed: ${result.text}`);
   return { id: payload.asset.id, upload: payload.upload };
@@ -60,7 +62,7 @@ async function waitReady(id: string): Promise<void> {
 
 beforeAll(async () => {
   // --verbose logs every resolver evaluation: the most the server ever writes to its log.
-  fixture = await startReliabilityServer({ argv: ['--verbose'] });
+  fixture = await startTestServer({ store: 'dynalite', argv: ['--no-tls', '--verbose'] });
   const { server } = fixture;
   const host = new URL(server.url).host;
   const alice = await fixture.issuer.mintToken({ sub: 'alice', groups: ['users'] });
@@ -90,9 +92,9 @@ describe('isolation: owners cannot reach each other', () => {
     }
 
     // Each identity listens to everything it could name: new assets, and updates of every asset.
-    const listeners = new Map<string, RawRealtimeClient>();
+    const listeners = new Map<string, RealtimeSocket>();
     for (const who of identities) {
-      const client = await connectRealtime(server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson(who.auth)}`]);
+      const client = await openRealtimeSocket(server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson(who.auth)}`]);
       client.send({ type: 'connection_init' });
       const start = (id: string, query: string, variables: Record<string, unknown> = {}): void =>
         client.send({ id, type: 'start', payload: { data: JSON.stringify({ query, variables }), extensions: { authorization: who.auth } } });
@@ -106,12 +108,12 @@ describe('isolation: owners cannot reach each other', () => {
       for (const target of identities) {
         if (viewer === target) continue;
         const id = ready.get(target.name) as string;
-        const get = await postGraphQL(server.url, viewer.headers, 'query ($id: ID!) { getAsset(id: $id) { id owner downloadUrl } }', { id });
+        const get = await postGraphQL(server.url, { query: 'query ($id: ID!) { getAsset(id: $id) { id owner downloadUrl } }', variables: { id } }, { headers: viewer.headers });
         expect({ viewer: viewer.name, body: get.body }).toEqual({
           viewer: viewer.name,
           body: { data: { getAsset: null }, errors: [{ path: ['getAsset'], data: null, errorType: 'Unauthorized', errorInfo: null, locations: [{ line: 1, column: 20, sourceName: null }], message: 'Not Authorized to access getAsset on type Query' }] },
         });
-        const del = await postGraphQL(server.url, viewer.headers, 'mutation ($id: ID!) { deleteAsset(id: $id) { id } }', { id });
+        const del = await postGraphQL(server.url, { query: 'mutation ($id: ID!) { deleteAsset(id: $id) { id } }', variables: { id } }, { headers: viewer.headers });
         expect({ viewer: viewer.name, body: del.body }).toEqual({
           viewer: viewer.name,
           body: { data: { deleteAsset: null }, errors: [{ path: ['deleteAsset'], data: null, errorType: 'Unauthorized', errorInfo: null, locations: [{ line: 1, column: 23, sourceName: null }], message: 'Not Authorized to access deleteAsset on type Mutation' }] },
@@ -119,7 +121,7 @@ describe('isolation: owners cannot reach each other', () => {
         expect(await storedItem(id)).toEqual({ status: 'READY', key: expect.stringMatching(`^assets/${target.owner}/${id}/`), owner: target.owner });
         tally.operationsChecked += 2;
       }
-      const list = await postGraphQL(server.url, viewer.headers, '{ listAssets(limit: 100) { items { id owner downloadUrl } nextToken } }');
+      const list = await postGraphQL(server.url, { query: '{ listAssets(limit: 100) { items { id owner downloadUrl } nextToken } }', variables: {} }, { headers: viewer.headers });
       const items = (list.body as { data: { listAssets: { items: { id: string; owner: string; downloadUrl: string | null }[] } } }).data.listAssets.items;
       expect(items.map((i) => ({ id: i.id, owner: i.owner }))).toEqual([{ id: ready.get(viewer.name), owner: viewer.owner }]);
       const download = new URL(items[0]?.downloadUrl ?? 'http://invalid/');
@@ -134,11 +136,11 @@ describe('isolation: owners cannot reach each other', () => {
       expect(await put(upload, 'second')).toBe(200);
       await waitReady(id);
       second.set(who.name, id);
-      const del = await postGraphQL(server.url, who.headers, 'mutation ($id: ID!) { deleteAsset(id: $id) { id owner status } }', { id: ready.get(who.name) });
+      const del = await postGraphQL(server.url, { query: 'mutation ($id: ID!) { deleteAsset(id: $id) { id owner status } }', variables: { id: ready.get(who.name) } }, { headers: who.headers });
       expect(del.body).toEqual({ data: { deleteAsset: { id: ready.get(who.name), owner: who.owner, status: 'DELETING' } } });
     }
     for (const who of identities) {
-      const client = listeners.get(who.name) as RawRealtimeClient;
+      const client = listeners.get(who.name) as RealtimeSocket;
       for (const id of ['created', ...[...ready.keys()].map((n) => `updated-${n}`)]) client.send({ type: 'stop', id });
       for (let i = 0; i < 1 + ready.size; i++) await client.next((f) => f['type'] === 'complete');
       const data = client.frames.filter((f) => f['type'] === 'data').map((f) => ({ id: f['id'], payload: f['payload'] }));
@@ -169,7 +171,7 @@ describe('abuse: keys, presigned URLs and content types', () => {
       tally.namesChecked++;
     }
     for (const name of refused) {
-      const result = await postGraphQL(fixture.server.url, alice.headers, CREATE, { input: { name, contentType: 'text/plain', size: 5 } });
+      const result = await postGraphQL(fixture.server.url, { query: CREATE, variables: { input: { name, contentType: 'text/plain', size: 5 } } }, { headers: alice.headers });
       expect({ name, body: result.body }).toEqual({ name, body: { data: null, errors: [expect.objectContaining({ path: ['createUpload'], errorType: 'ValidationError', message: expect.stringMatching(/^input\.name must not/) })] } });
       tally.namesChecked++;
     }
@@ -178,7 +180,7 @@ describe('abuse: keys, presigned URLs and content types', () => {
   it('refuses text/html and image/svg+xml, and serves downloads as attachments', async ({ expect }) => {
     const bob = identities[1] as Identity;
     for (const contentType of ['text/html', 'image/svg+xml', 'application/xhtml+xml', 'text/javascript']) {
-      const result = await postGraphQL(fixture.server.url, bob.headers, CREATE, { input: { name: 'page.html', contentType, size: 5 } });
+      const result = await postGraphQL(fixture.server.url, { query: CREATE, variables: { input: { name: 'page.html', contentType, size: 5 } } }, { headers: bob.headers });
       expect(result.body).toEqual({
         data: null,
         errors: [{ path: ['createUpload'], data: null, errorType: 'ValidationError', errorInfo: null, locations: [{ line: 1, column: 41, sourceName: null }], message: expect.stringMatching(new RegExp(`^input\\.contentType "${contentType.replace('+', '\\+')}" is not allowed`)) }],
@@ -189,7 +191,7 @@ describe('abuse: keys, presigned URLs and content types', () => {
     expect(await put(upload, '<b>x</b>'.slice(0, 5), { headers: { 'content-type': 'text/html' } })).toBe(403);
     expect(await put(upload, '<b>x<')).toBe(200);
     await waitReady(id);
-    const read = await postGraphQL(fixture.server.url, bob.headers, 'query ($id: ID!) { getAsset(id: $id) { downloadUrl } }', { id });
+    const read = await postGraphQL(fixture.server.url, { query: 'query ($id: ID!) { getAsset(id: $id) { downloadUrl } }', variables: { id } }, { headers: bob.headers });
     const url = (read.body as { data: { getAsset: { downloadUrl: string } } }).data.getAsset.downloadUrl;
     const download = await fetch(url);
     expect({ status: download.status, disposition: download.headers.get('content-disposition'), type: download.headers.get('content-type'), body: await download.text() }).toEqual({

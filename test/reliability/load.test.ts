@@ -8,8 +8,11 @@
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import { api } from '../../api/definition.ts';
 import { createTtlSweeper } from '../../local/stores/ttl-sweeper.ts';
-import { base64UrlJson, connectRealtime, type RawRealtimeClient } from '../integration/realtime-client.ts';
-import { postGraphQL, reliabilityScale, scanTable, startReliabilityServer, type ReliabilityServer } from './harness.ts';
+import { reliabilityScale } from './harness.ts';
+import { postGraphQL } from '../support/graphql-client.ts';
+import { base64UrlJson, openRealtimeSocket, type RealtimeSocket } from '../support/realtime-client.ts';
+import { scanTable } from '../support/store-readers.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 
 const CLIENTS = Math.min(32, Math.max(16, Math.round(24 * Math.min(reliabilityScale(), 1.33))));
 const UPLOADS_PER_CLIENT = Math.max(1, Math.round(5 * reliabilityScale()));
@@ -21,10 +24,10 @@ interface Ticket {
   readonly headers: readonly { readonly name: string; readonly value: string }[];
 }
 
-let fixture: ReliabilityServer;
+let fixture: StoreBackedTestServer;
 
 beforeAll(async () => {
-  fixture = await startReliabilityServer();
+  fixture = await startTestServer({ store: 'dynalite', argv: ['--no-tls'] });
 });
 
 afterAll(async () => {
@@ -48,11 +51,11 @@ describe('load: concurrent uploads with subscribers', () => {
     const owners = [...new Set(identities.map((c) => c.owner))];
 
     // One subscriber per owner, plus a second one for the API key owner.
-    const subscribers: { owner: string; client: RawRealtimeClient }[] = [];
+    const subscribers: { owner: string; client: RealtimeSocket }[] = [];
     for (const [index, owner] of [...owners, 'apikey'].entries()) {
       const headers = (identities.find((c) => c.owner === owner) as { headers: Record<string, string> }).headers;
       const auth = { host, ...(headers['x-api-key'] ? { 'x-api-key': headers['x-api-key'] } : { Authorization: headers['authorization'] }) };
-      const client = await connectRealtime(server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson(auth)}`]);
+      const client = await openRealtimeSocket(server.realtimeUrl, ['graphql-ws', `header-${base64UrlJson(auth)}`]);
       client.send({ type: 'connection_init' });
       client.send({ id: `created-${index}`, type: 'start', payload: { data: JSON.stringify({ query: 'subscription { onAssetCreated { id owner status } }', variables: {} }), extensions: { authorization: auth } } });
       await client.next((f) => f['type'] === 'start_ack');
@@ -67,9 +70,9 @@ describe('load: concurrent uploads with subscribers', () => {
         for (let n = 0; n < UPLOADS_PER_CLIENT; n++) {
           const content = body(16 + ((c * 7 + n) % 50), c * 1000 + n);
           requests++;
-          const created = await postGraphQL(server.url, headers, 'mutation ($input: CreateUploadInput!) { createUpload(input: $input) { asset { id owner status } upload { url method headers { name value } } } }', {
+          const created = await postGraphQL(server.url, { query: 'mutation ($input: CreateUploadInput!) { createUpload(input: $input) { asset { id owner status } upload { url method headers { name value } } } }', variables: {
             input: { name: `load-${c}-${n}.txt`, contentType: 'text/plain', size: Buffer.byteLength(content) },
-          });
+          } }, { headers });
           const payload = (created.body as { data?: { createUpload?: { asset: { id: string; owner: string; status: string }; upload: Ticket } } }).data?.createUpload;
           if (created.status !== 200 || !payload) {
             failures.push(`createUpload ${c}/${n}: ${created.status} ${created.text.slice(0, 200)}`);
@@ -129,7 +132,7 @@ describe('load: concurrent uploads with subscribers', () => {
     // Abandoned tickets (no PUT) stay PENDING until the TTL window has passed, then the sweeper removes them.
     const abandoned: string[] = [];
     for (let i = 0; i < ABANDONED; i++) {
-      const created = await postGraphQL(server.url, { 'x-api-key': server.apiKey }, 'mutation { createUpload(input: { name: "never.txt", contentType: "text/plain", size: 5 }) { asset { id } } }');
+      const created = await postGraphQL(server.url, { query: 'mutation { createUpload(input: { name: "never.txt", contentType: "text/plain", size: 5 }) { asset { id } } }', variables: {} }, { headers: { 'x-api-key': server.apiKey } });
       abandoned.push((created.body as { data: { createUpload: { asset: { id: string } } } }).data.createUpload.asset.id);
     }
     const windowSeconds = api.assets.uploadUrlExpirySeconds + api.assets.pendingGraceSeconds;

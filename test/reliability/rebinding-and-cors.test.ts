@@ -9,18 +9,19 @@
 import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import WebSocket from 'ws';
-import { base64UrlJson } from '../integration/realtime-client.ts';
-import { postGraphQL, startReliabilityServer, type ReliabilityServer } from './harness.ts';
+import { postGraphQL } from '../support/graphql-client.ts';
+import { base64UrlJson } from '../support/realtime-client.ts';
+import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 
 const PUBLIC_HOST = 'laptop.test';
-let fixture: ReliabilityServer;
+let fixture: StoreBackedTestServer;
 let port: number;
 let s3Port: number;
 
 beforeAll(async () => {
-  fixture = await startReliabilityServer({ argv: ['--public-host', PUBLIC_HOST] });
+  fixture = await startTestServer({ store: 'dynalite', argv: ['--no-tls', '--public-host', PUBLIC_HOST] });
   port = fixture.server.port;
-  const created = await postGraphQL(fixture.server.url, { 'x-api-key': fixture.server.apiKey }, 'mutation { createUpload(input: { name: "a.txt", contentType: "text/plain", size: 1 }) { upload { url } } }');
+  const created = await postGraphQL(fixture.server.url, { query: 'mutation { createUpload(input: { name: "a.txt", contentType: "text/plain", size: 1 }) { upload { url } } }', variables: {} }, { headers: { 'x-api-key': fixture.server.apiKey } });
   const url = (created.body as { data?: { createUpload?: { upload?: { url?: unknown } } } }).data?.createUpload?.upload?.url;
   if (typeof url !== 'string') throw new Error(`createUpload failed: ${created.text}`);
   s3Port = Number(new URL(url).port);
@@ -89,7 +90,7 @@ describe('rebinding: requests for another host name are refused', () => {
   });
 
   it('refuses a request to the S3 front under a foreign Host with S3 AccessDenied', async ({ expect }) => {
-    const answer = await exchange(s3Port, `GET /asset-api-local-assets/uploads/x HTTP/1.1\r\nHost: evil.example:${s3Port}`);
+    const answer = await exchange(s3Port, `GET /s3/asset-api-local-assets/uploads/x HTTP/1.1\r\nHost: evil.example:${s3Port}`);
     expect({ status: answer.status, code: /<Code>(.*?)<\/Code>/.exec(answer.body)?.[1], message: /<Message>(.*?)<\/Message>/.exec(answer.body)?.[1] }).toEqual({
       status: 'HTTP/1.1 403 Forbidden',
       code: 'AccessDenied',
@@ -128,7 +129,7 @@ describe('cors: the pages and the API key stay with the local origins', () => {
         'cache-control': 'no-cache',
         connection: 'close',
         'content-length': answer.headers['content-length'],
-        'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' http://127.0.0.1:${s3Port}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self'; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
         'content-type': 'text/html; charset=utf-8',
         'cross-origin-resource-policy': 'same-origin',
         'referrer-policy': 'no-referrer',

@@ -1,8 +1,9 @@
 /**
- * GraphQL over HTTP(S) as AppSync clients send it, for black-box tests: a typed document or a raw
- * body, with one of the API's auth modes (API key, user-pool token, SigV4 with IAM credentials) or
- * none, and the whole answer back (status, `x-amzn-ErrorType`, parsed body). Nothing here knows the
- * server: only a URL, a CA and credentials.
+ * GraphQL over HTTP(S) as AppSync clients send it, for every suite: a typed document or a raw body,
+ * with one of the API's auth modes (API key, user-pool token, SigV4 with IAM credentials) or headers
+ * exactly as given, and the whole answer back (status, headers, parsed body, raw text). Nothing here
+ * knows the server: only a URL, a CA and credentials (the black-box contract suite uses it).
+ * Auth modes: https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -20,7 +21,7 @@ export type GraphQLAuth =
   | { readonly apiKey: string }
   | { readonly token: string }
   | { readonly iam: { readonly credentials: IamCredentials; readonly region: string } }
-  /** Headers exactly as given (a wrong key, no auth at all). */
+  /** Headers exactly as given (a wrong key, no auth at all, a signature made elsewhere). */
   | { readonly headers: Readonly<Record<string, string>> };
 
 /** AppSync's response body: `data` and/or `errors` (HTTP 200), or only `errors` for a refused request. */
@@ -31,29 +32,58 @@ export interface GraphQLBody<TData> {
 
 export interface GraphQLAnswer {
   readonly status: number;
-  /** The `x-amzn-ErrorType` header, or null. */
+  /** Lower-cased names; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  readonly body: unknown;
+  /** The body as received (for checks on the raw text, such as leaked stack frames). */
+  readonly text: string;
+}
+
+/** What error-shape assertions compare: the status, the `x-amzn-ErrorType` header (or null) and the body. */
+export interface AnswerSummary {
+  readonly status: number;
   readonly errorType: string | null;
   readonly body: unknown;
 }
 
-export interface GraphQLEndpoint {
-  readonly url: string;
-  /** PEM of a CA to trust for https (null: the system's trust only). */
-  readonly ca: string | null;
+export function summarizeAnswer(answer: GraphQLAnswer): AnswerSummary {
+  return { status: answer.status, errorType: answer.headers['x-amzn-errortype'] ?? null, body: answer.body };
 }
 
-/** SigV4 headers for an AppSync POST of `body` (service `appsync`), without `host` (the client sets it). */
-export async function signAppSyncRequest(url: URL, body: string, credentials: IamCredentials, region: string): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ credentials, region, service: 'appsync', sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port === '' ? {} : { port: Number(url.port) }),
-    path: url.pathname,
-    headers: { host: url.host, 'content-type': 'application/json' },
-    body,
-  });
+/** A GraphQL URL, with the PEM of a CA to trust for https (null or absent: the system's trust only). */
+export interface GraphQLEndpoint {
+  readonly url: string;
+  readonly ca?: string | null;
+}
+
+export interface SigningOptions {
+  readonly credentials: IamCredentials;
+  readonly region: string;
+  /** @default 'appsync' */
+  readonly service?: string;
+  /** @default now */
+  readonly signingDate?: Date;
+  /** The path signed, when a test signs another one than it posts to. @default the URL's path */
+  readonly path?: string;
+}
+
+/** SigV4 headers for a POST of `body` to `url`, without `host` (the HTTP client sets it). */
+export async function signAppSyncRequest(url: string | URL, body: string, options: SigningOptions): Promise<Record<string, string>> {
+  const target = new URL(url);
+  const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: options.service ?? 'appsync', sha256: Sha256 });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(target.port === '' ? {} : { port: Number(target.port) }),
+      path: options.path ?? target.pathname,
+      headers: { host: target.host, 'content-type': 'application/json' },
+      body,
+    },
+    options.signingDate === undefined ? {} : { signingDate: options.signingDate },
+  );
   const { host: _host, ...headers } = signed.headers;
   return headers;
 }
@@ -61,16 +91,20 @@ export async function signAppSyncRequest(url: URL, body: string, credentials: Ia
 async function authHeaders(url: URL, body: string, auth: GraphQLAuth): Promise<Record<string, string>> {
   if ('apiKey' in auth) return { 'x-api-key': auth.apiKey };
   if ('token' in auth) return { authorization: auth.token };
-  if ('iam' in auth) return signAppSyncRequest(url, body, auth.iam.credentials, auth.iam.region);
+  if ('iam' in auth) return signAppSyncRequest(url, body, auth.iam);
   return { ...auth.headers };
 }
 
+function endpointOf(endpoint: string | GraphQLEndpoint): GraphQLEndpoint {
+  return typeof endpoint === 'string' ? { url: endpoint } : endpoint;
+}
+
 /** POSTs `body` (a string as is, anything else as JSON) and returns the whole answer. */
-export async function postGraphQL(endpoint: GraphQLEndpoint, body: unknown, auth: GraphQLAuth): Promise<GraphQLAnswer> {
-  const url = new URL(endpoint.url);
+export async function postGraphQL(endpoint: string | GraphQLEndpoint, body: unknown, auth: GraphQLAuth): Promise<GraphQLAnswer> {
+  const { url, ca } = endpointOf(endpoint);
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const headers = { 'content-type': 'application/json', ...(await authHeaders(url, text, auth)) };
-  const response = await sendHttpRequest(endpoint.url, { method: 'POST', headers, body: text, ca: endpoint.ca });
+  const headers = { 'content-type': 'application/json', ...(await authHeaders(new URL(url), text, auth)) };
+  const response = await sendHttpRequest(url, { method: 'POST', headers, body: text, ca: ca ?? null });
   const raw = response.body.toString('utf8');
   let parsed: unknown;
   try {
@@ -78,7 +112,7 @@ export async function postGraphQL(endpoint: GraphQLEndpoint, body: unknown, auth
   } catch {
     parsed = raw;
   }
-  return { status: response.status, errorType: response.headers['x-amzn-errortype'] ?? null, body: parsed };
+  return { status: response.status, headers: response.headers, body: parsed, text: raw };
 }
 
 export type GraphQLCall = <TData, TVariables extends Record<string, unknown>>(
@@ -87,11 +121,11 @@ export type GraphQLCall = <TData, TVariables extends Record<string, unknown>>(
 ) => Promise<GraphQLBody<TData>>;
 
 /** A caller bound to one endpoint and identity; an answer other than HTTP 200 throws with its body. */
-export function createGraphQLCall(endpoint: GraphQLEndpoint, auth: GraphQLAuth): GraphQLCall {
+export function createGraphQLCall(endpoint: string | GraphQLEndpoint, auth: GraphQLAuth): GraphQLCall {
   return async function callGraphQL(document, variables) {
     const answer = await postGraphQL(endpoint, { query: print(document), variables }, auth);
     if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) {
-      throw new Error(`POST ${endpoint.url}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+      throw new Error(`POST ${endpointOf(endpoint).url}: HTTP ${answer.status} ${answer.text}`);
     }
     // The body is AppSync's GraphQL result for this document; its data matches the document's type.
     return answer.body as GraphQLBody<never>;

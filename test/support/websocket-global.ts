@@ -6,6 +6,7 @@
  * the library sets `onmessage`, so when `nextFrame` resolves the library has seen that frame too.
  */
 import WebSocket from 'ws';
+import { createFrameQueue } from './frame-queue.ts';
 
 export interface WebSocketTap {
   /** Every URL a client dialled, in order. */
@@ -18,9 +19,7 @@ export interface WebSocketTap {
 
 export function installWebSocketTap(): WebSocketTap {
   const dialed: string[] = [];
-  const frames: Record<string, unknown>[] = [];
-  const taken = new Set<Record<string, unknown>>();
-  const waiters = new Set<() => void>();
+  const frames = createFrameQueue<Record<string, unknown>>();
   class TappedWebSocket extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
@@ -31,7 +30,6 @@ export function installWebSocketTap(): WebSocketTap {
         } catch {
           frames.push({ unparsed: String(data) });
         }
-        for (const wake of waiters) wake();
       });
     }
   }
@@ -39,27 +37,7 @@ export function installWebSocketTap(): WebSocketTap {
   Object.defineProperty(globalThis, 'WebSocket', { value: TappedWebSocket, configurable: true, writable: true });
   return {
     dialed,
-    nextFrame: async function nextTappedFrame(match, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = frames.find((f) => !taken.has(f) && match(f));
-        if (found !== undefined) {
-          taken.add(found);
-          return found;
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; frames: ${JSON.stringify(frames)}`);
-        await new Promise<void>((resolve) => {
-          const wake = (): void => {
-            clearTimeout(timer);
-            waiters.delete(wake);
-            resolve();
-          };
-          const timer = setTimeout(wake, left);
-          waiters.add(wake);
-        });
-      }
-    },
+    nextFrame: frames.take,
     restore: function restoreWebSocket() {
       if (previous) Object.defineProperty(globalThis, 'WebSocket', previous);
       else Reflect.deleteProperty(globalThis, 'WebSocket');
@@ -70,42 +48,21 @@ export function installWebSocketTap(): WebSocketTap {
 /** Values pushed by a subscription's `next`, taken one by one by a test. */
 export interface EventQueue<T> {
   push(value: T): void;
+  /** A subscription's `error`: every later `next()` with nothing left rejects. */
   fail(error: unknown): void;
   /** The next value not taken yet; rejects after `timeoutMs` or when the subscription failed. */
   next(timeoutMs?: number): Promise<T>;
 }
 
 export function createEventQueue<T>(): EventQueue<T> {
-  const items: T[] = [];
-  const waiters = new Set<() => void>();
-  let failure: { readonly error: unknown } | null = null;
-  let taken = 0;
+  const queue = createFrameQueue<T>();
   return {
-    push: function pushEvent(value) {
-      items.push(value);
-      for (const wake of waiters) wake();
-    },
+    push: queue.push,
     fail: function failQueue(error) {
-      failure = { error };
-      for (const wake of waiters) wake();
+      queue.end(new Error(`subscription failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`));
     },
-    next: async function nextEvent(timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (taken >= items.length) {
-        if (failure !== null) throw new Error(`subscription failed: ${failure.error instanceof Error ? failure.error.message : JSON.stringify(failure.error)}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no event within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          const wake = (): void => {
-            clearTimeout(timer);
-            waiters.delete(wake);
-            resolve();
-          };
-          const timer = setTimeout(wake, left);
-          waiters.add(wake);
-        });
-      }
-      return items[taken++] as T;
+    next: function nextEvent(timeoutMs) {
+      return queue.take(undefined, timeoutMs);
     },
   };
 }

@@ -40,6 +40,10 @@ describe('loadConfig', () => {
       corsOrigins: null,
       publicHost: null,
       connectionLimits: { firstByteTimeoutMs: 10000, tlsHandshakeTimeoutMs: 10000, headersTimeoutMs: 15000, requestTimeoutMs: 60000, keepAliveTimeoutMs: 5000, maxConnections: 4096 },
+      userPoolMfa: null,
+      userPoolAutoConfirm: false,
+      publicUrl: null,
+      outputsPath: join(DEFAULT_STATE_DIR, 'amplify_outputs.json'),
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(DEV_API_KEY).toMatch(/^da2-[a-z0-9]{26}$/);
@@ -76,7 +80,7 @@ describe('loadConfig', () => {
     [{}, ['--port', 'abc'], '--port: must be an integer 0-65535. Received: abc'],
     [{ PORT: '70000' }, [], 'PORT: must be an integer 0-65535. Received: 70000'],
     [{}, ['--port'], '--port: a value is required. Received: nothing'],
-    [{}, ['--bogus'], 'unknown argument. Received: --bogus (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch, --no-cache, --cors-origin URL, --public-host NAME)'],
+    [{}, ['--bogus'], 'unknown argument. Received: --bogus (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch, --no-cache, --cors-origin URL, --public-host NAME, --public-url URL, --outputs PATH, --no-outputs, --mfa off|optional|required, --auto-confirm)'],
     [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, [], 'DYNAMODB_ENDPOINT: must be an absolute http(s) URL. Received: localhost:8000'],
     [{ AWS_ACCESS_KEY_ID: 'x' }, [], 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: give both or neither. Received: only one'],
     [{ AWS_REGION: 'mars' }, [], 'AWS_REGION: must be a region name like us-east-1. Received: mars'],
