@@ -10,7 +10,7 @@ import { CA_CERT_FILE } from './local/tls/local-ca.ts';
  * workers only (a project of its own); other tests check what a client without that trust sees.
  * test/global-setup.ts creates the CA (in the test servers' default state folder) first.
  */
-const TRUSTS_LOCAL_CA = ['test/integration/clients-amplify.test.ts', 'test/integration/amplify-sign-in.test.ts'];
+const TRUSTS_LOCAL_CA = ['test/integration/clients-amplify.test.ts', 'test/integration/amplify-sign-in.test.ts', 'test/integration/public-url.test.ts'];
 
 /**
  * The black-box contract suite against `npm start` and a running endpoint: its clients (Amplify,

@@ -24,6 +24,7 @@ import { DefinitionResolvers } from './constructs/definition-resolvers.ts';
 import { DefinitionTable } from './constructs/definition-table.ts';
 import { UploadCompletion } from './constructs/upload-completion.ts';
 import { STACK_OUTPUT_KEYS, tableNameOutputKey } from './stack-outputs.ts';
+import { createAmplifyOutputs } from '../api/amplify-outputs.ts';
 
 export interface AssetApiStackProps extends StackProps {
   /** The API definition the stack is generated from. */
@@ -136,7 +137,7 @@ export class AssetApiStack extends Stack {
     if (!onObjectCreated) throw new ConfigError(`bucket.onObjectCreated: no such lambda. Received: ${api.bucket.onObjectCreated}`);
     this.uploadCompletion = new UploadCompletion(this, 'UploadCompletion', { bucketName: bucket.bucketName, keyPrefix: api.bucket.keyPrefix, handler: onObjectCreated });
 
-    this.addOutputs();
+    this.addOutputs(api);
   }
 
   /**
@@ -145,7 +146,7 @@ export class AssetApiStack extends Stack {
    * `cloudformation:DescribeStacks` (see `apiKey` in AssetGraphqlApi for why the API key's id is not
    * one either). Their keys are named once, in `infra/stack-outputs.ts`.
    */
-  private addOutputs(): void {
+  private addOutputs(api: ApiDefinition): void {
     const { graphqlApi, cfnApi } = this.graphql;
     const key = STACK_OUTPUT_KEYS;
     new CfnOutput(this, key.graphqlUrl, { value: graphqlApi.graphqlUrl, description: 'GraphQL endpoint (HTTPS)' });
@@ -159,5 +160,13 @@ export class AssetApiStack extends Stack {
     new CfnOutput(this, key.bucketName, { value: this.bucket.bucket.bucketName });
     for (const [name, table] of this.tables) new CfnOutput(this, tableNameOutputKey(name), { value: table.table.tableName });
     new CfnOutput(this, key.uploadDeadLetterQueueUrl, { value: this.uploadCompletion.deadLetterQueue.queueUrl });
+    // The same document `npm start` writes, so an app switches by swapping the file. No API key: an
+    // output is readable by anyone allowed cloudformation:DescribeStacks, and the key id is the key.
+    const amplifyOutputs = createAmplifyOutputs(api, {
+      graphqlUrl: graphqlApi.graphqlUrl,
+      region: this.region,
+      ...(this.userPool ? { userPool: { userPoolId: this.userPool.userPool.userPoolId, clientId: this.userPool.client.userPoolClientId } } : {}),
+    });
+    new CfnOutput(this, key.amplifyOutputs, { value: this.toJsonString(amplifyOutputs), description: 'amplify_outputs.json without the API key; npm run outputs adds it' });
   }
 }

@@ -18,6 +18,11 @@ export const STACK_OUTPUT_KEYS = {
   userPoolClientId: 'UserPoolClientId',
   bucketName: 'BucketName',
   uploadDeadLetterQueueUrl: 'UploadDeadLetterQueueUrl',
+  /**
+   * `amplify_outputs.json` for the stack (JSON, api/amplify-outputs.ts), without `data.api_key`:
+   * `npm run outputs` adds the key, read with `appsync:ListApiKeys` (docs/devices.md).
+   */
+  amplifyOutputs: 'AmplifyOutputs',
 } as const;
 
 /** The output holding a definition table's name: `assets` -> `AssetsTableName`. */

@@ -9,6 +9,7 @@
  * `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `LOCAL_ACCOUNT_ID`.
  * Browser access and host names: `--cors-origin URL` (repeatable) / `CORS_ORIGINS`, `--public-host NAME` / `PUBLIC_HOST`.
  * Local user pool: `--mfa off|optional|required`, `--auto-confirm`.
+ * Devices and apps: `--public-url URL` / `PUBLIC_URL`, `--outputs PATH`, `--no-outputs` (docs/devices.md).
  */
 import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
@@ -32,6 +33,9 @@ export function userStateDir(platform: NodeJS.Platform = process.platform, home:
   if (platform === 'win32') return join(home, 'AppData', 'Local', 'asset-api-local');
   return join(home, '.cache', 'asset-api-local');
 }
+
+/** The file name Amplify Gen 2 clients read (https://docs.amplify.aws/react/reference/amplify_outputs/). */
+export const AMPLIFY_OUTPUTS_FILE = 'amplify_outputs.json';
 
 /** Folder used for the issuer key and the local CA when no data folder is given. */
 export const DEFAULT_STATE_DIR = userStateDir();
@@ -109,14 +113,28 @@ export interface Config {
   readonly userPoolMfa: 'OFF' | 'OPTIONAL' | 'REQUIRED' | null;
   /** Local user pool: SignUp confirms at once instead of waiting for ConfirmSignUp (`--auto-confirm`). @default false */
   readonly userPoolAutoConfirm: boolean;
+  /**
+   * The origin (`http(s)://host[:port]`, no path) every URL handed to clients is built on: upload and
+   * download URLs, the realtime URL, the user-pool endpoint, the banner and `amplify_outputs.json`
+   * (`--public-url URL` or `PUBLIC_URL`). Its host is also the public host of the Host allow-list
+   * unless `--public-host` names one. null builds each answer's URLs on the address that request was
+   * sent to (its checked Host and scheme). See docs/devices.md. @default null
+   */
+  readonly publicUrl: string | null;
+  /**
+   * Where `npm start` writes `amplify_outputs.json` for the local endpoint (`--outputs PATH`, relative
+   * to the current folder; a `.dart` path gets Amplify Flutter's `amplify_outputs.dart` form); null
+   * with `--no-outputs`. @default `<stateDir>/amplify_outputs.json` (outside the checkout)
+   */
+  readonly outputsPath: string | null;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--host', '--public-host', '--mfa']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--host', '--public-host', '--mfa', '--public-url', '--outputs']);
 /** Flags that may be given more than once; each occurrence adds a value. */
 const REPEATABLE_FLAGS = new Set(['--cors-origin']);
-const BOOLEAN_FLAGS = new Set(['--verbose', '--no-tls', '--no-introspection', '--no-watch', '--no-cache', '--auto-confirm']);
+const BOOLEAN_FLAGS = new Set(['--verbose', '--no-tls', '--no-introspection', '--no-watch', '--no-cache', '--auto-confirm', '--no-outputs']);
 
 interface ParsedArgs {
   readonly values: Map<string, string | true>;
@@ -141,7 +159,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
     } else if (BOOLEAN_FLAGS.has(name) && inline === undefined) {
       values.set(name, true);
     } else {
-      throw new ConfigError(`unknown argument. Received: ${arg} (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch, --no-cache, --cors-origin URL, --public-host NAME, --mfa off|optional|required, --auto-confirm)`);
+      throw new ConfigError(`unknown argument. Received: ${arg} (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch, --no-cache, --cors-origin URL, --public-host NAME, --public-url URL, --outputs PATH, --no-outputs, --mfa off|optional|required, --auto-confirm)`);
     }
   }
   return { values };
@@ -180,6 +198,30 @@ function parseCorsOrigin(source: string, raw: string): string {
     throw new ConfigError(`${source}: must be an origin like http://localhost:5173 (scheme, host and port only) or *. Received: ${raw}`);
   }
   return value;
+}
+
+/**
+ * `--public-url` / `PUBLIC_URL`: an http(s) origin; a trailing `/` is dropped. A path is refused:
+ * presigned URLs are signed over the path the client sends (docs/devices.md), so a proxy that
+ * strips a prefix would break every signature.
+ */
+function parsePublicUrl(source: string, raw: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  const value = raw.replace(/\/$/, '');
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value.toLowerCase() || url.hostname === '') {
+    throw new ConfigError(`${source}: must be an origin like https://192.168.1.20:4000 (scheme, host and port only, no path). Received: ${raw}`);
+  }
+  return url.origin;
+}
+
+/** A host name as `--public-host` takes it: IPv6 without brackets. */
+function hostOfUrl(url: string): string {
+  return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 /** `--mfa off|optional|required` (any case). */
@@ -253,11 +295,27 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
         ? Object.freeze(corsEnv.split(',').filter((raw) => raw.trim() !== '').map((raw) => parseCorsOrigin('CORS_ORIGINS', raw)))
         : null;
 
+  const publicUrlArg = values.get('--public-url');
+  const publicUrlSource = typeof publicUrlArg === 'string' ? '--public-url' : 'PUBLIC_URL';
+  const publicUrlRaw = typeof publicUrlArg === 'string' ? publicUrlArg : env['PUBLIC_URL'] || null;
+  const publicUrl = publicUrlRaw === null ? null : parsePublicUrl(publicUrlSource, publicUrlRaw);
+
   const publicHostArg = values.get('--public-host');
-  const publicHost = typeof publicHostArg === 'string' ? publicHostArg : env['PUBLIC_HOST'] || null;
+  // --public-url names the public host too, unless --public-host names one.
+  const publicHost = typeof publicHostArg === 'string' ? publicHostArg : env['PUBLIC_HOST'] || (publicUrl === null ? null : hostOfUrl(publicUrl));
   if (publicHost !== null && !/^[A-Za-z0-9._-]+$/.test(publicHost) && !isIPv6(publicHost)) {
     throw new ConfigError(`${typeof publicHostArg === 'string' ? '--public-host' : 'PUBLIC_HOST'}: must be a host name or IP address without port. Received: ${publicHost}`);
   }
+
+  if (publicUrl !== null && publicHost !== null && publicHost.toLowerCase() !== hostOfUrl(publicUrl)) {
+    throw new ConfigError(`${publicUrlSource}: its host must be the public host (${publicHost}), or leave --public-host out. Received: ${publicUrl}`);
+  }
+
+  const outputsArg = values.get('--outputs');
+  if (outputsArg !== undefined && values.get('--no-outputs') === true) throw new ConfigError('--outputs and --no-outputs: give one or neither. Received: both');
+  const stateDir = dataDir ?? DEFAULT_STATE_DIR;
+  const outputsPath =
+    values.get('--no-outputs') === true ? null : typeof outputsArg === 'string' ? (isAbsolute(outputsArg) ? outputsArg : resolve(cwd, outputsArg)) : join(stateDir, AMPLIFY_OUTPUTS_FILE);
 
   const mfaArg = values.get('--mfa');
   const userPoolMfa = typeof mfaArg === 'string' ? parseMfa(mfaArg) : null;
@@ -270,7 +328,7 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
     host,
     apiKey,
     dataDir,
-    stateDir: dataDir ?? DEFAULT_STATE_DIR,
+    stateDir,
     dynamodbEndpoint,
     s3Endpoint,
     region,
@@ -291,5 +349,7 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
     connectionLimits: assertConnectionLimits(DEFAULT_CONNECTION_LIMITS),
     userPoolMfa,
     userPoolAutoConfirm: values.get('--auto-confirm') === true,
+    publicUrl,
+    outputsPath,
   });
 }

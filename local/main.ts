@@ -9,6 +9,9 @@ import { loadConfig, type Config } from './config.ts';
 import { findUnwritableFolder } from './host/data-dir.ts';
 import { describeStartupFailure, describeUnwritableFolder } from './host/startup-failure.ts';
 import { startLocalServer } from './server.ts';
+import { writeAmplifyOutputsFile } from './host/write-outputs.ts';
+import { isWildcardHost, localInterfaceAddresses } from './http/host-allow-list.ts';
+import { lanAddresses } from './host/public-endpoints.ts';
 
 /** After this long without being ready, say so once on stderr: start-up is never silent for long. */
 const SLOW_START_NOTICE_MS = 60_000;
@@ -65,18 +68,42 @@ async function main(): Promise<void> {
     process.off('uncaughtException', onStartupCrash);
   }
 
-  const caHint = server.caCertPath === null ? '' : `\n  TLS CA:      ${server.caCertPath}\n               (same port speaks TLS; Node clients: NODE_EXTRA_CA_CERTS=${server.caCertPath})`;
+  const caHint =
+    server.caCertPath === null
+      ? ''
+      : `\n  TLS CA:      ${server.caCertPath}\n               (same port speaks TLS; Node clients: NODE_EXTRA_CA_CERTS=${server.caCertPath}; devices: ${server.announced.caCrtUrl}, docs/devices.md)`;
+  // The app configuration for the announced address (docs/devices.md); a failed write does not stop the server.
+  let outputsLine: string | null = null;
+  if (config.outputsPath !== null) {
+    try {
+      writeAmplifyOutputsFile(config.outputsPath, server.amplifyOutputs);
+      outputsLine = `  App config:  ${config.outputsPath}  (amplify_outputs, for ${server.announced.graphqlUrl}; --outputs PATH to write it elsewhere)`;
+    } catch (error) {
+      outputsLine = `  App config:  not written to ${config.outputsPath}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  // With --public-url every URL printed is the public one; else the local address, and on a wildcard bind the LAN addresses too.
+  const { announced } = server;
+  const shown =
+    config.publicUrl === null
+      ? { graphql: server.url, realtime: server.realtimeUrl, explorer: server.explorerUrl, userPool: server.userPool.endpoint }
+      : { graphql: announced.graphqlUrl, realtime: announced.realtimeUrl, explorer: announced.explorerUrl, userPool: announced.userPoolEndpoint };
+  const lanScheme = server.caCertPath === null ? 'http' : 'https';
+  const lan = config.publicUrl === null && isWildcardHost(config.host) ? lanAddresses(localInterfaceAddresses()) : [];
   print(
     [
       `Asset API (local AppSync) ready in ${Math.round(performance.now())} ms (server ${server.startupMs} ms)`,
-      `  GraphQL:     ${server.url}`,
-      `  Realtime:    ${server.realtimeUrl}  (wss:// on the same port)`,
-      `  Explorer:    ${server.explorerUrl}`,
+      `  GraphQL:     ${shown.graphql}`,
+      `  Realtime:    ${shown.realtime}  (${config.publicUrl === null ? 'wss:// on the same port' : 'the same port speaks ws:// and wss://'})`,
+      `  Explorer:    ${shown.explorer}`,
+      ...lan.map((address) => `  On the LAN:  ${lanScheme}://${address}:${server.port}/graphql`),
+      ...(config.publicUrl === null ? [] : [`  Listening:   ${server.url.replace(/\/graphql$/, '')}  (--public-url ${config.publicUrl} must lead here, Host header kept)`]),
       `  API key:     ${server.apiKey}`,
       `  User tokens: npm run token -- --sub alice --groups admin${config.dataDir === null ? '' : ` --data-dir ${config.dataDir}`}`,
-      `  User pool:   ${server.userPool.endpoint}  (${server.userPool.userPoolId}, client ${server.userPool.clientId}, MFA ${server.userPool.mfa}${config.userPoolMfa === null ? '' : ' set by --mfa'}; users: npm run user -- add <email>)`,
+      `  User pool:   ${shown.userPool}  (${server.userPool.userPoolId}, client ${server.userPool.clientId}, MFA ${server.userPool.mfa}${config.userPoolMfa === null ? '' : ' set by --mfa'}; users: npm run user -- add <email>)`,
       ...(server.backendCredentialsPath === null ? [] : [`  IAM keys:    ${server.backendCredentialsPath}  (the backend's SigV4 credentials; keep private)`]),
       `  Data:        ${config.dataDir ?? 'in memory (use --data-dir to keep it)'}${caHint}`,
+      ...(outputsLine === null ? [] : [outputsLine]),
     ].join('\n'),
   );
 

@@ -43,6 +43,13 @@ import { removeOrphanIndexEntries } from './stores/index-repair.ts';
 import { ensureTables, localTableNames } from './stores/tables.ts';
 import { createTtlSweeper, type TtlSweeper } from './stores/ttl-sweeper.ts';
 import { loadLocalCa } from './tls/local-ca.ts';
+import { createCaRoutes } from './tls/ca-routes.ts';
+import { createAmplifyOutputs, type AmplifyOutputs } from '../api/amplify-outputs.ts';
+import { createPublicOrigin } from './host/public-origin.ts';
+import { announcedOrigin, certificateNames, publicEndpoints, S3_PATH, type PublicEndpoints } from './host/public-endpoints.ts';
+import { localInterfaceAddresses } from './http/host-allow-list.ts';
+import { createPathMount, type NodeRequestListener } from './http/path-mount.ts';
+import { createPerOriginInvoker } from './lambda/per-origin-invoker.ts';
 import { listenSamePort, type SamePortServer } from './tls/same-port.ts';
 
 export interface LocalServerHooks {
@@ -75,6 +82,14 @@ export interface LocalServer {
     readonly storePath: string | null;
   };
   readonly port: number;
+  /**
+   * The URLs announced to clients (banner, `amplify_outputs.json`): on `--public-url`, else on the
+   * bound address (a wildcard bind: the first LAN address), `https` while TLS is on
+   * (local/host/public-endpoints.ts). Answers to requests name the address each request used.
+   */
+  readonly announced: PublicEndpoints;
+  /** `amplify_outputs.json` for `announced` (api/amplify-outputs.ts); `npm start` writes it. */
+  readonly amplifyOutputs: AmplifyOutputs;
   /** Milliseconds from the call to ready. */
   readonly startupMs: number;
   /** Stops everything it started, in order. Safe to call twice. */
@@ -193,7 +208,12 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     let hosts: HostAllowList | null = null;
     const checkHost = (host: string | undefined, defaultPort: number): HostVerdict => hosts?.check(host, defaultPort) ?? { ok: false, status: 403, message: 'The local server is starting.' };
     const cors = createCorsPolicy({ origins: config.corsOrigins, isOwnOrigin: (origin) => hosts?.isOwnOrigin(origin) === true });
-    const listener = createNodeListener((request, connection) => handler(request, connection), onError, { checkHost });
+    // Each request runs with its origin (or --public-url) as the one its URLs name (local/host/public-origin.ts).
+    const publicOrigin = createPublicOrigin({ publicUrl: config.publicUrl });
+    const webListener = createNodeListener((request, connection) => publicOrigin.run(new URL(request.url).origin, () => handler(request, connection)), onError, { checkHost });
+    // The embedded S3 front answers under /s3 on this port, once it has started (step 4).
+    let s3Front: NodeRequestListener | null = null;
+    const listener = createPathMount({ prefix: S3_PATH, mounted: () => s3Front, fallback: webListener });
     const realtime = createRealtimeServer(
       { service, authenticator, registry, onError, checkHost, isAllowedOrigin: (origin) => cors.allowOrigin(origin) !== null },
       { keepAliveMs: config.keepAliveMs, connectionTimeoutMs: config.connectionTimeoutMs, graphqlPath: GRAPHQL_PATH },
@@ -204,17 +224,23 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     const httpServer: HttpServer = createHttpServer(listener).on('upgrade', onUpgrade).on('clientError', answerClientError);
     let httpsServer: HttpsServer | undefined;
     if (ca) {
-      const { cert, key } = ca.serverCertificate(['localhost', '127.0.0.1', '::1', ...(config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])]);
+      // Every name a client may dial: the public host and, on a wildcard bind, the interface addresses.
+      const certNames = certificateNames({ boundHost: config.host, publicHost: config.publicHost, interfaceAddresses: localInterfaceAddresses() });
+      if (certNames.refused.length > 0) log(`[warn] the TLS certificate cannot name ${certNames.refused.join(', ')}: the local CA vouches only for local names and private addresses (docs/devices.md)`);
+      const { cert, key } = ca.serverCertificate(certNames.names);
       httpsServer = createHttpsServer({ cert, key, handshakeTimeout: config.connectionLimits.tlsHandshakeTimeoutMs }, listener).on('upgrade', onUpgrade);
       // A failed or timed-out handshake: the socket is of no further use.
       httpsServer.on('tlsClientError', (_error, socket) => socket.destroy()).on('clientError', answerClientError);
     }
     const samePort: SamePortServer = await listenSamePort({ http: httpServer, ...(httpsServer ? { https: httpsServer } : {}), host: config.host, port: config.port, limits: config.connectionLimits });
-    hosts = createHostAllowList({ boundHost: config.host, port: samePort.port, publicHost: config.publicHost });
+    const publicUrl = config.publicUrl === null ? null : new URL(config.publicUrl);
+    const publicPort = publicUrl === null ? null : Number(publicUrl.port || (publicUrl.protocol === 'https:' ? 443 : 80));
+    hosts = createHostAllowList({ boundHost: config.host, port: samePort.port, publicHost: config.publicHost, publicPort });
     started.samePort = samePort;
     started.realtime = realtime;
     const base = `${displayHost(config.host)}:${samePort.port}`;
     const graphqlUrl = `http://${base}${GRAPHQL_PATH}`;
+    const announcedOriginValue = announcedOrigin({ publicUrl: config.publicUrl, boundHost: config.host, port: samePort.port, tls: ca !== null, interfaceAddresses: localInterfaceAddresses() });
 
     mark('listening');
 
@@ -238,7 +264,10 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     ]);
     const [dynamoResult, s3Result] = stores;
     if (dynamoResult.status === 'fulfilled' && dynamoResult.value) started.dynamo = dynamoResult.value;
-    if (s3Result.status === 'fulfilled' && s3Result.value) started.s3 = s3Result.value;
+    if (s3Result.status === 'fulfilled' && s3Result.value) {
+      started.s3 = s3Result.value;
+      s3Front = s3Result.value.mount(S3_PATH, checkHost);
+    }
     for (const result of stores) if (result.status === 'rejected') throw result.reason;
     mark('stores');
     const dynamoStore = started.dynamo ?? null;
@@ -252,15 +281,20 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     // 5. Lambdas: the same environment the stack gives them, plus where the local resources are.
     const s3Endpoint = s3Store?.endpoint ?? config.s3Endpoint ?? undefined;
     const lambdaCredentials = s3Store ? localCredentials : (config.storeCredentials ?? localCredentials);
-    const invoker = createLambdaInvoker({
-      api: definition,
-      env: {
-        ...lambdaEnvironment(definition, { bucketName: LOCAL_BUCKET_NAME, graphqlUrl, ...(s3Endpoint !== undefined ? { s3Endpoint } : {}) }),
-        AWS_REGION: config.region,
-        AWS_ACCESS_KEY_ID: lambdaCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: lambdaCredentials.secretAccessKey,
-        ...(lambdaCredentials.sessionToken ? { AWS_SESSION_TOKEN: lambdaCredentials.sessionToken } : {}),
-      },
+    // Presigned URLs name the embedded front at <origin>/s3, the origin the request used (or --public-url);
+    // the Lambda's own S3 calls keep the front's loopback endpoint (local/lambda/per-origin-invoker.ts).
+    const presignEndpointFor = (origin: string | undefined): { s3PresignEndpoint?: string } =>
+      s3Store === null ? {} : { s3PresignEndpoint: `${origin ?? announcedOriginValue}${S3_PATH}` };
+    const lambdaEnvFor = (origin: string | undefined): Record<string, string> => ({
+      ...lambdaEnvironment(definition, { bucketName: LOCAL_BUCKET_NAME, graphqlUrl, ...(s3Endpoint !== undefined ? { s3Endpoint } : {}), ...presignEndpointFor(origin) }),
+      AWS_REGION: config.region,
+      AWS_ACCESS_KEY_ID: lambdaCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: lambdaCredentials.secretAccessKey,
+      ...(lambdaCredentials.sessionToken ? { AWS_SESSION_TOKEN: lambdaCredentials.sessionToken } : {}),
+    });
+    const invoker = createPerOriginInvoker({
+      currentOrigin: () => publicOrigin.current(),
+      createInvoker: (origin) => createLambdaInvoker({ api: definition, env: lambdaEnvFor(origin) }),
     });
 
     // 6. Tables, executor, and the routes.
@@ -280,6 +314,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
           schema: forSchema,
           loadResolver: (codeFile) => loadResolverFile(resolverBundlePath(codeFile)),
           dynamodb,
+          dynamodbTransport: { endpoint: dynamoEndpoint, region: config.region, credentials: storeCredentials },
           tableNames,
           invokeLambda: (name, event) => invoker.invoke(name, event),
           env: { ...resolverEnvironment(definition), ...tableEnvironment(tableNames) },
@@ -294,10 +329,15 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     mark('executor');
 
     // The demo PUTs files to upload URLs on the S3 endpoint: the pages' CSP `connect-src` names it.
-    const connectSources = s3Endpoint === undefined ? [] : [new URL(s3Endpoint).origin];
-    const explorer = createExplorerHandler({ apiKey: config.apiKey, graphqlPath: GRAPHQL_PATH, realtimePath: REALTIME_PATH, tokenHint: 'npm run token -- --sub alice --groups admin', connectSources });
+    // Uploads go to <page origin>/s3 ('self'), to --public-url's origin, or to a configured S3 endpoint.
+    const connectSources = [...(config.s3Endpoint === null ? [] : [new URL(config.s3Endpoint).origin]), ...(config.publicUrl === null ? [] : [config.publicUrl])];
+    // The pages sign in with the local pool and declare the served definition's content types (local/explorer/page-config.ts).
+    const pageUserPool = { path: userPool.path, userPoolId: userPool.settings.userPoolId, clientId: userPool.settings.clientId, signUp: userPool.settings.definition.signUp, signInWith: userPool.settings.definition.signInWith, autoConfirm: userPool.settings.autoConfirm };
+    const explorer = createExplorerHandler({ apiKey: config.apiKey, graphqlPath: GRAPHQL_PATH, realtimePath: REALTIME_PATH, tokenHint: 'npm run token -- --sub alice --groups admin', connectSources, userPool: pageUserPool, allowedContentTypes: definition.assets.allowedContentTypes });
     const graphql = createGraphQLHttpHandler({ service, authenticator, onError });
-    handler = createHttpRouter({ graphql, cors, others: [(request) => issuer.handle(request), userPool.handle], pages: [explorer] });
+    // The CA certificate at /ca.pem and /ca.crt, for devices to install (docs/devices.md).
+    const caRoutes = ca === null ? [] : [createCaRoutes({ caCertPem: ca.caCertPem })];
+    handler = createHttpRouter({ graphql, cors, others: [(request) => issuer.handle(request), userPool.handle, ...caRoutes], pages: [explorer] });
 
     started.sweeper = createTtlSweeper({ client: dynamodb, api: definition, tableNames, intervalMs: TTL_SWEEP_INTERVAL_MS, onError });
 
@@ -323,6 +363,15 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       });
     }
 
+    const announced = publicEndpoints(announcedOriginValue, userPool.path);
+    const amplifyOutputs = createAmplifyOutputs(definition, {
+      graphqlUrl: announced.graphqlUrl,
+      region: config.region,
+      apiKey: config.apiKey,
+      userPool: { userPoolId: userPool.settings.userPoolId, clientId: userPool.settings.clientId, mfa: userPool.settings.mfa },
+      local: { userPoolEndpoint: announced.userPoolEndpoint, ...(ca === null ? {} : { caCertificateUrl: announced.caCrtUrl }) },
+    });
+
     let closing: Promise<void> | null = null;
     return {
       url: graphqlUrl,
@@ -334,6 +383,8 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
       backendCredentialsPath: config.localCredentials === null ? localCredentialsPath(config.stateDir) : null,
       userPool: { endpoint: `http://${base}${userPool.path}`, userPoolId: userPool.settings.userPoolId, clientId: userPool.settings.clientId, mfa: userPool.settings.mfa, storePath: userPool.storePath },
       port: samePort.port,
+      announced,
+      amplifyOutputs,
       startupMs: Math.round(performance.now() - startedAt),
       close: function closeLocalServer() {
         closing ??= closeAll();

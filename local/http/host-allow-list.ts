@@ -58,6 +58,13 @@ export interface HostAllowListOptions {
   readonly port: number;
   /** One more name the server answers to (`--public-host`), e.g. the machine's LAN name. @default null */
   readonly publicHost?: string | null;
+  /**
+   * The port of the public URL (`--public-url`), when it differs from `port`: a reverse proxy or
+   * tunnel forwards `Host: <publicHost>[:<publicPort>]` unchanged, and a TLS-terminating one sends
+   * the name without a port over plain HTTP. The public host is then also accepted with this port or
+   * without one; other names still need `port`. @default null
+   */
+  readonly publicPort?: number | null;
   /** The machine's interface addresses, read on a miss so a new DHCP lease counts. @default localInterfaceAddresses */
   readonly interfaceAddresses?: () => readonly string[];
 }
@@ -91,11 +98,18 @@ export function createHostAllowList(options: HostAllowListOptions): HostAllowLis
     return wildcard && interfaceAddresses().some((address) => normalizeHostname(address) === hostname);
   }
 
+  const publicHostname = options.publicHost ? normalizeHostname(options.publicHost) : null;
+  function isPublicHostThroughProxy(parsed: ParsedHost): boolean {
+    const publicPort = options.publicPort ?? null;
+    return publicPort !== null && parsed.hostname === publicHostname && (parsed.port === null || parsed.port === publicPort);
+  }
+
   function checkHost(raw: string | undefined, defaultPort: number): HostVerdict {
     if (raw === undefined || raw === '') return { ok: false, status: 400, message: 'The Host header is missing.' };
     const parsed = parseHostHeader(raw);
     if (parsed === null) return { ok: false, status: 400, message: 'The Host header is not a valid host name and port.' };
     const port = parsed.port ?? defaultPort;
+    if (isPublicHostThroughProxy(parsed)) return { ok: true, authority: `${formatHostname(parsed.hostname)}:${port}` };
     if (port !== options.port || !isOwnHostname(parsed.hostname)) {
       return { ok: false, status: 403, message: 'The Host header names a host this server does not serve.' };
     }

@@ -144,8 +144,8 @@ describe('load: concurrent uploads with subscribers', () => {
         await sweeper.close();
       }
     };
-    expect(await sweepAt(windowSeconds - 60)).toEqual({ deleted: { assets: 0 } });
-    expect(await sweepAt(windowSeconds + 60)).toEqual({ deleted: { assets: ABANDONED } });
+    expect(await sweepAt(windowSeconds - 60)).toEqual({ deleted: { assets: 0, assetTags: 0 } });
+    expect(await sweepAt(windowSeconds + 60)).toEqual({ deleted: { assets: ABANDONED, assetTags: 0 } });
     const after = await scanTable(fixture.dynamodb, table);
     expect({ pending: after.filter((item) => item['status']?.S === 'PENDING').length, ready: after.filter((item) => item['status']?.S === 'READY').length }).toEqual({ pending: 0, ready: acknowledged.length });
 

@@ -1,5 +1,6 @@
 /** Asset object keys: `<prefix>/<owner>/<id>/<file name>`, as the createUpload resolver makes them. */
 
+// Own brand, not api/branded-error.ts: the Lambda bundle is built on its own and stays free of host modules.
 const BRAND = Symbol.for('asset-api.RefusedError');
 
 /** A request the Lambda will not carry out (defence in depth behind the resolvers' validation). */
