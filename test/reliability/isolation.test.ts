@@ -13,6 +13,7 @@ import { base64UrlJson, openRealtimeSocket, type RealtimeSocket } from '../suppo
 import { scanTable } from '../support/store-readers.ts';
 import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
+import { S3_PATH } from '../../local/host/public-endpoints.ts';
 
 interface Ticket {
   readonly url: string;
@@ -125,7 +126,7 @@ describe('isolation: owners cannot reach each other', () => {
       const items = (list.body as { data: { listAssets: { items: { id: string; owner: string; downloadUrl: string | null }[] } } }).data.listAssets.items;
       expect(items.map((i) => ({ id: i.id, owner: i.owner }))).toEqual([{ id: ready.get(viewer.name), owner: viewer.owner }]);
       const download = new URL(items[0]?.downloadUrl ?? 'http://invalid/');
-      expect(decodeURIComponent(download.pathname)).toBe(`/${LOCAL_BUCKET_NAME}/assets/${viewer.owner}/${ready.get(viewer.name)}/${viewer.name}.txt`);
+      expect(decodeURIComponent(download.pathname)).toBe(`${S3_PATH}/${LOCAL_BUCKET_NAME}/assets/${viewer.owner}/${ready.get(viewer.name)}/${viewer.name}.txt`);
       tally.operationsChecked += 1;
     }
 
@@ -167,7 +168,7 @@ describe('abuse: keys, presigned URLs and content types', () => {
       const { key } = await storedItem(id);
       expect({ name, key }).toEqual({ name, key: expect.stringMatching(new RegExp(`^assets/alice/${id}/[A-Za-z0-9._-]{1,255}$`)) });
       expect((key ?? '').split('/').filter((segment) => segment === '..' || segment === '.')).toEqual([]);
-      expect(decodeURIComponent(new URL(upload.url).pathname)).toBe(`/${LOCAL_BUCKET_NAME}/${key}`);
+      expect(decodeURIComponent(new URL(upload.url).pathname)).toBe(`${S3_PATH}/${LOCAL_BUCKET_NAME}/${key}`);
       tally.namesChecked++;
     }
     for (const name of refused) {
