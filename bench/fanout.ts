@@ -63,7 +63,8 @@ async function createPendingAssets(target: Target, count: number): Promise<{ id:
     const data = await queryData(target.url, { query: OPERATIONS.createUpload, variables: { input: CREATE_UPLOAD_INPUT } }, { apiKey: target.apiKey });
     const id = (data['createUpload'] as { asset?: { id?: unknown } } | null)?.asset?.id;
     if (typeof id !== 'string') throw new Error(`createUpload returned no asset id: ${JSON.stringify(data)}`);
-    // The key format of issue 5: `<prefix>/<owner>/<id>/<safe name>`; the bench's name is already safe.
+    // Asset keys are `<prefix>/<owner>/<id>/<safe name>` (docs/ARCHITECTURE.md#upload-and-completion-path);
+    // the bench's name is already safe.
     assets.push({ id, key: `${api.bucket.keyPrefix}/${API_KEY_OWNER}/${id}/${CREATE_UPLOAD_INPUT.name}` });
   }
   return assets;
@@ -92,7 +93,7 @@ async function measureFanout(target: Target, subscribers: number, mutations: num
       await queryData(
         target.url,
         { query: OPERATIONS.completeUpload, variables: { input: { key: asset.key, size: CREATE_UPLOAD_INPUT.size, contentType: CREATE_UPLOAD_INPUT.contentType } } },
-        { iam: TEST_CREDENTIALS, region: 'us-east-1' },
+        { iam: { credentials: TEST_CREDENTIALS, region: 'us-east-1' } },
       );
     }
     let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 /**
- * Start-up probe for issue 4 ("ready in under 2 seconds"): spawns `npm start -- --port <free>`,
+ * Start-up probe for the goal "ready in under 2 seconds" (docs/ARCHITECTURE.md#start-path,
+ * docs/ARCHITECTURE.md#benchmarks): spawns `npm start -- --port <free>`,
  * records when the "ready in" line is printed and when the first `listAssets` answers 200 with data,
  * and times `node -e 0` in the same run as the machine's baseline. Median of N runs (default 5).
  *

@@ -24,7 +24,7 @@ interface Operation {
   readonly label: string;
   readonly request: GraphQLRequest;
   readonly sdk: SdkOperation;
-  /** Goal on ours / simulator req/s (issue 6). */
+  /** Goal on ours / simulator req/s (docs/ARCHITECTURE.md#benchmarks, bench/README.md). */
   readonly goal: number;
 }
 

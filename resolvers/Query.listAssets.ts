@@ -5,7 +5,8 @@
  * then one BatchGetItem of their assets, answered in the tag items' order; an asset that is gone, is
  * another owner's or no longer carries the tag (a crash between writing an asset and its tag items)
  * is left out, and so are those the status and content-type filters reject, so a page may hold fewer
- * than `limit` items while `nextToken` is still set, as without a tag (spec/appsync-runtime.md §5.2).
+ * than `limit` items while `nextToken` is still set, as without a tag
+ * (docs/APPSYNC-BEHAVIOUR.md#dynamodb-requests-and-results).
  */
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';

@@ -1,6 +1,6 @@
 /**
  * Subscription.onAssetCreated (NONE data source), published by completeUpload. The enhanced filter
- * delivers only READY assets of the subscriber's own owner (spec/appsync-runtime.md §8).
+ * delivers only READY assets of the subscriber's own owner (docs/APPSYNC-BEHAVIOUR.md#js-extensions).
  */
 import { extensions, util } from '@aws-appsync/utils';
 import type { Context, NONERequest } from '@aws-appsync/utils';

@@ -132,7 +132,7 @@ export class AssetGraphqlApi extends Construct {
           // AppSync accepts a default action only on the default mode.
           userPoolConfig: {
             userPool: props.userPool,
-            // Anchored: only this client's tokens, as the local verifier checks (docs/APPSYNC-BEHAVIOUR.md).
+            // Anchored: only this client's tokens, as the local verifier checks (docs/APPSYNC-BEHAVIOUR.md#cognito-user-pools).
             ...(props.userPoolClientId === undefined ? {} : { appIdClientRegex: `^${props.userPoolClientId}$` }),
             ...(isDefault ? { defaultAction: appsync.UserPoolDefaultAction.ALLOW } : {}),
           },

@@ -19,7 +19,8 @@ import type { DefinitionTable } from './definition-table.ts';
 /**
  * The DynamoDB operations the APPSYNC_JS resolvers issue, and the IAM action each needs. A DynamoDB
  * data source's role gets exactly these actions, on its own table only; `Scan` and the transaction
- * operations are left out on purpose (issue 5: listing goes through a Query, never a Scan). The batch
+ * operations are left out on purpose: listing is a GSI Query, never a Scan
+ * (docs/ARCHITECTURE.md#upload-and-completion-path). The batch
  * operations (getAssets, the tag items) name tables, but every function that issues one names its
  * own data source's table, so the role still reaches no other table.
  */

@@ -1,5 +1,5 @@
 /**
- * Upload completion (issue 5): S3 sends `Object Created` events of the asset bucket to EventBridge;
+ * Upload completion (docs/ARCHITECTURE.md#upload-and-completion-path): S3 sends `Object Created` events of the asset bucket to EventBridge;
  * a rule matching the asset key prefix invokes the `bucket.onObjectCreated` Lambda, which calls the
  * IAM-only `completeUpload` mutation. No event is lost silently: EventBridge retries delivery and
  * then dead-letters, and Lambda's asynchronous invocation retries the function and then sends the

@@ -1,7 +1,7 @@
 /**
- * Request-level authorization (spec/appsync-protocol.md §1.4, §5.3 step 1): detect the auth mode from
+ * Request-level authorization (docs/APPSYNC-BEHAVIOUR.md#auth-mode-detection): detect the auth mode from
  * the headers, check that the API has that mode, verify the credential and build `RequestAuth` with
- * the identity AppSync gives resolvers (spec/appsync-runtime.md §2.2). Shared by HTTP and realtime;
+ * the identity AppSync gives resolvers (docs/APPSYNC-BEHAVIOUR.md#resolver-identity-and-request). Shared by HTTP and realtime;
  * failures are `AppSyncHttpError`s (401/403) that each transport formats its own way.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -46,13 +46,13 @@ export interface Authenticator {
   authenticate(request: AuthRequest): Promise<RequestAuth>;
 }
 
-/** `ctx.request.headers` never exposes the cookie header (spec/appsync-runtime.md §2.3). */
+/** `ctx.request.headers` never exposes the cookie header (docs/APPSYNC-BEHAVIOUR.md#resolver-identity-and-request). */
 function requestHeaders(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   const { cookie: _cookie, ...rest } = headers;
   return rest;
 }
 
-/** `x-forwarded-for` chain plus the TCP peer (spec/appsync-runtime.md §2.2). */
+/** `x-forwarded-for` chain plus the TCP peer (docs/APPSYNC-BEHAVIOUR.md#resolver-identity-and-request). */
 function sourceIps(request: AuthRequest): string[] {
   const forwarded = (request.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   return request.sourceIp === null ? forwarded : [...forwarded, request.sourceIp.replace(/^::ffff:/, '')];
@@ -64,7 +64,7 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The detected mode, in the order AppSync clients make unambiguous (spec §1.4). */
+/** The detected mode, in the order AppSync clients make unambiguous (docs/APPSYNC-BEHAVIOUR.md#auth-mode-detection). */
 export function detectAuthType(headers: Readonly<Record<string, string>>, jwtIssuer: string): AuthType | null {
   const authorization = headers['authorization'];
   if (authorization !== undefined && authorization.startsWith(SIGV4_ALGORITHM)) return 'AWS_IAM';

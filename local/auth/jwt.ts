@@ -15,7 +15,7 @@ export interface JwtVerifierOptions {
   /**
    * The user pool's app client ids this API accepts: an ID token's `aud` or an access token's
    * `client_id` must be one of them (AppSync's `appIdClientRegex`; the CDK stack sets it to the app
-   * client, see docs/APPSYNC-BEHAVIOUR.md). Empty accepts any client of the pool. @default []
+   * client, see docs/APPSYNC-BEHAVIOUR.md#cognito-user-pools). Empty accepts any client of the pool. @default []
    */
   readonly clientIds?: readonly string[];
   /** How far in the future `iat` may be (clock skew between issuer and verifier). @default 300 */
@@ -30,7 +30,7 @@ export interface JwtVerifier {
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-/** AppSync accepts the raw token and also a `Bearer ` prefix (spec/appsync-protocol.md §1.4). */
+/** AppSync accepts the raw token and also a `Bearer ` prefix (docs/APPSYNC-BEHAVIOUR.md#cognito-user-pools). */
 export function stripBearer(value: string): string {
   return value.replace(/^Bearer\s+/i, '').trim();
 }

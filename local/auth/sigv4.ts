@@ -4,7 +4,7 @@
  * the signature recomputed over the canonical request including the hash of the exact body bytes.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  * The SigV4 arithmetic is `local/sigv4/`; this file holds AppSync's checks and error texts
- * (docs/APPSYNC-BEHAVIOUR.md, "IAM (SigV4)").
+ * (docs/APPSYNC-BEHAVIOUR.md#iam-sigv4).
  */
 import type { AwsCredentials } from '../config.ts';
 import { AppSyncHttpError, HTTP_ERROR_MESSAGE, HTTP_ERROR_TYPE } from '../http/http-error.ts';

@@ -8,7 +8,7 @@
  * Error types and messages: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html
  * and each action's "Errors" section in the same API reference.
  */
-const BRAND = Symbol.for('asset-api.CognitoError');
+import { defineBrandedError, hasErrorBrand } from '../../api/branded-error.ts';
 
 /** Cognito's error types, spelled as Cognito spells them. */
 export const COGNITO_ERROR_TYPE = {
@@ -59,9 +59,7 @@ export const COGNITO_ERROR_MESSAGE = {
   TEMPORARY_PASSWORD_EXPIRED: 'Temporary password has expired and must be reset by an administrator.',
 } as const;
 
-export class CognitoError extends Error {
-  readonly [BRAND] = true;
-  override readonly name = 'CognitoError';
+export class CognitoError extends defineBrandedError('CognitoError') {
   constructor(
     readonly errorType: CognitoErrorType,
     message: string,
@@ -72,7 +70,7 @@ export class CognitoError extends Error {
 }
 
 export function isCognitoError(e: unknown): e is CognitoError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  return hasErrorBrand(e, 'CognitoError');
 }
 
 export function notAuthorized(message: string = COGNITO_ERROR_MESSAGE.INCORRECT_CREDENTIALS): CognitoError {

@@ -1,13 +1,14 @@
 /**
- * Batch and transaction operations of the DynamoDB data source (spec/appsync-runtime.md §5.2-§5.3,
- * §9.23): results per table in request order with `null` holes, table names as the request wrote
+ * Batch and transaction operations of the DynamoDB data source
+ * (docs/APPSYNC-BEHAVIOUR.md#dynamodb-batch-and-transactions): results per table in request order with `null` holes, table names as the request wrote
  * them, `cancellationReasons` aligned with the request items.
  */
 import type { AttributeValue, CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../../api/guards.ts';
 import type { DataSourceCall, DataSourceOutcome } from './types.ts';
 import { dynamoDBError, errorName } from './dynamodb-errors.ts';
 import type { DynamoDBTransport } from './dynamodb-transport.ts';
-import { expressionAttributes, isRecord, physicalTable, readExpression, readProjection, requestError, requireKey } from './dynamodb-request.ts';
+import { expressionAttributes, physicalTable, readExpression, readProjection, requestError, requireKey } from './dynamodb-request.ts';
 import { fromAttributeMap, sameAttributeValue, toAttributeMap, type AttributeMap } from './dynamodb-values.ts';
 
 type Operation = (request: Record<string, unknown>, call: DataSourceCall) => Promise<DataSourceOutcome>;

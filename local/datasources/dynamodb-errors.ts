@@ -1,5 +1,5 @@
 /**
- * DynamoDB failures as AppSync puts them in `ctx.error` (spec/appsync-runtime.md §5.3): type
+ * DynamoDB failures as AppSync puts them in `ctx.error` (docs/APPSYNC-BEHAVIOUR.md#dynamodb-errors): type
  * `DynamoDB:<ExceptionName>`, message the service text plus the AWS SDK v2 suffix AppSync appends,
  * e.g. `The conditional request failed (Service: DynamoDb, Status Code: 400, Request ID: …)`.
  */

@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.LowLevelAPI.html
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { isRecord } from '../../api/guards.ts';
 
 export const DYNAMODB_CONTENT_TYPE = 'application/x-amz-json-1.0';
 /** `X-Amz-Target` is this prefix and the operation name. */
@@ -15,10 +16,6 @@ export interface TransportError extends Error {
   $metadata: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
   $fault?: 'client' | 'server';
   code?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** JSON.stringify replacer: `B`/`BS` bytes travel as base64, as the SDK sends them. */

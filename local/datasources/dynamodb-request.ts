@@ -1,18 +1,15 @@
 /**
- * Reading the request objects of AppSync's DynamoDB reference (spec/appsync-runtime.md §5.2): small
+ * Reading the request objects of AppSync's DynamoDB reference (docs/APPSYNC-BEHAVIOUR.md#dynamodb-requests-and-results): small
  * guards that either return typed pieces ready for the AWS SDK or throw an AppSync `MappingTemplate`
  * error naming the field that was wrong.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../../api/guards.ts';
 import { AppSyncResolverError, ERROR_TYPE } from '../graphql/errors.ts';
 import { toAttributeMap, toAttributeValue, type AttributeMap } from './dynamodb-values.ts';
 
 export function requestError(message: string): AppSyncResolverError {
   return new AppSyncResolverError({ message, errorType: ERROR_TYPE.MAPPING_TEMPLATE });
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function requireRecord(request: Record<string, unknown>, field: string): Record<string, unknown> {
@@ -96,7 +93,7 @@ export function expressionAttributes(...expressions: (SdkExpression | undefined)
   };
 }
 
-/** `projection` as `{expression, expressionNames}` (§5.2); a list of paths is accepted too. */
+/** `projection` as `{expression, expressionNames}`; a list of paths is accepted too. */
 export function readProjection(value: unknown, where: string): SdkExpression | undefined {
   if (Array.isArray(value)) {
     const names: Record<string, string> = {};
@@ -117,7 +114,7 @@ export function readProjection(value: unknown, where: string): SdkExpression | u
   return readExpression(value, where);
 }
 
-/** The condition of a PutItem/UpdateItem/DeleteItem (§5.3). */
+/** The condition of a PutItem/UpdateItem/DeleteItem (docs/APPSYNC-BEHAVIOUR.md#dynamodb-condition-failures). */
 export interface WriteCondition extends SdkExpression {
   readonly equalsIgnore: readonly string[];
   readonly consistentRead: boolean;

@@ -1,5 +1,5 @@
 /**
- * Opaque, resolver-scoped pagination tokens (spec/appsync-runtime.md §5.2, §9.24). AppSync returns
+ * Opaque, resolver-scoped pagination tokens (docs/APPSYNC-BEHAVIOUR.md#dynamodb-pagination). AppSync returns
  * base64 of `{"version":2,"token":"<KMS ciphertext>"}`; we encrypt the LastEvaluatedKey with
  * AES-256-GCM under a key the host supplies (or a random one per process), bound to the scope that
  * issued it, so clients can neither read nor forge them and a token from another resolver fails.

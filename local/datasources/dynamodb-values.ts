@@ -1,19 +1,16 @@
 /**
  * DynamoDB typed values in the three forms we meet: the request objects resolvers build (typed JSON
- * where `N` may be a JSON number and `B` is base64, spec/appsync-runtime.md §5.1 and §9.1), the AWS SDK's
+ * where `N` may be a JSON number and `B` is base64, docs/APPSYNC-BEHAVIOUR.md#js-util-helpers), the AWS SDK's
  * `AttributeValue` (N as string, B as bytes), and the plain JSON AppSync hands response handlers.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../../api/guards.ts';
 import { AppSyncResolverError, ERROR_TYPE } from '../graphql/errors.ts';
 
 export type AttributeMap = Record<string, AttributeValue>;
 
 function invalid(where: string, detail: string): never {
   throw new AppSyncResolverError({ message: `${where}: ${detail}`, errorType: ERROR_TYPE.MAPPING_TEMPLATE });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function numberText(v: unknown, where: string): string {
@@ -32,7 +29,7 @@ function stringList(v: unknown, where: string, type: string): unknown[] {
   return v;
 }
 
-/** A typed value from a resolver's request object → the SDK's AttributeValue (§9.1: stringify N here). */
+/** A typed value from a resolver's request object → the SDK's AttributeValue (JSON numbers in `N` are stringified here). */
 export function toAttributeValue(value: unknown, where: string): AttributeValue {
   if (!isRecord(value)) return invalid(where, `expected a typed value such as {"S": "..."}, got ${JSON.stringify(value) ?? 'undefined'}`);
   const keys = Object.keys(value);
@@ -75,7 +72,7 @@ export function toAttributeMap(value: unknown, where: string): AttributeMap {
   return out;
 }
 
-/** SDK AttributeValue → plain JSON as AppSync gives response handlers (§5.1). */
+/** SDK AttributeValue → plain JSON as AppSync gives response handlers (docs/APPSYNC-BEHAVIOUR.md#dynamodb-requests-and-results). */
 export function fromAttributeValue(value: AttributeValue): unknown {
   if (value.S !== undefined) return value.S;
   if (value.N !== undefined) return Number(value.N);

@@ -1,17 +1,17 @@
 /**
  * The AMAZON_DYNAMODB data source: every request operation of AppSync's JS DynamoDB reference
- * (spec/appsync-runtime.md §5) translated to DynamoDB API calls, with results and errors shaped as
+ * (docs/APPSYNC-BEHAVIOUR.md#dynamodb-requests-and-results) translated to DynamoDB API calls, with results and errors shaped as
  * AppSync returns them. Item operations and reads live here, batches and transactions in
  * `dynamodb-batch.ts`.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isRecord } from '../../api/guards.ts';
 import type { DataSource, DataSourceCall, DataSourceOutcome } from './types.ts';
 import { createBatchOperations } from './dynamodb-batch.ts';
 import { dynamoDBError, errorName } from './dynamodb-errors.ts';
 import type { DynamoDBTransport } from './dynamodb-transport.ts';
 import {
   expressionAttributes,
-  isRecord,
   optionalBoolean,
   optionalInteger,
   optionalString,
@@ -49,7 +49,7 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     }
   }
 
-  /** After ConditionalCheckFailedException: AppSync re-reads the item and may short-circuit (§5.3, §9.13). */
+  /** After ConditionalCheckFailedException: AppSync re-reads the item and may short-circuit (docs/APPSYNC-BEHAVIOUR.md#dynamodb-condition-failures). */
   async function onConditionFailed(
     e: unknown,
     key: AttributeMap,
@@ -138,7 +138,7 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     }
   };
 
-  /** Query and Scan share paging, filters, projections and the result shape (§5.2). */
+  /** Query and Scan share paging, filters, projections and the result shape. */
   function read(kind: 'Query' | 'Scan'): Operation {
     return async (request, call) => {
       const keyCondition = kind === 'Query' ? readExpression(request['query'], 'Query.query') : undefined;
@@ -191,7 +191,7 @@ export function createDynamoDBDataSource(deps: DynamoDBDataSourceDeps): DataSour
     };
   }
 
-  /** Sync needs a versioned (conflict-detection) data source; the definition declares none (§5.2). */
+  /** Sync needs a versioned (conflict-detection) data source; the definition declares none (docs/APPSYNC-BEHAVIOUR.md#dynamodb-requests-and-results). */
   const sync: Operation = () => {
     throw requestError('Sync operation is only supported on versioned data sources (conflict detection and resolution must be enabled on the data source).');
   };

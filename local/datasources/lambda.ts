@@ -1,8 +1,8 @@
 /**
- * The AWS_LAMBDA data source (spec/appsync-runtime.md §6): `Invoke` sends the request's `payload` as
+ * The AWS_LAMBDA data source (docs/APPSYNC-BEHAVIOUR.md#lambda-invoke, #lambda-batchinvoke): `Invoke` sends the request's `payload` as
  * the event; `BatchInvoke` collects the payloads of sibling resolutions of the same resolver made in
  * the same tick of one GraphQL request, up to `maxBatchSize`, and invokes once with the array. A
- * Lambda that throws surfaces as `Lambda:Unhandled` with its `errorMessage` (§6.3, §9.26).
+ * Lambda that throws surfaces as `Lambda:Unhandled` with its `errorMessage` (docs/APPSYNC-BEHAVIOUR.md#lambda-errors).
  */
 import { AppSyncResolverError, ERROR_TYPE, toError } from '../graphql/errors.ts';
 import type { DataSource, DataSourceCall, DataSourceOutcome } from './types.ts';
@@ -30,7 +30,7 @@ function unhandled(e: unknown): DataSourceOutcome {
   return { result: null, error: { type: ERROR_TYPE.LAMBDA_UNHANDLED, message: toError(e).message } };
 }
 
-/** A batched element written as `{ data, errorMessage, errorType }` reports a per-item error (§6.1). */
+/** A batched element written as `{ data, errorMessage, errorType }` reports a per-item error (docs/APPSYNC-BEHAVIOUR.md#lambda-batchinvoke). */
 function batchElement(element: unknown): DataSourceOutcome {
   if (typeof element === 'object' && element !== null && !Array.isArray(element)) {
     const keys = Object.keys(element);
@@ -110,7 +110,7 @@ export function createLambdaDataSource(deps: LambdaDataSourceDeps): DataSource {
       const event = payload === undefined ? null : payload;
       if (operation === 'Invoke') {
         if (invocationType === 'Event') {
-          // Asynchronous invocation: the field resolves to null at once (§6.1, §9.25).
+          // Asynchronous invocation: the field resolves to null at once (docs/APPSYNC-BEHAVIOUR.md#lambda-invoke).
           invokeLambda(lambdaName, event).catch((e: unknown) => deps.log(`Lambda ${lambdaName} (Event invocation) failed: ${toError(e).message}`));
           return { result: null };
         }

@@ -1,7 +1,7 @@
 /**
  * What the executor hands a data source and what it gets back. A data source turns the object a
  * request handler returned into an AWS call and answers with AppSync's `ctx.result` / `ctx.error`
- * (spec/appsync-runtime.md §5-§7). A request AppSync itself would reject throws an
+ * (docs/APPSYNC-BEHAVIOUR.md#data-sources, #js-pipeline-flow). A request AppSync itself would reject throws an
  * `AppSyncResolverError` instead, which aborts the resolver.
  */
 
@@ -34,7 +34,7 @@ export interface DataSource {
   invoke(call: DataSourceCall): Promise<DataSourceOutcome>;
 }
 
-/** NONE data source (spec/appsync-runtime.md §7.1): `ctx.result` is the request's `payload`. */
+/** NONE data source (docs/APPSYNC-BEHAVIOUR.md#none-data-source): `ctx.result` is the request's `payload`. */
 export function createNoneDataSource(): DataSource {
   return {
     invoke: function invokeNone(call) {

@@ -1,5 +1,5 @@
 /**
- * Per-field authorization from AppSync's auth directives (spec/appsync-protocol.md §5.3): the
+ * Per-field authorization from AppSync's auth directives (docs/APPSYNC-BEHAVIOUR.md#field-authorization-directives): the
  * directives on the field if it has any, else those on its type, else the API's default mode. A
  * directive on the field replaces the type's set. `cognito_groups` must intersect the caller's groups.
  * Rules are computed once per field at start-up; a request only does a map lookup.
@@ -33,7 +33,7 @@ function ruleFromDirectives(directives: readonly ConstDirectiveNode[], legacyAut
     const name = directive.name.value;
     const mode = DIRECTIVE_MODES[name];
     if (mode) rule.set(mode, mode === 'AMAZON_COGNITO_USER_POOLS' ? groupsArgument(directive) : null);
-    // @aws_auth is the legacy single-mode form: only meaningful when user pools is the only mode (§5.3 item 4).
+    // @aws_auth is the legacy single-mode form: only meaningful when user pools is the only mode.
     if (name === 'aws_auth' && legacyAuth) rule.set('AMAZON_COGNITO_USER_POOLS', groupsArgument(directive) ?? []);
   }
   return rule.size > 0 ? rule : null;

@@ -6,7 +6,7 @@
 import type { AuthType } from '../../api/types.ts';
 import type { AppSyncIdentity } from '../runtime/contract.ts';
 
-/** Who is calling, decided by the transport from headers (spec/appsync-protocol.md §1.4, §2.3). */
+/** Who is calling, decided by the transport from headers (docs/APPSYNC-BEHAVIOUR.md#auth-mode-detection, #realtime-url-and-handshake). */
 export interface RequestAuth {
   readonly authType: AuthType;
   readonly identity: AppSyncIdentity;
@@ -20,7 +20,7 @@ export interface GraphQLRequest {
   readonly operationName?: string | null;
 }
 
-/** AppSync's error object (spec/appsync-protocol.md §1.5). */
+/** AppSync's error object (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object). */
 export interface AppSyncGraphQLError {
   readonly message: string;
   readonly path?: readonly (string | number)[] | null;
@@ -36,7 +36,7 @@ export interface AppSyncResponseBody {
   readonly errors?: readonly AppSyncGraphQLError[];
 }
 
-/** A mutation field finished: what `@aws_subscribe` subscribers may receive (spec/appsync-protocol.md §3). */
+/** A mutation field finished: what `@aws_subscribe` subscribers may receive (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads). */
 export interface MutationEvent {
   /** The mutation field, e.g. `completeUpload`. */
   readonly fieldName: string;

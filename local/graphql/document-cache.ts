@@ -13,7 +13,7 @@ export type PreparedDocument = { readonly ok: true; readonly document: DocumentN
 /**
  * Most tokens a document may hold. AWS does not publish AppSync's parser limit; AppSync runs
  * graphql-java, whose parser stops at 15,000 grammar tokens by default, and we apply the same number
- * (chosen by us, see docs/APPSYNC-BEHAVIOUR.md). Parsing cost grows with tokens, not bytes.
+ * (chosen by us, see docs/APPSYNC-BEHAVIOUR.md#request-limits). Parsing cost grows with tokens, not bytes.
  */
 export const MAX_DOCUMENT_TOKENS = 15_000;
 

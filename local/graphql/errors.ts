@@ -1,10 +1,10 @@
 /**
  * The error a field resolution raises on purpose: `util.error`, `util.unauthorized`, a data-source
  * request AppSync would reject, an auth directive, a limit. It knows its AppSync wire shape
- * (spec/appsync-protocol.md §1.5) and is recognised by brand (STYLE 7), because errors raised inside
+ * (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object) and is recognised by brand (STYLE 7), because errors raised inside
  * the resolver sandbox come from another realm.
  */
-const BRAND = Symbol.for('asset-api.AppSyncResolverError');
+import { defineBrandedError, hasErrorBrand } from '../../api/branded-error.ts';
 
 /** `errorType` values the executor itself raises, named as AppSync names them. */
 export const ERROR_TYPE = {
@@ -24,9 +24,7 @@ export interface AppSyncResolverErrorShape {
   readonly errorInfo?: unknown;
 }
 
-export class AppSyncResolverError extends Error {
-  readonly [BRAND] = true;
-  override readonly name = 'AppSyncResolverError';
+export class AppSyncResolverError extends defineBrandedError('AppSyncResolverError') {
   readonly errorType: string | null;
   readonly data: unknown;
   readonly errorInfo: unknown;
@@ -40,10 +38,10 @@ export class AppSyncResolverError extends Error {
 }
 
 export function isAppSyncResolverError(e: unknown): e is AppSyncResolverError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  return hasErrorBrand(e, 'AppSyncResolverError');
 }
 
-/** `Not Authorized to access <field> on type <Type>` (spec/appsync-protocol.md §1.5 item 3). */
+/** `Not Authorized to access <field> on type <Type>` (docs/APPSYNC-BEHAVIOUR.md#field-authorization-directives). */
 export function unauthorizedFieldError(fieldName: string, typeName: string): AppSyncResolverError {
   return new AppSyncResolverError({
     message: `Not Authorized to access ${fieldName} on type ${typeName}`,

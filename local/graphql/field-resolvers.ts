@@ -1,6 +1,7 @@
 /**
- * Gives every field of the executor's schema copy its `resolve`: auth directives first (§5.3), then
- * AppSync's limits (query depth, resolver count; spec/appsync-protocol.md §6), then the declared
+ * Gives every field of the executor's schema copy its `resolve`: auth directives first
+ * (docs/APPSYNC-BEHAVIOUR.md#field-authorization-directives), then AppSync's limits (query depth,
+ * resolver count; docs/APPSYNC-BEHAVIOUR.md#request-limits), then the declared
  * resolver or, without one, the parent's property of the same name (AppSync has no other default).
  * Everything a field throws reaches graphql-js as a branded `AppSyncResolverError`, so graphql-js
  * locates it and propagates nulls; anything unexpected is logged once and masked (STYLE 8).

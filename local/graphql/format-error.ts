@@ -1,5 +1,5 @@
 /**
- * The one place that builds AppSync's GraphQL error object (spec/appsync-protocol.md §1.5, STYLE 6).
+ * The one place that builds AppSync's GraphQL error object (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object, STYLE 6).
  * Every error the executor returns, from parsing to field resolution, goes through
  * `formatGraphQLError`. Key order follows AppSync's serialization:
  * `path, data, errorType, errorInfo, locations, message`.
@@ -75,7 +75,7 @@ export function formatGraphQLError(error: GraphQLError, schema: GraphQLSchema): 
       errorInfo: original.errorInfo ?? null,
       locations: locationsOf(error),
       message: original.message,
-      // AppSync sends `errorType: null` when util.error got none (spec/appsync-runtime.md §3.3); the contract types it as optional string.
+      // AppSync sends `errorType: null` when util.error got none (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object); the contract types it as optional string.
     } as AppSyncGraphQLError;
   }
   if (path !== null) {

@@ -1,21 +1,18 @@
 /**
- * What a mutation publishes to `@aws_subscribe` subscribers (spec/appsync-protocol.md §3.2): for each
+ * What a mutation publishes to `@aws_subscribe` subscribers (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads): for each
  * root mutation field that resolved to a value, the value as the caller received it (serialized, only
  * the fields it selected), keyed by field name rather than alias so subscribers can select from it.
  */
 import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { isRecord } from '../../api/guards.ts';
 import type { MutationEvent } from './contract.ts';
 import type { RequestState } from './request-state.ts';
 
 type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function merge(into: Record<string, unknown>, key: string, value: unknown): void {
   const existing = into[key];
-  if (isPlainObject(existing) && isPlainObject(value)) {
+  if (isRecord(existing) && isRecord(value)) {
     for (const [k, v] of Object.entries(value)) merge(existing, k, v);
   } else if (existing === undefined) {
     into[key] = value;
@@ -26,7 +23,7 @@ function merge(into: Record<string, unknown>, key: string, value: unknown): void
 export function rekeyByFieldName(value: unknown, selectionSet: SelectionSetNode | undefined, fragments: Fragments): unknown {
   if (!selectionSet || value === null || value === undefined) return value ?? null;
   if (Array.isArray(value)) return value.map((item) => rekeyByFieldName(item, selectionSet, fragments));
-  if (!isPlainObject(value)) return value;
+  if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {

@@ -1,5 +1,5 @@
 /**
- * Runs unit and pipeline resolvers exactly as spec/appsync-runtime.md §7 describes: request → data
+ * Runs unit and pipeline resolvers exactly as docs/APPSYNC-BEHAVIOUR.md#js-pipeline-flow describes: request → data
  * source → response; pipeline before → functions (each request / data source / response, with
  * `ctx.prev.result` and one shared `ctx.stash`) → after; `runtime.earlyReturn`; `util.error` aborting
  * the resolver, `util.appendError` recording located errors. Resolver bundles are compiled once, when
@@ -54,7 +54,7 @@ function assertHandlers(code: CompiledResolver, where: string): void {
   }
 }
 
-/** An uncaught exception in resolver code: `errorType: "Code"` (spec §1.6, §9.11). */
+/** An uncaught exception in resolver code: `errorType: "Code"` (docs/APPSYNC-BEHAVIOUR.md#js-util-errors). */
 function codeError(e: unknown): AppSyncResolverError {
   if (isAppSyncResolverError(e)) return e;
   const typed = e as { errorType?: unknown };
@@ -208,7 +208,8 @@ export function createResolverRunner(deps: ResolverRunnerDeps, options: Resolver
 
     const before = evaluate(plan, plan.code, 'request', 'before', base, state, info);
     let prev: unknown = before.earlyReturn ? before.earlyReturn.value : before.value;
-    // earlyReturn in the before handler skips every function unless it asks for NEXT explicitly (spec §7.4).
+    // earlyReturn in the before handler skips every function unless it asks for NEXT explicitly
+    // (docs/APPSYNC-BEHAVIOUR.md#js-runtime-earlyreturn).
     let skipToEnd = before.earlyReturn !== null && (before.earlyReturn.skipTo === 'END' || before.earlyReturn.skipToDefaulted === true);
     for (const step of plan.functions) {
       if (skipToEnd) break;

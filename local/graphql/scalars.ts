@@ -1,19 +1,16 @@
 /**
- * AppSync's built-in scalars (spec/appsync-protocol.md §4), with AppSync's rules rather than
+ * AppSync's built-in scalars (docs/APPSYNC-BEHAVIOUR.md#scalars), with AppSync's rules rather than
  * graphql-iso-date's. Each failure throws a branded `ScalarError` carrying the AppSync wording for the
  * three places a value can be wrong: a literal in the document, a variable, a resolver's output.
  */
 import { isIP } from 'node:net';
 import { Kind, type ValueNode } from 'graphql';
-
-const BRAND = Symbol.for('asset-api.ScalarError');
+import { defineBrandedError, hasErrorBrand } from '../../api/branded-error.ts';
 
 /** Where an invalid scalar value was found. */
 export type ScalarErrorPlace = 'literal' | 'variable' | 'output';
 
-export class ScalarError extends Error {
-  readonly [BRAND] = true;
-  override readonly name = 'ScalarError';
+export class ScalarError extends defineBrandedError('ScalarError') {
   constructor(
     readonly scalarName: string,
     readonly place: ScalarErrorPlace,
@@ -24,7 +21,7 @@ export class ScalarError extends Error {
 }
 
 export function isScalarError(e: unknown): e is ScalarError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  return hasErrorBrand(e, 'ScalarError');
 }
 
 /** The pieces of a GraphQL scalar graphql-js calls. */
@@ -186,7 +183,7 @@ function parseJson(text: string, place: ScalarErrorPlace, original: unknown): un
   }
 }
 
-/** AWSJSON: parsed before the resolver sees it, serialized to a JSON string on output (§4). */
+/** AWSJSON: parsed before the resolver sees it, serialized to a JSON string on output. */
 const jsonScalar: ScalarBehaviour = {
   serialize(value) {
     let text: string | undefined;

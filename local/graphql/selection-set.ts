@@ -1,6 +1,6 @@
 /**
- * `ctx.info.selectionSetList` and `ctx.info.selectionSetGraphQL` (spec/appsync-runtime.md §2.4), and
- * trimming a value to a field's selection set (the `data` of `util.error`, spec §3.3). Documents are
+ * `ctx.info.selectionSetList` and `ctx.info.selectionSetGraphQL` (docs/APPSYNC-BEHAVIOUR.md#js-info-and-selection-set),
+ * and trimming a value to a field's selection set (the `data` of `util.error`). Documents are
  * cached by query text, so results are cached per field node.
  */
 import {

@@ -45,7 +45,7 @@ export interface GraphQLServiceDeps {
   readonly invokeLambda: InvokeLambda;
   /** `ctx.env`: `resolverEnvironment(api)`. */
   readonly env: Readonly<Record<string, string>>;
-  /** Called once per root mutation field that resolved to a value (spec/appsync-protocol.md §3.2). */
+  /** Called once per root mutation field that resolved to a value (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads). */
   readonly onMutation: (event: MutationEvent) => void;
   /** Called for each `extensions.invalidateSubscriptions` call, after the request finished. */
   readonly onInvalidate?: (event: InvalidationEvent) => void;
@@ -130,7 +130,7 @@ export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLS
     const operationName = request.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
     if (operation?.operation === 'subscription') {
-      // spec/appsync-protocol.md §1.7: subscriptions go through the realtime endpoint.
+      // Subscriptions go through the realtime endpoint (docs/APPSYNC-BEHAVIOUR.md#http-endpoint-and-methods).
       return { data: null, errors: [{ errorType: 'UnsupportedOperation', message: 'subscription not supported through HTTP' }] };
     }
     const state = createRequestState(auth, 'execute');

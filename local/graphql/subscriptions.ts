@@ -1,8 +1,9 @@
 /**
- * Subscription `start` (spec/appsync-protocol.md §3.4, §3.7): validate the operation, check auth on the
+ * Subscription `start` (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads, #field-authorization-directives):
+ * validate the operation, check auth on the
  * subscription field, run its resolver once (NONE data source pattern) to collect the filters it set,
  * and hand back a `PreparedSubscription` that projects each published mutation payload through the
- * subscriber's selection set (§3.2: fields the mutation did not select come out null, and a null in a
+ * subscriber's selection set (fields the mutation did not select come out null, and a null in a
  * non-null position is an error that propagates).
  */
 import { execute, executeSync, getOperationAST, type GraphQLError, type GraphQLSchema } from 'graphql';
@@ -25,7 +26,7 @@ function rejected(message: string): PrepareSubscriptionResult {
 
 /**
  * A query or mutation (or a several-operation document) sent to the realtime endpoint, as AppSync
- * answers it (spec/appsync-protocol.md §2.5 [O]; observed with an empty type for the multi-op case).
+ * answers it (docs/APPSYNC-BEHAVIOUR.md#realtime-errors; observed with an empty type for the multi-op case).
  */
 function unsupported(operationType: string): PrepareSubscriptionResult {
   return { ok: false, errors: [{ errorType: 'UnsupportedOperation', message: `${operationType} not supported through the realtime channel` }] };

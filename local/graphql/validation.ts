@@ -1,7 +1,7 @@
 /**
  * Document validation with AppSync's wording. AppSync runs graphql-java, whose messages read
  * `Validation error of type FieldUndefined: Field 'bogus' in type 'Query' is undefined @ 'bogus'`
- * (spec/appsync-protocol.md §1.5, recorded AppSync responses). We run graphql-js's specified rules and
+ * (docs/APPSYNC-BEHAVIOUR.md#document-errors, recorded AppSync responses). We run graphql-js's specified rules and
  * re-word each report with the context the rule had when it reported (field path, argument path), so
  * the locations stay graphql-js's and the text becomes graphql-java's.
  */
@@ -216,7 +216,7 @@ function reword(rule: ValidationRule, state: TrackerState): ValidationRule {
   };
 }
 
-/** With introspection disabled, `__schema`/`__type` fail as undefined fields (spec/appsync-protocol.md §1.7). */
+/** With introspection disabled, `__schema`/`__type` fail as undefined fields (docs/APPSYNC-BEHAVIOUR.md#document-errors). */
 function noIntrospectionRule(state: TrackerState): ValidationRule {
   return function noIntrospection(context): ASTVisitor {
     return {

@@ -1,8 +1,9 @@
 /**
- * Subscription filtering (spec/appsync-protocol.md §3.3, §3.5; spec/appsync-runtime.md §8.2):
+ * Subscription filtering (docs/APPSYNC-BEHAVIOUR.md#subscription-argument-filters, #enhanced-subscription-filters):
  * basic argument filters compared with top-level fields of the published result, and enhanced
  * filters (`filterGroup` OR of `filters` AND) evaluated against the full mutation result.
  */
+import { isRecord } from '../../api/guards.ts';
 
 /** AppSync ignores rules whose `fieldName` nests deeper than 5 levels. */
 const MAX_FIELD_DEPTH = 5;
@@ -15,10 +16,6 @@ interface Rule {
 
 /** A filter compiled once at `start`, evaluated for each published event. */
 export type CompiledFilter = (payload: unknown) => boolean;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const MISSING = Symbol('missing');
 
@@ -41,7 +38,7 @@ function contains(field: unknown, value: unknown): boolean {
   return false;
 }
 
-/** One rule against one field value; a missing field fails every operator (spec/appsync-runtime.md §8.2). */
+/** One rule against one field value; a missing field fails every operator (docs/APPSYNC-BEHAVIOUR.md#enhanced-subscription-filters). */
 function testRule(operator: string, field: unknown, value: unknown): boolean {
   if (field === MISSING) return false;
   switch (operator) {
@@ -106,14 +103,14 @@ export function compileEnhancedFilter(filter: unknown): CompiledFilter | null {
   }
   if (groups.length === 0) return () => true;
   return function matchesEnhancedFilter(payload) {
-    // Top-level lists cannot be filtered: such events are not delivered (spec §3.5).
+    // Top-level lists cannot be filtered: such events are not delivered.
     if (!isRecord(payload)) return false;
     return groups.some((rules) => rules.every((rule) => rule(payload)));
   };
 }
 
 /**
- * Basic filtering by subscription arguments (spec §3.3): every supplied argument must equal the
+ * Basic filtering by subscription arguments (docs/APPSYNC-BEHAVIOUR.md#subscription-argument-filters): every supplied argument must equal the
  * top-level field of the published result; an explicit `null` matches only a null or absent field.
  */
 export function compileArgumentFilter(args: Readonly<Record<string, unknown>>): CompiledFilter {

@@ -1,8 +1,10 @@
 /**
- * AppSync's realtime message vocabulary (spec/appsync-protocol.md §2.4): client frames parsed at the
+ * AppSync's realtime message vocabulary (docs/APPSYNC-BEHAVIOUR.md#realtime-message-catalogue): client frames parsed at the
  * edge into a typed union (STYLE 9), server frames built in one place, and `RealtimeError` with its one
  * formatter (STYLE 6).
  */
+import { defineBrandedError, hasErrorBrand } from '../../api/branded-error.ts';
+import { isRecord } from '../../api/guards.ts';
 
 export const CLIENT_MESSAGE = {
   CONNECTION_INIT: 'connection_init',
@@ -20,7 +22,7 @@ export const SERVER_MESSAGE = {
   COMPLETE: 'complete',
 } as const;
 
-/** errorType strings of the realtime error catalogue (spec §2.5), spelled as AWS spells them. */
+/** errorType strings of the realtime error catalogue (docs/APPSYNC-BEHAVIOUR.md#realtime-errors), spelled as AWS spells them. */
 export const REALTIME_ERROR_TYPE = {
   UNAUTHORIZED: 'UnauthorizedException',
   UNSUPPORTED_OPERATION: 'UnsupportedOperation',
@@ -42,19 +44,15 @@ export type ClientFrame =
     }
   | { readonly type: 'stop'; readonly id: string };
 
-const BRAND = Symbol.for('asset-api.RealtimeError');
-
 /** A failure reported on the socket: an `error` frame (with `id` when it concerns one subscription). */
-export class RealtimeError extends Error {
-  readonly [BRAND] = true;
-  override readonly name = 'RealtimeError';
+export class RealtimeError extends defineBrandedError('RealtimeError') {
   constructor(
     readonly errorType: string | null,
     message: string,
     readonly details: {
       readonly id?: string;
       readonly errorCode?: number;
-      /** AppSync sends `MaxSubscriptionsReachedError` with `errors` as an object, not an array (spec §2.5). */
+      /** AppSync sends `MaxSubscriptionsReachedError` with `errors` as an object, not an array (docs/APPSYNC-BEHAVIOUR.md#realtime-limits). */
       readonly errorsAsObject?: boolean;
     } = {},
   ) {
@@ -63,7 +61,7 @@ export class RealtimeError extends Error {
 }
 
 export function isRealtimeError(e: unknown): e is RealtimeError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  return hasErrorBrand(e, 'RealtimeError');
 }
 
 export interface WireError {
@@ -107,10 +105,6 @@ export function dataFrame(id: string, payloadJson: string): string {
 
 export function completeFrame(id: string, payload?: { readonly message: string }): string {
   return JSON.stringify(payload === undefined ? { type: SERVER_MESSAGE.COMPLETE, id } : { type: SERVER_MESSAGE.COMPLETE, id, payload });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

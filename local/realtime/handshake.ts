@@ -1,6 +1,6 @@
 /**
  * Reads the connection-level auth "header object" from a WebSocket opening request, by any of the
- * three transports clients use (spec/appsync-protocol.md §2.2): a `header-<base64url>` sub-protocol
+ * three transports clients use (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake): a `header-<base64url>` sub-protocol
  * (Amplify >= 6.6), the `header`/`payload` query parameters (Amplify <= 6.5, older links), or plain
  * HTTP headers. Keys come back lower-cased, as the authenticator wants them.
  */
@@ -25,7 +25,7 @@ export interface Handshake {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** The server always answers `graphql-ws`, never the `header-…` token (spec §2.2). */
+/** The server always answers `graphql-ws`, never the `header-…` token (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake). */
 export function selectProtocol(offered: ReadonlySet<string>): string | false {
   return offered.has(GRAPHQL_WS_PROTOCOL) ? GRAPHQL_WS_PROTOCOL : false;
 }

@@ -1,7 +1,8 @@
 /**
  * Live subscriptions of every connection, indexed by the mutation fields that feed them
  * (`@aws_subscribe`). The executor announces each mutation field result (`onMutation`); matching
- * subscriptions receive the result projected through their own selection set (spec §3.2-§3.6).
+ * subscriptions receive the result projected through their own selection set
+ * (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads and the sections after it).
  * Filters are compiled once at `start`, so a publish costs one index lookup plus one filter and one
  * projection per candidate subscriber.
  */
@@ -71,7 +72,7 @@ export function createSubscriptionRegistry(deps: SubscriptionRegistryDeps = {}):
   return {
     add: function addSubscription(sink) {
       const { subscription } = sink;
-      // Enhanced filters replace argument filtering; the two are never combined (spec §3.5).
+      // Enhanced filters replace argument filtering; the two are never combined (docs/APPSYNC-BEHAVIOUR.md#enhanced-subscription-filters).
       const entry: Entry = {
         sink,
         matches: compileEnhancedFilter(subscription.filter) ?? compileArgumentFilter(subscription.arguments),
@@ -92,7 +93,7 @@ export function createSubscriptionRegistry(deps: SubscriptionRegistryDeps = {}):
 
     publish: function publishMutation(event) {
       const candidates = byMutation.get(event.fieldName);
-      // A mutation field that resolved to null publishes nothing (spec §3.1).
+      // A mutation field that resolved to null publishes nothing (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads).
       if (!candidates || event.payload === null || event.payload === undefined) return 0;
       let delivered = 0;
       const projections = new Map<string, { readonly payload: Record<string, unknown>; readonly json: string }>();

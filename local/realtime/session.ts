@@ -1,14 +1,18 @@
 /**
- * One realtime connection as a state machine over a `Channel` (spec/appsync-protocol.md §2.8). Knows
- * nothing of sockets: the `ws` adapter (or a test) supplies the channel and the handshake.
+ * One realtime connection as a state machine over a `Channel` (docs/APPSYNC-BEHAVIOUR.md#realtime-init-and-ack,
+ * #realtime-start-stop-and-complete). Knows nothing of sockets: the `ws` adapter (or a test) supplies
+ * the channel and the handshake. Over 300 lines on purpose: one state machine whose handlers share
+ * the connection's closure state; splitting it would pass that state around.
  *
  * - Connection auth is checked when the socket opens but reported only on `connection_init` (or the
- *   first `start`), as `connection_error` with `errorCode` 401, then the socket closes (§2.2, §2.5).
+ *   first `start`), as `connection_error` with `errorCode` 401, then the socket closes
+ *   (docs/APPSYNC-BEHAVIOUR.md#realtime-errors).
  * - `connection_ack` carries `connectionTimeoutMs`; a `ka` follows at once and then every
  *   `keepAliveMs`; the connection owns that timer (STYLE 11).
  * - Frames are handled one at a time in arrival order, so a `stop` right after a `start` always
  *   finds the subscription registered (or refused).
  */
+import { isRecord } from '../../api/guards.ts';
 import type { Authenticator, AuthRequest } from '../auth/authenticate.ts';
 import type { AppSyncGraphQLError, GraphQLRequest, GraphQLService, RequestAuth } from '../graphql/contract.ts';
 import { isAppSyncHttpError, type AppSyncHttpError } from '../http/http-error.ts';
@@ -66,7 +70,7 @@ export interface RealtimeSessionOptions {
   /**
    * A connection that sends neither `connection_init` nor `start` within this time is closed, so idle
    * sockets cannot pile up. AWS documents no value; 15 s is what Amplify and the AppSync subscription
-   * link wait for `connection_ack` themselves (chosen by us, see docs/APPSYNC-BEHAVIOUR.md). @default 15000
+   * link wait for `connection_ack` themselves (chosen by us, see docs/APPSYNC-BEHAVIOUR.md#realtime-init-timeout). @default 15000
    */
   readonly connectionInitTimeoutMs?: number;
 }
@@ -82,10 +86,6 @@ export interface RealtimeSession {
 export const NORMAL_CLOSURE = 1000;
 
 const CONNECT_BODY = '{}';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function lowerCaseStrings(value: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -115,7 +115,7 @@ function parseStartData(id: string, data: string): GraphQLRequest {
 }
 
 /**
- * Executor errors -> realtime wire errors (spec §2.5): directive denials become
+ * Executor errors -> realtime wire errors (docs/APPSYNC-BEHAVIOUR.md#realtime-errors): directive denials become
  * `UnauthorizedException` "Permission denied"; validation errors carry only their message.
  */
 export function toWireErrors(errors: readonly AppSyncGraphQLError[]): WireError[] {
@@ -152,7 +152,7 @@ export function createRealtimeSession(deps: RealtimeSessionDeps, options: Realti
     return { headers, method: 'POST', path, query: '', body, sourceIp: deps.sourceIp };
   }
 
-  // Checked now, reported at connection_init; never fails the upgrade (spec §2.2).
+  // Checked now, reported at connection_init; never fails the upgrade (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake).
   const connectionAuth: Promise<RequestAuth | AppSyncHttpError> = authenticator
     .authenticate(authRequest({ ...deps.handshake.headers }, `${graphqlPath}/connect`, CONNECT_BODY))
     .catch((error: unknown) => {
@@ -223,7 +223,8 @@ export function createRealtimeSession(deps: RealtimeSessionDeps, options: Realti
     if (!remove) return;
     remove();
     active.delete(id);
-    // AppSync delivers "Subscription complete." and closes the connection (spec §3.6; frame shape [I]).
+    // AppSync delivers "Subscription complete." and closes the connection; the frame shape is our choice
+    // (docs/APPSYNC-BEHAVIOUR.md#subscription-invalidation).
     send(completeFrame(id, { message: 'Subscription complete.' }));
     void close();
   }
@@ -288,7 +289,7 @@ export function createRealtimeSession(deps: RealtimeSessionDeps, options: Realti
           if (await ensureAcked()) await start(frame);
           return;
         case 'stop':
-          // Messages before connection_ack are ignored (spec §2.4).
+          // A stop before connection_ack is ignored (docs/APPSYNC-BEHAVIOUR.md#realtime-init-and-ack).
           if (state === 'acked') stop(frame.id);
           return;
       }

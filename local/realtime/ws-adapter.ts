@@ -15,7 +15,7 @@ import { readHandshake, selectProtocol } from './handshake.ts';
 import type { SubscriptionRegistry } from './registry.ts';
 import { createRealtimeSession, type Channel, type RealtimeSession, type RealtimeSessionOptions } from './session.ts';
 
-/** The realtime path for any non-AWS host name (spec §2.1). */
+/** The realtime path for any non-AWS host name (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake). */
 export const REALTIME_PATH = '/graphql/realtime';
 
 export interface RealtimeServerDeps {

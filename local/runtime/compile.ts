@@ -29,7 +29,7 @@ import { validateResolverCode, validateResolverCodeCached } from './validate.ts'
 
 export { validateResolverCode } from './validate.ts';
 
-/** `util.authType()` strings per auth mode (spec §2.2 [T][E]). */
+/** `util.authType()` strings per auth mode (docs/APPSYNC-BEHAVIOUR.md#multi-auth-default-and-additional-modes). */
 export const AUTH_TYPE_NAMES: Readonly<Record<AuthType, string>> = {
   API_KEY: 'API Key Authorization',
   AWS_IAM: 'IAM Authorization',
@@ -177,7 +177,7 @@ function toHandlerOutcome(raw: RawOutcome, ctx: ResolverContextInput): HandlerOu
   if (raw.codeError) {
     error = { message: raw.codeError.message, errorType: 'Code', data: null, errorInfo: null };
   } else if (raw.error) {
-    // Live responses name the field (spec §3.3 [O]); EvaluateCode shows plain "Unauthorized".
+    // Live responses name the field; EvaluateCode shows plain "Unauthorized" (docs/APPSYNC-BEHAVIOUR.md#js-util-errors).
     const message = raw.error.unauthorized ? `Not Authorized to access ${ctx.info.fieldName} on type ${ctx.info.parentTypeName}` : raw.error.message;
     error = { message, errorType: raw.error.errorType, data: raw.error.data, errorInfo: raw.error.errorInfo };
   }
@@ -243,7 +243,7 @@ export function compileResolver(source: string, filename: string, options: Compi
       return handlers.has(name);
     },
     evaluate: function evaluate(name: HandlerName, ctx: ResolverContextInput): HandlerOutcome {
-      // Double cast: the sandbox reads the host's ctx as a plain record (prelude.ts buildContext).
+      // Double cast: the sandbox reads the host's ctx as a plain record (sandbox/context-import.ts buildContext).
       const s = api.run(target, fresh, name, ctx as unknown as HostContext, AUTH_TYPE_NAMES[ctx.authType], filename, members[name] ?? ALL_CONTEXT_MEMBERS);
       const quiet = readQuietOutcome(s, copyOut, ctx);
       if (quiet) return quiet;

@@ -6,10 +6,10 @@
  */
 import type { AuthType } from '../../api/types.ts';
 
-/** `ctx.identity` as AppSync builds it for each auth mode (spec/appsync-runtime.md §2.2). */
+/** `ctx.identity` as AppSync builds it for each auth mode (docs/APPSYNC-BEHAVIOUR.md#resolver-identity-and-request). */
 export type AppSyncIdentity = Readonly<Record<string, unknown>> | null;
 
-/** `ctx.info` (spec/appsync-runtime.md §2.4). */
+/** `ctx.info` (docs/APPSYNC-BEHAVIOUR.md#js-info-and-selection-set). */
 export interface ResolverInfo {
   readonly fieldName: string;
   readonly parentTypeName: string;
@@ -79,7 +79,7 @@ export interface HandlerOutcome {
   readonly responseHeaders?: Readonly<Record<string, string>>;
   /**
    * Set when the handler threw (uncaught exception): `error` then carries errorType `Code` and the
-   * message `code.js:L:C: <Name>: <message>` (spec §1.6); these are its position in the code.
+   * message `code.js:L:C: <Name>: <message>` (docs/APPSYNC-BEHAVIOUR.md#js-util-errors); these are its position in the code.
    */
   readonly codeError?: { readonly line: number | null; readonly column: number | null };
 }

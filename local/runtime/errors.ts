@@ -2,6 +2,7 @@
  * Errors of the APPSYNC_JS runtime, recognised by brand (STYLE 7) because code running in the vm
  * context has its own `Error`.
  */
+import { defineBrandedError, hasErrorBrand } from '../../api/branded-error.ts';
 
 /** Where a code error sits in the uploaded code (AWS `CodeErrorLocation`). */
 export interface CodeErrorLocation {
@@ -18,12 +19,8 @@ export interface CodeError {
   readonly location: CodeErrorLocation;
 }
 
-const BRAND = Symbol.for('asset-api.CodeValidationError');
-
 /** Resolver code that AppSync would refuse at save time (`BadRequestException: The code contains one or more errors`). */
-export class CodeValidationError extends Error {
-  readonly [BRAND] = true;
-  override readonly name = 'CodeValidationError';
+export class CodeValidationError extends defineBrandedError('CodeValidationError') {
   readonly filename: string;
   readonly codeErrors: readonly CodeError[];
 
@@ -37,5 +34,5 @@ export class CodeValidationError extends Error {
 }
 
 export function isCodeValidationError(e: unknown): e is CodeValidationError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  return hasErrorBrand(e, 'CodeValidationError');
 }

@@ -3,6 +3,7 @@
  * (code, function, a JSON context) and the same response members (API_EvaluateCode.html):
  * `evaluationResult` (JSON string), `error` (`message`, `codeErrors`), `logs`, `stash`, `outErrors`.
  */
+import { isRecord } from '../../api/guards.ts';
 import type { ResolverContextInput } from './contract.ts';
 import { compileResolver, type LocalCompiledResolver } from './compile.ts';
 import { isCodeValidationError, type CodeError } from './errors.ts';
@@ -24,15 +25,11 @@ export interface EvaluateCodeResult {
   readonly outErrors?: string;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 const has = (o: Record<string, unknown>, k: string): boolean => Object.hasOwn(o, k);
 
 /**
  * `util.authType()` as EvaluateCode derives it from the mock identity's shape; any incomplete shape
- * falls back to API key (spec §2.2, recorded [E]).
+ * falls back to API key (recorded EvaluateCode behaviour; docs/APPSYNC-BEHAVIOUR.md#resolver-identity-and-request).
  */
 export function authTypeFromIdentity(identity: unknown): string {
   if (!isRecord(identity)) return 'API Key Authorization';
@@ -52,7 +49,7 @@ function stringRecord(v: unknown): Record<string, string> {
   return out;
 }
 
-/** Builds the runtime input from a mock context; `args` is synthesised from `arguments` (spec §2.1 [E]). */
+/** Builds the runtime input from a mock context; `args` is synthesised from `arguments` (docs/APPSYNC-BEHAVIOUR.md#js-evaluatecode-and-logs). */
 function contextInput(mock: Record<string, unknown>): Omit<ResolverContextInput, 'authType'> {
   const info = isRecord(mock['info']) ? mock['info'] : {};
   const request = isRecord(mock['request']) ? mock['request'] : {};

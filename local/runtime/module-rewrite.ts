@@ -2,13 +2,14 @@
  * Turns a resolver's ES module into the body of a factory function that `node:vm` can run as a plain
  * script (`vm.SourceTextModule` needs a flag). Imports of the built-in modules become reads of the
  * sandbox's module table and `export` keywords are blanked, keeping every line and column of the
- * original, so error positions (`code.js:L:C`) point into the uploaded code (spec §1.6).
+ * original, so error positions (`code.js:L:C`) point into the uploaded code
+ * (docs/APPSYNC-BEHAVIOUR.md#js-module-format).
  */
 import type * as ESTree from 'estree';
 import type { CodeError } from './errors.ts';
 import { codeError } from './static-checks.ts';
 
-/** What each built-in module exports (spec §1.1; RDS and Bedrock helpers are not provided locally). */
+/** What each built-in module exports (docs/APPSYNC-BEHAVIOUR.md#js-module-format; RDS and Bedrock helpers are not provided locally). */
 export const BUILT_IN_MODULES: Readonly<Record<string, readonly string[]>> = {
   '@aws-appsync/utils': ['util', 'extensions', 'runtime'],
   '@aws-appsync/utils/dynamodb': ['get', 'put', 'remove', 'update', 'query', 'scan', 'sync', 'batchGet', 'batchPut', 'batchDelete', 'transactGet', 'transactWrite', 'operations', 'toStringSet', 'toNumberSet', 'toBinarySet'],

@@ -7,7 +7,7 @@ import { ConfigError } from '../../api/config-error.ts';
 
 export interface RuntimeOptions {
   /**
-   * Take the fast paths that rest on static proofs (docs/ARCHITECTURE.md §7): a module whose top
+   * Take the fast paths that rest on static proofs (docs/ARCHITECTURE.md#request-path-socket--resolver--store--response): a module whose top
    * level is proven stateless is instantiated once, frozen and shared by every evaluation
    * (module-analysis.ts); only the `ctx` members a handler can observe are copied into the sandbox
    * (context-usage.ts); results come out in one walk (copy-out.ts). `false` takes the plain path:

@@ -1,5 +1,5 @@
 /**
- * Save-time checks of resolver code (spec/appsync-runtime.md §1.2–§1.4): the syntactic rules of
+ * Save-time checks of resolver code (docs/APPSYNC-BEHAVIOUR.md#js-language-subset): the syntactic rules of
  * `@aws-appsync/eslint-plugin` (its `base` config), run with ESLint's `Linter` over the bundle, plus
  * `throw` (documented as unsupported, supported-features.html, but not covered by a plugin rule), and
  * the plugin's `no-recursion` rule re-done without types (no-recursion.ts). Its other type-aware rules

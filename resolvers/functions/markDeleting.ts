@@ -1,7 +1,7 @@
 /**
  * Pipeline function markDeleting (data source: the assets table). Sets status DELETING, only when
  * the caller owns the asset. On a failed condition AppSync hands the stored item to the response
- * handler in `ctx.result` (spec/appsync-runtime.md §5.3): none means no such asset (null, as
+ * handler in `ctx.result` (docs/APPSYNC-BEHAVIOUR.md#dynamodb-condition-failures): none means no such asset (null, as
  * getAsset answers), another owner's item means `Unauthorized`.
  */
 import { util } from '@aws-appsync/utils';

@@ -3,7 +3,7 @@
  * `tag`: the caller's assets, newest first, through the `byOwner` GSI (owner, createdAt) — a Query,
  * never a Scan. `nextToken` is AppSync's opaque token. Filters on status and content type apply after
  * the key condition, so a page may hold fewer than `limit` items while `nextToken` is still set
- * (spec/appsync-runtime.md §5.2). Skipped (null) when a tag is given.
+ * (docs/APPSYNC-BEHAVIOUR.md#dynamodb-requests-and-results). Skipped (null) when a tag is given.
  */
 import { runtime, util } from '@aws-appsync/utils';
 import type { Context, DynamoDBQueryRequest } from '@aws-appsync/utils';

@@ -6,9 +6,9 @@
  * (abortMultipartUpload).
  *
  * - Invoke: the event is one payload; the answer is its result, and a failure is thrown (AppSync
- *   shows it as `Lambda:Unhandled` with our message, spec/appsync-runtime.md §6.3).
+ *   shows it as `Lambda:Unhandled` with our message, docs/APPSYNC-BEHAVIOUR.md#lambda-errors).
  * - BatchInvoke: the event is an array of payloads; the answer is an array of the same length and
- *   order, each `{ data }` or `{ data: null, errorMessage, errorType }` (§6.1), so one bad item does
+ *   order, each `{ data }` or `{ data: null, errorMessage, errorType }` (docs/APPSYNC-BEHAVIOUR.md#lambda-batchinvoke), so one bad item does
  *   not fail its siblings.
  *
  * An upload ticket writes once: it signs `If-None-Match: *`, so S3 refuses a second PUT to the key
@@ -71,6 +71,7 @@ export interface PartUrlResult {
   readonly expiresAt: string;
 }
 
+// Own copy, not api/guards.ts: the Lambda bundle is built on its own and stays free of host modules.
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

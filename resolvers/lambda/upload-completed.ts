@@ -56,6 +56,7 @@ function alreadyCompletedStatus(errors: readonly unknown[]): CompletedAsset['sta
   return typeof status === 'string' && COMPLETED_STATUSES.includes(status) ? (status as CompletedAsset['status']) : null;
 }
 
+// Own copy, not api/guards.ts: the Lambda bundle is built on its own and stays free of host modules.
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

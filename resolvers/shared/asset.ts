@@ -39,7 +39,7 @@ export const INVALID_STATUS_ERROR = 'InvalidStatusError';
 /** Keys BatchGetItem left unprocessed even after the retry (`errorInfo.ids`). */
 export const UNPROCESSED_KEYS_ERROR = 'DynamoDB:UnprocessedKeys';
 
-/** `ctx.error.type` of a failed DynamoDB condition (spec/appsync-runtime.md §5.3). */
+/** `ctx.error.type` of a failed DynamoDB condition (docs/APPSYNC-BEHAVIOUR.md#dynamodb-errors). */
 export const CONDITIONAL_CHECK_FAILED = 'DynamoDB:ConditionalCheckFailedException';
 
 /** Payloads sent to the `assetUrls` Lambda, one per action. */

@@ -2,7 +2,7 @@
  * Who owns what the caller creates and reads. Under Cognito user pools the owner is the user's `sub`;
  * every API-key caller shares the one owner `apikey` (explorers and local development: one shared
  * sandbox, documented in schema.graphql); IAM callers are the backend and own nothing (they may only
- * call `completeUpload`). `util.authType()` strings: spec/appsync-runtime.md §2.2 [T][E].
+ * call `completeUpload`). `util.authType()` strings: docs/APPSYNC-BEHAVIOUR.md#multi-auth-default-and-additional-modes.
  */
 import { util } from '@aws-appsync/utils';
 import type { AppSyncIdentityCognito, Identity } from '@aws-appsync/utils';

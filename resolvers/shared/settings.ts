@@ -29,7 +29,7 @@ function readEnv(env: Record<string, string>, name: string): string {
 /** A positive integer setting. JSON.parse is the documented way to read a number (Number() is not listed). */
 export function readPositiveInt(env: Record<string, string>, name: string): number {
   const raw = readEnv(env, name);
-  // APPSYNC_JS JSON.parse returns "" for invalid text instead of throwing (spec §1.5).
+  // APPSYNC_JS JSON.parse returns "" for invalid text instead of throwing (docs/APPSYNC-BEHAVIOUR.md#js-built-in-objects).
   const value: unknown = JSON.parse(raw);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || Math.floor(value) !== value) {
     util.error(`API environment variable ${name} must be a positive integer, got "${raw}"`, 'ConfigurationError');

@@ -1,6 +1,6 @@
 /**
  * Input checks for `createUpload`, written for APPSYNC_JS: no regex literals, no `charCodeAt`
- * (both rejected by the runtime, spec/appsync-runtime.md §1.2/§1.5), so strings are walked
+ * (both rejected by the runtime, docs/APPSYNC-BEHAVIOUR.md#js-language-subset), so strings are walked
  * character by character with `split('')` and compared as strings.
  */
 import { util } from '@aws-appsync/utils';

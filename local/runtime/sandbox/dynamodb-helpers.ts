@@ -1,18 +1,19 @@
 /**
- * The `@aws-appsync/utils/dynamodb` module: request builders (runs INSIDE the vm context). Recorded
- * AWS outputs: spec/appsync-runtime.md §4.1 [E]; update algorithm §4.2; full contract §4.3. Docs:
- * built-in-modules-js.html.
+ * The `@aws-appsync/utils/dynamodb` module: request builders (runs INSIDE the vm context). Shapes and
+ * the update algorithm follow recorded EvaluateCode output (docs/APPSYNC-BEHAVIOUR.md#js-dynamodb-helpers).
+ * AWS docs: built-in-modules-js.html.
  */
 import { renderDynamoDBExpression } from './util-transform.ts';
 import { toDynamoDB, toMapValues, type TypedValue } from './util-dynamodb.ts';
 
 type Plain = Record<string, unknown>;
 
+// Own copy, not api/guards.ts: files in sandbox/ are bundled alone into the vm prelude (and hashed for its cache).
 function isPlainObject(v: unknown): v is Plain {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Operation markers, as AWS returns them (§4.1 [E]; `remove`/`updateListItem` shapes are [I]). */
+/** Operation markers, as AWS returns them (`remove`/`updateListItem` shapes are inferred, not recorded). */
 export const operations = {
   add: (value: unknown) => ({ type: 'OPERATION_ADD', value }),
   remove: () => ({ type: 'OPERATION_REMOVE' }),
@@ -28,7 +29,7 @@ function markerType(v: unknown): string | null {
   return isPlainObject(v) && typeof v['type'] === 'string' && v['type'].startsWith('OPERATION_') ? v['type'] : null;
 }
 
-/** Copies the optional inputs that are neither undefined nor null, in the given order (spec §4.3). */
+/** Copies the optional inputs that are neither undefined nor null, in the given order. */
 function optional(input: Plain, names: readonly string[]): Plain {
   const out: Plain = {};
   for (const n of names) if (input[n] !== undefined && input[n] !== null) out[n] = input[n];
@@ -48,7 +49,7 @@ function withExpressions(input: Plain, out: Plain, names: readonly ('condition' 
   return out;
 }
 
-/** `["id", "meta.tags"]` → `{ expression: "#expName_1, #expName_2.#expName_3", expressionNames }` [S][I]. */
+/** `["id", "meta.tags"]` → `{ expression: "#expName_1, #expName_2.#expName_3", expressionNames }`. */
 function projection(paths: unknown): Plain | undefined {
   if (!Array.isArray(paths)) return undefined;
   const expressionNames: Record<string, string> = {};
@@ -82,7 +83,7 @@ export function remove(input: Plain): Plain {
   return withExpressions(input, { operation: 'DeleteItem', key: key(input), ...optional(input, VERSIONED) }, ['condition']);
 }
 
-/** Builds `SET … REMOVE …` with `#expName_i`/`:expValue_i` numbered from 1 in key order (spec §4.2). */
+/** Builds `SET … REMOVE …` with `#expName_i`/`:expValue_i` numbered from 1 in key order. */
 export function updateExpression(update: unknown): Plain {
   const set: string[] = [];
   const removes: string[] = [];
@@ -210,7 +211,7 @@ export function transactWrite(input: Plain): Plain {
   };
 }
 
-/** The module's own set builders: no null tolerance (spec §3.6). */
+/** The module's own set builders: unlike `util.dynamodb`'s, no null tolerance. */
 export const toStringSet = (list: unknown): TypedValue => ({ SS: list });
 export const toNumberSet = (list: unknown): TypedValue => ({ NS: list });
 export const toBinarySet = (list: unknown): TypedValue => ({ BS: list });

@@ -1,7 +1,7 @@
 /**
  * UTF-8, base64 and URL encoding written out by hand: the vm context has no Buffer, TextEncoder or
  * btoa (runs INSIDE the sandbox). Semantics follow the Java classes AppSync is built on
- * (spec/appsync-runtime.md §3.1).
+ * (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers).
  */
 
 export function utf8Encode(text: string): number[] {

@@ -1,6 +1,7 @@
 /**
  * `util` members outside the namespaces: encoding, ids, errors, matching, auth type (runs INSIDE the
- * vm context). Spec: spec/appsync-runtime.md §3.1–§3.4; docs: built-in-util-js.html.
+ * vm context). See docs/APPSYNC-BEHAVIOUR.md#js-util-helpers and #js-util-errors; AWS docs:
+ * built-in-util-js.html.
  */
 import { nowMillis, randomBytes } from './bridge.ts';
 import { base64FromBytes, bytesFromBase64, escapeJavaScript, urlDecode, urlEncode, utf8Decode, utf8Encode } from './encoding.ts';
@@ -79,7 +80,7 @@ function errorValue(message: string, errorType: unknown, data: unknown, errorInf
 }
 
 /**
- * Stops the handler and the whole resolver. Quirk (spec §3.3, aws-appsync-community#384): with a
+ * Stops the handler and the whole resolver. Quirk (https://github.com/aws/aws-appsync-community/issues/384): with a
  * non-string message or errorType the call is silently a no-op.
  */
 export function error(message: unknown, errorType?: unknown, data?: unknown, errorInfo?: unknown): void {
@@ -87,13 +88,13 @@ export function error(message: unknown, errorType?: unknown, data?: unknown, err
   throw errorSignal(errorValue(message, errorType, data, errorInfo), false);
 }
 
-/** Records a field error and lets the handler go on (spec §3.3). Same no-op quirk as `error`. */
+/** Records a field error and lets the handler go on. Same no-op quirk as `error`. */
 export function appendError(message: unknown, errorType?: unknown, data?: unknown, errorInfo?: unknown): void {
   if (typeof message !== 'string' || !isOptionalString(errorType)) return;
   state().appendedErrors.push(errorValue(message, errorType, data, errorInfo));
 }
 
-/** `util.unauthorized()`: like `util.error` with errorType `Unauthorized` (spec §3.3). */
+/** `util.unauthorized()`: like `util.error` with errorType `Unauthorized`. */
 export function unauthorized(): void {
   throw errorSignal({ message: 'Unauthorized', errorType: 'Unauthorized', data: null, errorInfo: null }, true);
 }
@@ -120,7 +121,7 @@ function javaPatternToRegExp(pattern: string): RegExp {
   }
 }
 
-/** Whole-string match with Java `Pattern` syntax (spec §3.4). */
+/** Whole-string match with Java `Pattern` syntax. */
 export function matches(pattern: string, value: string): boolean {
   return javaPatternToRegExp(String(pattern)).test(String(value));
 }

@@ -1,15 +1,16 @@
 /**
- * `util.dynamodb` (runs INSIDE the vm context). Spec §3.6 and §9.1/§9.19/§9.20: numbers stay JSON
- * numbers, arrays never become sets, `toS3Object` emits compact JSON. Docs:
+ * `util.dynamodb` (runs INSIDE the vm context). Numbers stay JSON numbers, arrays never become sets,
+ * `toS3Object` emits compact JSON (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers). AWS docs:
  * dynamodb-helpers-in-util-dynamodb-js.html.
  */
 export type TypedValue = Record<string, unknown>;
 
+// Own copy, not api/guards.ts: files in sandbox/ are bundled alone into the vm prelude (and hashed for its cache).
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** JS value → typed value. `undefined` members are dropped (JSON semantics, spec §9.18). */
+/** JS value → typed value. `undefined` members are dropped (JSON semantics, docs/APPSYNC-BEHAVIOUR.md#js-context). */
 export function toDynamoDB(value: unknown): TypedValue | null {
   if (value === null) return { NULL: null };
   if (typeof value === 'string') return { S: value };
@@ -43,7 +44,7 @@ export const toNull = (): TypedValue => ({ NULL: null });
 export const toList = (v: unknown): TypedValue | null => (Array.isArray(v) ? toDynamoDB(v) : null);
 export const toMap = (v: unknown): TypedValue | null => (isPlainObject(v) ? toDynamoDB(v) : null);
 
-/** `{ S: '{"s3":{"key":…,"bucket":…,"region":…[,"version":…]}}' }`, compact (spec §9.19 [E]). */
+/** `{ S: '{"s3":{"key":…,"bucket":…,"region":…[,"version":…]}}' }`, compact, as recorded EvaluateCode output shows. */
 export function toS3Object(key: string, bucket: string, region: string, version?: string): TypedValue {
   const s3: Record<string, string> = { key, bucket, region };
   if (version !== undefined && version !== null) s3['version'] = version;

@@ -1,6 +1,6 @@
 /**
  * `util.str`, `util.math`, `util.http` and `util.xml` (runs INSIDE the vm context).
- * Spec/appsync-runtime.md §3.8; docs: str/math/xml/http helper pages of the developer guide.
+ * See docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; AWS docs: str/math/xml/http helper pages of the developer guide.
  */
 import { state } from './state.ts';
 

@@ -1,6 +1,7 @@
 /**
  * `util.time` (runs INSIDE the vm context): a subset of Java's `DateTimeFormatter` patterns, enough
- * for the documented examples (spec/appsync-runtime.md §3.5; docs: time-helpers-in-util-time-js.html).
+ * for the documented examples (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; AWS docs:
+ * time-helpers-in-util-time-js.html).
  */
 import { nowMillis } from './bridge.ts';
 import { localToEpoch, offsetSecondsAt, resolveZone, zoneName, type Zone } from './time-zone.ts';
@@ -237,7 +238,7 @@ function parseTokens(tokens: readonly Token[], s: ParseState): void {
   });
 }
 
-/** Parses `text` with a Java pattern; `zoneId` applies when the pattern carries no zone (spec §3.5). */
+/** Parses `text` with a Java pattern; `zoneId` applies when the pattern carries no zone. */
 export function parseFormattedToEpochMilliSeconds(text: string, pattern: string, zoneId?: string): number {
   const s: ParseState = { text: String(text), pos: 0, values: {}, offset: null, pm: null };
   try {

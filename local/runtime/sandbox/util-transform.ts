@@ -1,10 +1,11 @@
 /**
- * `util.transform` (runs INSIDE the vm context). The DynamoDB filter/condition rendering is the
- * algorithm of spec/appsync-runtime.md §3.7.1, reconstructed from recorded AWS output [E]; invalid
- * input yields `null` (spec §9.3). Subscription filters: §3.7.3. OpenSearch: §3.7.2.
+ * `util.transform` (runs INSIDE the vm context). The DynamoDB filter/condition rendering is
+ * reconstructed from recorded EvaluateCode output; invalid input yields `null`. Also subscription
+ * filters and OpenSearch queries. See docs/APPSYNC-BEHAVIOUR.md#js-util-helpers.
  */
 import { toDynamoDB, type TypedValue } from './util-dynamodb.ts';
 
+// Own copy, not api/guards.ts: files in sandbox/ are bundled alone into the vm prelude (and hashed for its cache).
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -153,7 +154,7 @@ function expandSubscriptionFilter(filter: unknown, ignored: readonly unknown[]):
   return groups;
 }
 
-/** `util.transform.toSubscriptionFilter(obj, ignoredFields?, rules?)` → `{ filterGroup }` or null (spec §3.7.3). */
+/** `util.transform.toSubscriptionFilter(obj, ignoredFields?, rules?)` → `{ filterGroup }` or null. */
 export function toSubscriptionFilter(filter: unknown, ignoredFields?: unknown, rules?: unknown): { filterGroup: { filters: Conjunction }[] } | null {
   const ignored = Array.isArray(ignoredFields) ? ignoredFields : [];
   let groups: Conjunction[];
@@ -216,7 +217,7 @@ function esQuery(filter: unknown): unknown {
   return { bool: { must } };
 }
 
-/** `util.transform.toElasticsearchQueryDSL(obj)` → JSON string of an OpenSearch bool query (spec §3.7.2 [I]). */
+/** `util.transform.toElasticsearchQueryDSL(obj)` → JSON string of an OpenSearch bool query. */
 export function toElasticsearchQueryDSL(filter: unknown): string | null {
   try {
     return JSON.stringify(esQuery(filter));
