@@ -166,7 +166,7 @@ export function createMultipartRoutes(deps: MultipartRoutesDeps): MultipartRoute
     }
     let record;
     try {
-      record = await store.putPart(uploadId, target.key, partNumber, req, createPayloadVerifier(verified.payload));
+      record = await store.putPart(uploadId, target.key, partNumber, req, createPayloadVerifier(verified.payload), verified.payload.decodedLength);
     } catch (error) {
       if (isS3Error(error)) throw error;
       throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
