@@ -115,6 +115,18 @@ function s3ErrorText(status: number, body: string): string {
   return code === undefined ? `S3 answered ${status}` : `S3 ${status} ${code}${message === undefined ? '' : `: ${message}`}`;
 }
 
+/**
+ * An AbortController that also aborts (with the same reason) when `parent` does; `unlink` stops
+ * listening to the parent. (`AbortSignal.any` would do, but Safari has it only since 17.4.)
+ */
+function linkedAbortController(parent: AbortSignal | undefined): AbortController & { unlink(): void } {
+  const controller = new AbortController();
+  const forward = (): void => controller.abort(parent?.reason);
+  if (parent?.aborted === true) forward();
+  else parent?.addEventListener('abort', forward, { once: true });
+  return Object.assign(controller, { unlink: () => parent?.removeEventListener('abort', forward) });
+}
+
 export function createUploader(deps: UploaderDeps): Uploader {
   const { graphql } = deps;
   const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
@@ -147,7 +159,11 @@ export function createUploader(deps: UploaderDeps): Uploader {
     return response;
   }
 
-  async function sendParts(assetId: string, file: Blob, partSize: number, partCount: number, held: ReadonlyMap<number, string>, needsChecksums: boolean, options: UploadOptions): Promise<UploadResult> {
+  async function sendParts(assetId: string, file: Blob, partSize: number, partCount: number, held: ReadonlyMap<number, string>, needsChecksums: boolean, callerOptions: UploadOptions): Promise<UploadResult> {
+    // One part that fails for good stops the others too: without this they went on sending (and
+    // reporting progress) after the upload had already rejected, racing a resume the caller started.
+    const stop = linkedAbortController(callerOptions.signal);
+    const options: UploadOptions = { ...callerOptions, signal: stop.signal };
     const etags = new Map(held);
     const checksums = new Map<number, string>();
     const queue: number[] = [];
@@ -205,10 +221,20 @@ export function createUploader(deps: UploaderDeps): Uploader {
     }
 
     const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, async () => {
-      for (let n = queue.shift(); n !== undefined; n = queue.shift()) await sendPart(n);
+      try {
+        for (let n = queue.shift(); n !== undefined; n = queue.shift()) await sendPart(n);
+      } catch (error) {
+        stop.abort(error);
+        throw error;
+      }
     });
-    await Promise.all(workers);
-    options.signal?.throwIfAborted();
+    try {
+      await Promise.all(workers);
+    } finally {
+      stop.unlink();
+    }
+    // Paused after the last part was sent: stop before finishUpload, as the caller asked.
+    callerOptions.signal?.throwIfAborted();
     const parts = [...etags.entries()]
       .sort(([a], [b]) => a - b)
       .map(([partNumber, etag]) => ({ partNumber, etag, ...(needsChecksums && checksums.has(partNumber) ? { checksumSha256: checksums.get(partNumber) ?? null } : {}) }));

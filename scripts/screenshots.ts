@@ -25,7 +25,7 @@ import {
   saveScreenshot,
   setQueryEditorText,
   type ServerUnderTest,
-} from '../test/browser/browser-fixtures.ts';
+} from '../test/browser/page-helpers.ts';
 
 /** The upload demo after a picked file went through createUpload, the PUT and the completion Lambda. */
 async function captureDemo(page: Page, server: ServerUnderTest, dir: string): Promise<string> {

@@ -31,10 +31,10 @@ export type AppSyncFetcher = (
 export interface AppSyncFetcherDeps {
   readonly fetch: FetchFunction;
   readonly realtime: AppSyncRealtimeClient;
-  /** HTTP auth headers for the current auth choice. */
-  readonly httpHeaders: () => Record<string, string>;
+  /** HTTP auth headers for the current auth choice (a signed-in user's token is read asynchronously). */
+  readonly httpHeaders: () => Record<string, string> | Promise<Record<string, string>>;
   /** Realtime header object for the current auth choice (§2.3). */
-  readonly realtimeAuthorization: () => AuthorizationHeader;
+  readonly realtimeAuthorization: () => AuthorizationHeader | Promise<AuthorizationHeader>;
   /** Told about the running subscription's state (GraphiQL itself shows nothing until an event). */
   readonly onSubscriptionStatus?: ((status: SubscriptionStatus) => void) | undefined;
 }
@@ -65,26 +65,46 @@ function stringHeaders(headers: Readonly<Record<string, unknown>> | undefined): 
   return out;
 }
 
+/**
+ * A subscription whose authorization is still being read: `next` and `return` wait for it and then
+ * go to the real iterator. Written by hand rather than as an async generator, because a generator
+ * queues `return()` behind a pending `next()`, so GraphiQL's stop button would wait for an event.
+ */
+export function deferredSubscription(started: Promise<AsyncIterableIterator<RealtimeResult>>): AsyncIterableIterator<RealtimeResult> {
+  const iterator: AsyncIterableIterator<RealtimeResult> = {
+    next: () => started.then((inner) => inner.next()),
+    return: () => started.then((inner) => inner.return?.() ?? { value: undefined, done: true }),
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
 export function createAppSyncFetcher(deps: AppSyncFetcherDeps, options: AppSyncFetcherOptions): AppSyncFetcher {
   return function appSyncFetcher(params, opts) {
     const variables = params.variables ?? undefined;
     if (isSubscription(params, opts)) {
-      return deps.realtime.subscribe({
-        query: params.query,
-        variables: typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined,
-        authorization: deps.realtimeAuthorization(),
-        onStatusChange: deps.onSubscriptionStatus,
-      });
+      const start = async (): Promise<AsyncIterableIterator<RealtimeResult>> =>
+        deps.realtime.subscribe({
+          query: params.query,
+          variables: typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined,
+          authorization: await deps.realtimeAuthorization(),
+          onStatusChange: deps.onSubscriptionStatus,
+        });
+      return deferredSubscription(start());
     }
-    return postGraphQL(
-      deps.fetch,
-      options.graphqlUrl,
-      { ...deps.httpHeaders(), ...stringHeaders(opts?.headers) },
-      {
-        query: params.query,
-        ...(variables !== undefined ? { variables } : {}),
-        ...(params.operationName ? { operationName: params.operationName } : {}),
-      },
-    );
+    const post = async (): Promise<GraphQLResult> =>
+      postGraphQL(
+        deps.fetch,
+        options.graphqlUrl,
+        { ...(await deps.httpHeaders()), ...stringHeaders(opts?.headers) },
+        {
+          query: params.query,
+          ...(variables !== undefined ? { variables } : {}),
+          ...(params.operationName ? { operationName: params.operationName } : {}),
+        },
+      );
+    return post();
   };
 }

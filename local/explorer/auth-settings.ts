@@ -1,13 +1,17 @@
 /**
- * The auth choice shared by the explorer and the demo page (browser code): the local API key, or a
- * user-pool token pasted by the user. Only the mode and the token are persisted (localStorage), so a
- * restarted server with another `API_KEY` is picked up on reload.
+ * The auth choice shared by the explorer and the demo page (browser code): the local API key, a
+ * user-pool token pasted by the user, or the ID token of the user signed in through the local pool
+ * (`user-pool-client.ts`). Only the mode and the pasted token are persisted (localStorage), so a
+ * restarted server with another `API_KEY` is picked up on reload; Amplify keeps its own session.
  */
 import type { AuthorizationHeader } from './appsync-realtime-client.ts';
 
 export const AUTH_MODE = {
   API_KEY: 'API_KEY',
+  /** A pasted token. */
   AMAZON_COGNITO_USER_POOLS: 'AMAZON_COGNITO_USER_POOLS',
+  /** AMAZON_COGNITO_USER_POOLS with the signed-in user's ID token, read before every call. */
+  SIGNED_IN_USER: 'SIGNED_IN_USER',
 } as const;
 export type AuthMode = (typeof AUTH_MODE)[keyof typeof AUTH_MODE];
 
@@ -15,8 +19,13 @@ export interface AuthSettings {
   readonly mode: AuthMode;
   /** The local API key, from the page config. */
   readonly apiKey: string;
-  /** A user-pool (JWT) token as pasted; empty when none. */
+  /** A user-pool (JWT) token as pasted (or, once resolved, the signed-in user's); empty when none. */
   readonly token: string;
+}
+
+/** A persisted mode name, or the API key for anything else. */
+export function parseAuthMode(value: unknown): AuthMode {
+  return value === AUTH_MODE.AMAZON_COGNITO_USER_POOLS || value === AUTH_MODE.SIGNED_IN_USER ? value : AUTH_MODE.API_KEY;
 }
 
 /** The localStorage key; both pages use it, so a token pasted in one applies to the other. */
@@ -47,7 +56,7 @@ export function loadAuthSettings(storage: SettingsStorage | undefined, apiKey: s
   if (typeof value !== 'object' || value === null) return fallback;
   const { mode, token } = value as { mode?: unknown; token?: unknown };
   return {
-    mode: mode === AUTH_MODE.AMAZON_COGNITO_USER_POOLS ? AUTH_MODE.AMAZON_COGNITO_USER_POOLS : AUTH_MODE.API_KEY,
+    mode: parseAuthMode(mode),
     apiKey,
     token: typeof token === 'string' ? token : '',
   };
@@ -61,9 +70,19 @@ export function saveAuthSettings(storage: SettingsStorage | undefined, settings:
   }
 }
 
+/**
+ * The settings a call is made with: for the signed-in user, the user-pool mode with the current ID
+ * token (`idToken` refreshes it when it has expired; empty when nobody is signed in, which AppSync
+ * answers with its 401 body); other modes as they are.
+ */
+export async function resolveAuthSettings(settings: AuthSettings, idToken: () => Promise<string | undefined>): Promise<AuthSettings> {
+  if (settings.mode !== AUTH_MODE.SIGNED_IN_USER) return settings;
+  return { ...settings, token: (await idToken()) ?? '' };
+}
+
 /** HTTP headers for `POST /graphql` (`spec/appsync-protocol.md` §1): `x-api-key` or `Authorization`. */
 export function httpAuthHeaders(settings: AuthSettings): Record<string, string> {
-  if (settings.mode === AUTH_MODE.AMAZON_COGNITO_USER_POOLS) return { Authorization: settings.token.trim() };
+  if (settings.mode !== AUTH_MODE.API_KEY) return { Authorization: settings.token.trim() };
   return { 'x-api-key': settings.apiKey };
 }
 
@@ -77,6 +96,16 @@ export function formatAmzDate(date: Date): string {
  * keys Amplify also sends `x-amz-date`.
  */
 export function realtimeAuthorization(settings: AuthSettings, host: string, now: Date): AuthorizationHeader {
-  if (settings.mode === AUTH_MODE.AMAZON_COGNITO_USER_POOLS) return { Authorization: settings.token.trim(), host };
+  if (settings.mode !== AUTH_MODE.API_KEY) return { Authorization: settings.token.trim(), host };
   return { host, 'x-amz-date': formatAmzDate(now), 'x-api-key': settings.apiKey };
+}
+
+/**
+ * The choice after the sign-in panel reports a user. Signing in here switches to that user; a
+ * session restored on load keeps the stored choice. Without a user (signed out, no stored session)
+ * the signed-in mode falls back to the API key; other choices stay.
+ */
+export function settingsForUser(settings: AuthSettings, signedIn: boolean, cause: 'restored' | 'changed'): AuthSettings {
+  if (signedIn) return cause === 'changed' ? { ...settings, mode: AUTH_MODE.SIGNED_IN_USER } : settings;
+  return settings.mode === AUTH_MODE.SIGNED_IN_USER ? { ...settings, mode: AUTH_MODE.API_KEY } : settings;
 }

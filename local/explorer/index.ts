@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import { api } from '../../api/definition.ts';
 import { pageAssetHeaders, pageHeaders } from '../http/page-headers.ts';
 import { EXPLORER_DIST_DIR, MANIFEST_FILE, readExplorerManifest, type ExplorerManifest, type PageName } from './bundle.ts';
-import { PAGE_CONFIG_ELEMENT_ID, serializePageConfig, type PageConfig } from './page-config.ts';
+import { PAGE_CONFIG_ELEMENT_ID, serializePageConfig, type PageConfig, type PageUserPool } from './page-config.ts';
 
 export { bundleExplorer } from './bundle.ts';
 
@@ -23,8 +23,13 @@ export interface ExplorerHandlerOptions {
   readonly bundleDir?: string;
   /** Content types the demo may declare. @default the definition's `assets.allowedContentTypes` */
   readonly allowedContentTypes?: readonly string[];
-  /** Origins the pages may call besides their own (CSP `connect-src`): the S3 endpoint the demo uploads to. @default [] */
+  /**
+   * Origins the pages may call besides their own (CSP `connect-src`): the S3 endpoint the demo
+   * uploads to. The demo also shows images and plays media from there (`img-src`, `media-src`). @default []
+   */
   readonly connectSources?: readonly string[];
+  /** The local user pool the pages sign in with. @default null (no sign-in panel) */
+  readonly userPool?: PageUserPool | null;
 }
 
 export type ExplorerHandler = (req: Request) => Promise<Response | null>;
@@ -89,9 +94,11 @@ export function createExplorerHandler(options: ExplorerHandlerOptions): Explorer
     realtimePath: options.realtimePath,
     tokenHint: options.tokenHint ?? '',
     allowedContentTypes: options.allowedContentTypes ?? api.assets.allowedContentTypes,
+    userPool: options.userPool ?? null,
   };
 
-  const htmlHeaders = pageHeaders({ connectSources: options.connectSources ?? [] });
+  const connectSources = options.connectSources ?? [];
+  const htmlHeaders = pageHeaders({ connectSources, mediaSources: connectSources });
 
   // The manifest is re-read when a rebuild replaced it, so a running server follows `bundleExplorer()`.
   let cached: { manifest: ExplorerManifest; mtimeMs: number } | undefined;

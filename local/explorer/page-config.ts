@@ -14,6 +14,26 @@ export interface PageConfig {
   readonly tokenHint: string;
   /** Content types `createUpload` accepts; the demo falls back to `application/octet-stream`. */
   readonly allowedContentTypes: readonly string[];
+  /** The local Cognito user pool the pages sign in with; null hides their sign-in panel. */
+  readonly userPool: PageUserPool | null;
+}
+
+/**
+ * What Amplify's `Auth.Cognito` needs (`userPoolId`, `userPoolClientId`, `userPoolEndpoint` built
+ * from `path` on the page's own origin) and what the sign-in panel shows (README.md, "Sign-in
+ * (local user pool)").
+ */
+export interface PageUserPool {
+  /** Path of the pool's endpoint on the page's own origin, e.g. `/cognito-idp/`. */
+  readonly path: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  /** 'self' shows a sign-up form; 'admin-only' points at `npm run user`. */
+  readonly signUp: 'admin-only' | 'self';
+  /** What users type to sign in. */
+  readonly signInWith: 'email' | 'username';
+  /** Sign-ups are confirmed at once (`--auto-confirm`); otherwise the code is in the server log. */
+  readonly autoConfirm: boolean;
 }
 
 export const PAGE_CONFIG_ELEMENT_ID = 'asset-api-config';
@@ -36,13 +56,28 @@ export function parsePageConfig(text: string): PageConfig {
     if (typeof v[key] !== 'string') throw new Error(`page config: ${key} must be a string, got ${typeof v[key]}`);
   }
   if (!isStringArray(v['allowedContentTypes'])) throw new Error('page config: allowedContentTypes must be a string array');
+  const userPool = v['userPool'] === undefined || v['userPool'] === null ? null : parseUserPool(v['userPool']);
   return {
     apiKey: v['apiKey'] as string,
     graphqlPath: v['graphqlPath'] as string,
     realtimePath: v['realtimePath'] as string,
     tokenHint: v['tokenHint'] as string,
     allowedContentTypes: v['allowedContentTypes'],
+    userPool,
   };
+}
+
+function parseUserPool(value: unknown): PageUserPool {
+  if (typeof value !== 'object' || value === null) throw new Error(`page config: userPool must be an object or null, got ${typeof value}`);
+  const v = value as Record<string, unknown>;
+  for (const key of ['path', 'userPoolId', 'clientId'] as const) {
+    if (typeof v[key] !== 'string') throw new Error(`page config: userPool.${key} must be a string, got ${typeof v[key]}`);
+  }
+  const { signUp, signInWith, autoConfirm } = v;
+  if (signUp !== 'self' && signUp !== 'admin-only') throw new Error(`page config: userPool.signUp must be 'self' or 'admin-only', got ${JSON.stringify(signUp)}`);
+  if (signInWith !== 'email' && signInWith !== 'username') throw new Error(`page config: userPool.signInWith must be 'email' or 'username', got ${JSON.stringify(signInWith)}`);
+  if (typeof autoConfirm !== 'boolean') throw new Error(`page config: userPool.autoConfirm must be a boolean, got ${typeof autoConfirm}`);
+  return { path: v['path'] as string, userPoolId: v['userPoolId'] as string, clientId: v['clientId'] as string, signUp, signInWith, autoConfirm };
 }
 
 /** Browser only: the config embedded in the current document. */

@@ -8,12 +8,15 @@
  * block, which CSP does not run); styles from the bundle plus `'unsafe-inline'` because GraphiQL's
  * dialogs and menus insert a `<style>` element when they open (to hide the scroll bar); images and fonts inlined as `data:` URLs by the
  * CSS; requests to the page's own origin (`'self'` also covers `ws:`/`wss:` on the same host and port)
- * plus `connectSources` (the S3 front the demo uploads to).
+ * plus `connectSources` (the S3 front the demo uploads to); images and audio/video from the page's
+ * origin plus `mediaSources` (the demo's thumbnails and inline players read download URLs).
  */
 
 export interface PageHeaderOptions {
   /** Origins the page may `fetch` besides its own, e.g. the S3 endpoint of upload URLs. @default [] */
   readonly connectSources?: readonly string[];
+  /** Origins of images and media besides the page's own, e.g. the S3 endpoint of download URLs. @default [] */
+  readonly mediaSources?: readonly string[];
 }
 
 /** The Content-Security-Policy of the pages. */
@@ -22,7 +25,8 @@ export function pageContentSecurityPolicy(options: PageHeaderOptions = {}): stri
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    `img-src ${["'self'", 'data:', ...(options.mediaSources ?? [])].join(' ')}`,
+    `media-src ${["'self'", ...(options.mediaSources ?? [])].join(' ')}`,
     "font-src 'self' data:",
     `connect-src ${["'self'", ...(options.connectSources ?? [])].join(' ')}`,
     "base-uri 'none'",

@@ -5,7 +5,9 @@ import {
   httpAuthHeaders,
   loadAuthSettings,
   realtimeAuthorization,
+  resolveAuthSettings,
   saveAuthSettings,
+  settingsForUser,
   type SettingsStorage,
 } from '../../../local/explorer/auth-settings.ts';
 import { encodeBase64Json, realtimeConnectionUrl } from '../../../local/explorer/appsync-realtime-client.ts';
@@ -73,5 +75,39 @@ describe('realtime connection URL', () => {
 
   it('encodes non-ASCII header values as UTF-8', () => {
     expect(JSON.parse(Buffer.from(encodeBase64Json({ name: 'Zoë ✓' }), 'base64').toString('utf8'))).toEqual({ name: 'Zoë ✓' });
+  });
+});
+
+describe('auth settings: the signed-in user', () => {
+  const apiKey = { mode: 'API_KEY', apiKey: 'da2-x', token: 'pasted' } as const;
+  const signedIn = { mode: 'SIGNED_IN_USER', apiKey: 'da2-x', token: 'pasted' } as const;
+
+  it('resolves the signed-in mode to the current ID token as Authorization, and leaves other modes alone', async () => {
+    const resolved = await resolveAuthSettings(signedIn, () => Promise.resolve('eyJ.id.token'));
+    expect({ resolved, headers: httpAuthHeaders(resolved), unchanged: await resolveAuthSettings(apiKey, () => Promise.resolve('eyJ.id.token')) }).toEqual({
+      resolved: { mode: 'SIGNED_IN_USER', apiKey: 'da2-x', token: 'eyJ.id.token' },
+      headers: { Authorization: 'eyJ.id.token' },
+      unchanged: apiKey,
+    });
+  });
+
+  it('sends an empty Authorization when nobody is signed in, so AppSync answers its 401 body', async () => {
+    expect(httpAuthHeaders(await resolveAuthSettings(signedIn, () => Promise.resolve(undefined)))).toEqual({ Authorization: '' });
+  });
+
+  it('switches to the user on sign-in, keeps the stored choice for a restored session, and falls back to the API key without a user', () => {
+    expect([
+      settingsForUser(apiKey, true, 'changed').mode,
+      settingsForUser(apiKey, true, 'restored').mode,
+      settingsForUser(signedIn, false, 'changed').mode,
+      settingsForUser(signedIn, false, 'restored').mode,
+      settingsForUser({ ...apiKey, mode: 'AMAZON_COGNITO_USER_POOLS' }, false, 'changed').mode,
+    ]).toEqual(['SIGNED_IN_USER', 'API_KEY', 'API_KEY', 'API_KEY', 'AMAZON_COGNITO_USER_POOLS']);
+  });
+
+  it('persists the signed-in mode but reads any unknown mode as the API key', () => {
+    const storage = memoryStorage({ [AUTH_STORAGE_KEY]: '{"mode":"SIGNED_IN_USER","token":""}' });
+    expect(loadAuthSettings(storage, 'k').mode).toBe('SIGNED_IN_USER');
+    expect(loadAuthSettings(memoryStorage({ [AUTH_STORAGE_KEY]: '{"mode":"ROOT"}' }), 'k').mode).toBe('API_KEY');
   });
 });

@@ -62,7 +62,8 @@ describe('explorer handler: pages', () => {
     expect(Object.fromEntries(response?.headers ?? [])).toEqual({
       'cache-control': 'no-cache',
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self'; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       'cross-origin-resource-policy': 'same-origin',
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
@@ -78,7 +79,32 @@ describe('explorer handler: pages', () => {
       realtimePath: '/graphql/realtime',
       tokenHint: 'npm run token -- --sub alice',
       allowedContentTypes: [...api.assets.allowedContentTypes],
+      userPool: null,
     });
+  });
+
+  it('embeds the user pool the pages sign in with, and lets images and media come from the S3 origin', async () => {
+    const userPool = { path: '/cognito-idp/', userPoolId: 'us-east-1_localpool', clientId: 'localappclient', signUp: 'self', signInWith: 'email', autoConfirm: true } as const;
+    const withPool = createExplorerHandler({
+      apiKey: 'k',
+      graphqlPath: '/graphql',
+      realtimePath: '/graphql/realtime',
+      bundleDir: outDir,
+      userPool,
+      connectSources: ['http://127.0.0.1:9000'],
+    });
+    const response = await withPool(new Request('http://127.0.0.1:4000/demo'));
+    expect({ csp: response?.headers.get('content-security-policy'), config: embeddedConfig((await response?.text()) ?? '') }).toEqual({
+      csp: "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: http://127.0.0.1:9000; media-src 'self' http://127.0.0.1:9000; font-src 'self' data:; connect-src 'self' http://127.0.0.1:9000; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      config: { apiKey: 'k', graphqlPath: '/graphql', realtimePath: '/graphql/realtime', tokenHint: '', allowedContentTypes: [...api.assets.allowedContentTypes], userPool },
+    });
+  });
+
+  it('refuses an embedded user pool with a field of the wrong kind, naming the field', () => {
+    const base = { apiKey: 'k', graphqlPath: '/graphql', realtimePath: '/r', tokenHint: '', allowedContentTypes: [] };
+    const pool = { path: '/cognito-idp/', userPoolId: 'p', clientId: 'c', signUp: 'self', signInWith: 'email', autoConfirm: false };
+    expect(() => parsePageConfig(JSON.stringify({ ...base, userPool: { ...pool, signUp: 'anyone' } }))).toThrow(new Error(`page config: userPool.signUp must be 'self' or 'admin-only', got "anyone"`));
+    expect(() => parsePageConfig(JSON.stringify({ ...base, userPool: { ...pool, clientId: 7 } }))).toThrow(new Error('page config: userPool.clientId must be a string, got number'));
   });
 
   it('escapes the embedded config so a hint cannot close the script element', async () => {
