@@ -8,7 +8,7 @@ import { isConfigError } from '../api/config-error.ts';
 import { loadConfig, type Config } from './config.ts';
 import { findUnwritableFolder } from './host/data-dir.ts';
 import { describeStartupFailure, describeUnwritableFolder } from './host/startup-failure.ts';
-import { startLocalServer } from './server.ts';
+import { startLocalServer, type LocalServer } from './server.ts';
 import { writeAmplifyOutputsFile } from './host/write-outputs.ts';
 import { isWildcardHost, localInterfaceAddresses } from './http/host-allow-list.ts';
 import { lanAddresses } from './host/public-endpoints.ts';
@@ -35,6 +35,47 @@ function foldersToWrite(config: Config): string[] {
   ];
 }
 
+/** The app configuration for the announced address (docs/devices.md); a failed write does not stop the server. */
+function writeOutputs(config: Config, server: LocalServer): string | null {
+  if (config.outputsPath === null) return null;
+  try {
+    writeAmplifyOutputsFile(config.outputsPath, server.amplifyOutputs);
+    return `  App config:  ${config.outputsPath}  (amplify_outputs, for ${server.announced.graphqlUrl}; --outputs PATH to write it elsewhere)`;
+  } catch (error) {
+    return `  App config:  not written to ${config.outputsPath}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The ready banner: where everything is. */
+function formatBanner(config: Config, server: LocalServer, outputsLine: string | null): string {
+  const caHint =
+    server.caCertPath === null
+      ? ''
+      : `\n  TLS CA:      ${server.caCertPath}\n               (same port speaks TLS; Node clients: NODE_EXTRA_CA_CERTS=${server.caCertPath}; devices: ${server.announced.caCrtUrl}, docs/devices.md)`;
+  // With --public-url every URL printed is the public one; else the local address, and on a wildcard bind the LAN addresses too.
+  const { announced } = server;
+  const shown =
+    config.publicUrl === null
+      ? { graphql: server.url, realtime: server.realtimeUrl, explorer: server.explorerUrl, userPool: server.userPool.endpoint }
+      : { graphql: announced.graphqlUrl, realtime: announced.realtimeUrl, explorer: announced.explorerUrl, userPool: announced.userPoolEndpoint };
+  const lanScheme = server.caCertPath === null ? 'http' : 'https';
+  const lan = config.publicUrl === null && isWildcardHost(config.host) ? lanAddresses(localInterfaceAddresses()) : [];
+  return [
+    `Asset API (local AppSync) ready in ${Math.round(performance.now())} ms (server ${server.startupMs} ms)`,
+    `  GraphQL:     ${shown.graphql}`,
+    `  Realtime:    ${shown.realtime}  (${config.publicUrl === null ? 'wss:// on the same port' : 'the same port speaks ws:// and wss://'})`,
+    `  Explorer:    ${shown.explorer}`,
+    ...lan.map((address) => `  On the LAN:  ${lanScheme}://${address}:${server.port}/graphql`),
+    ...(config.publicUrl === null ? [] : [`  Listening:   ${server.url.replace(/\/graphql$/, '')}  (--public-url ${config.publicUrl} must lead here, Host header kept)`]),
+    `  API key:     ${server.apiKey}`,
+    `  User tokens: npm run token -- --sub alice --groups admin${config.dataDir === null ? '' : ` --data-dir ${config.dataDir}`}`,
+    `  User pool:   ${shown.userPool}  (${server.userPool.userPoolId}, client ${server.userPool.clientId}, MFA ${server.userPool.mfa}${config.userPoolMfa === null ? '' : ' set by --mfa'}; users: npm run user -- add <email>)`,
+    ...(server.backendCredentialsPath === null ? [] : [`  IAM keys:    ${server.backendCredentialsPath}  (the backend's SigV4 credentials; keep private)`]),
+    `  Data:        ${config.dataDir ?? 'in memory (use --data-dir to keep it)'}${caHint}`,
+    ...(outputsLine === null ? [] : [outputsLine]),
+  ].join('\n');
+}
+
 // An async function rather than top-level await: `scripts/bundle-server.ts` bundles this file as
 // CommonJS, which `scripts/start.mjs` loads with `require`.
 async function main(): Promise<void> {
@@ -58,7 +99,7 @@ async function main(): Promise<void> {
   }, SLOW_START_NOTICE_MS);
   slowStart.unref();
 
-  let server: Awaited<ReturnType<typeof startLocalServer>>;
+  let server: LocalServer;
   try {
     server = await startLocalServer(config, { log: print });
   } catch (error) {
@@ -68,44 +109,7 @@ async function main(): Promise<void> {
     process.off('uncaughtException', onStartupCrash);
   }
 
-  const caHint =
-    server.caCertPath === null
-      ? ''
-      : `\n  TLS CA:      ${server.caCertPath}\n               (same port speaks TLS; Node clients: NODE_EXTRA_CA_CERTS=${server.caCertPath}; devices: ${server.announced.caCrtUrl}, docs/devices.md)`;
-  // The app configuration for the announced address (docs/devices.md); a failed write does not stop the server.
-  let outputsLine: string | null = null;
-  if (config.outputsPath !== null) {
-    try {
-      writeAmplifyOutputsFile(config.outputsPath, server.amplifyOutputs);
-      outputsLine = `  App config:  ${config.outputsPath}  (amplify_outputs, for ${server.announced.graphqlUrl}; --outputs PATH to write it elsewhere)`;
-    } catch (error) {
-      outputsLine = `  App config:  not written to ${config.outputsPath}: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  // With --public-url every URL printed is the public one; else the local address, and on a wildcard bind the LAN addresses too.
-  const { announced } = server;
-  const shown =
-    config.publicUrl === null
-      ? { graphql: server.url, realtime: server.realtimeUrl, explorer: server.explorerUrl, userPool: server.userPool.endpoint }
-      : { graphql: announced.graphqlUrl, realtime: announced.realtimeUrl, explorer: announced.explorerUrl, userPool: announced.userPoolEndpoint };
-  const lanScheme = server.caCertPath === null ? 'http' : 'https';
-  const lan = config.publicUrl === null && isWildcardHost(config.host) ? lanAddresses(localInterfaceAddresses()) : [];
-  print(
-    [
-      `Asset API (local AppSync) ready in ${Math.round(performance.now())} ms (server ${server.startupMs} ms)`,
-      `  GraphQL:     ${shown.graphql}`,
-      `  Realtime:    ${shown.realtime}  (${config.publicUrl === null ? 'wss:// on the same port' : 'the same port speaks ws:// and wss://'})`,
-      `  Explorer:    ${shown.explorer}`,
-      ...lan.map((address) => `  On the LAN:  ${lanScheme}://${address}:${server.port}/graphql`),
-      ...(config.publicUrl === null ? [] : [`  Listening:   ${server.url.replace(/\/graphql$/, '')}  (--public-url ${config.publicUrl} must lead here, Host header kept)`]),
-      `  API key:     ${server.apiKey}`,
-      `  User tokens: npm run token -- --sub alice --groups admin${config.dataDir === null ? '' : ` --data-dir ${config.dataDir}`}`,
-      `  User pool:   ${shown.userPool}  (${server.userPool.userPoolId}, client ${server.userPool.clientId}, MFA ${server.userPool.mfa}${config.userPoolMfa === null ? '' : ' set by --mfa'}; users: npm run user -- add <email>)`,
-      ...(server.backendCredentialsPath === null ? [] : [`  IAM keys:    ${server.backendCredentialsPath}  (the backend's SigV4 credentials; keep private)`]),
-      `  Data:        ${config.dataDir ?? 'in memory (use --data-dir to keep it)'}${caHint}`,
-      ...(outputsLine === null ? [] : [outputsLine]),
-    ].join('\n'),
-  );
+  print(formatBanner(config, server, writeOutputs(config, server)));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

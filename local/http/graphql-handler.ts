@@ -1,5 +1,5 @@
 /**
- * `POST /graphql` (and `GET /graphql?query=…`, spec/appsync-protocol.md §1.2): read the body within
+ * `POST /graphql` (and `GET /graphql?query=…`, docs/APPSYNC-BEHAVIOUR.md#http-endpoint-and-methods): read the body within
  * the limit, authenticate, parse, execute. GraphQL errors come back with HTTP 200 from the executor;
  * transport failures go through the one formatter (`formatHttpError`).
  */
@@ -53,7 +53,7 @@ export function createGraphQLHttpHandler(deps: GraphQLHttpDeps, options: GraphQL
       const url = new URL(request.url);
       const isPost = request.method === 'POST';
       const body = isPost ? await readBody(request, maxBodyBytes) : new Uint8Array(0);
-      // AppSync reports an empty body before anything else (§1.6).
+      // AppSync reports an empty body before anything else (docs/APPSYNC-BEHAVIOUR.md#http-responses-and-status-codes).
       if (isPost && body.byteLength === 0) parseGraphQLBody(body);
       const auth = await deps.authenticator.authenticate({
         headers: headerRecord(request.headers),

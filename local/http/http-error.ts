@@ -1,11 +1,11 @@
 /**
  * Transport-level failures (non-200) with AppSync's envelope and the `x-amzn-ErrorType` header
- * (spec/appsync-protocol.md §1.6). Auth raises them too; the realtime transport turns them into
- * `connection_error`/`error` frames carrying `errorCode` = status (§2.5).
+ * (docs/APPSYNC-BEHAVIOUR.md#http-responses-and-status-codes). Auth raises them too; the realtime
+ * transport turns them into `connection_error`/`error` frames carrying `errorCode` = status
+ * (docs/APPSYNC-BEHAVIOUR.md#realtime-errors).
  */
 import { STATUS_CODES } from 'node:http';
-
-const BRAND = Symbol.for('asset-api.AppSyncHttpError');
+import { defineBrandedError, hasErrorBrand } from '../../api/branded-error.ts';
 
 /** AppSync's error types for transport failures, spelled as AppSync spells them. */
 export const HTTP_ERROR_TYPE = {
@@ -23,7 +23,7 @@ export const HTTP_ERROR_TYPE = {
 
 export type HttpErrorType = (typeof HTTP_ERROR_TYPE)[keyof typeof HTTP_ERROR_TYPE];
 
-/** Messages observed from AppSync (§1.6), reused wherever the same failure happens. */
+/** Messages observed from AppSync (docs/APPSYNC-BEHAVIOUR.md#http-responses-and-status-codes), reused wherever the same failure happens. */
 export const HTTP_ERROR_MESSAGE = {
   EMPTY_BODY: 'Request body is empty.',
   UNPARSABLE: 'Unable to parse GraphQL query.',
@@ -31,16 +31,15 @@ export const HTTP_ERROR_MESSAGE = {
   NOT_AUTHORIZED: 'You are not authorized to make this call.',
   INVALID_AUTH_HEADER: 'Valid authorization header not provided.',
   UNPARSABLE_JWT: 'Unable to parse JWT token.',
-  /** Not confirmed against the live service (§8). */
+  /** Chosen by us: the live wording is not public (docs/APPSYNC-BEHAVIOUR.md#http-responses-and-status-codes, row "expired token"). */
   TOKEN_EXPIRED: 'Token has expired.',
   INVALID_SECURITY_TOKEN: 'The security token included in the request is invalid.',
   SIGNATURE_MISMATCH:
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
 } as const;
 
-export class AppSyncHttpError extends Error {
-  readonly [BRAND] = true;
-  override readonly name = 'AppSyncHttpError';
+/** A transport failure with its status and `errorType`. Recognised by brand (STYLE 7). */
+export class AppSyncHttpError extends defineBrandedError('AppSyncHttpError') {
   constructor(
     readonly status: number,
     readonly errorType: HttpErrorType,
@@ -51,7 +50,7 @@ export class AppSyncHttpError extends Error {
 }
 
 export function isAppSyncHttpError(e: unknown): e is AppSyncHttpError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  return hasErrorBrand(e, 'AppSyncHttpError');
 }
 
 export function unauthorized(message: string = HTTP_ERROR_MESSAGE.NOT_AUTHORIZED): AppSyncHttpError {

@@ -197,7 +197,7 @@ export function createNodeListener(handler: WebHandler, onError: (error: unknown
 /**
  * `clientError` listener: what Node's HTTP parser refuses before any handler runs (headers over its
  * 16 KB limit, unparsable request lines) gets AppSync's envelope and `x-amzn-ErrorType` instead of a
- * bare status line, so clients see a named error (spec/appsync-protocol.md §1.6).
+ * bare status line, so clients see a named error (docs/APPSYNC-BEHAVIOUR.md#http-responses-and-status-codes).
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || error.code === 'ECONNRESET') {

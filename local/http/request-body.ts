@@ -1,8 +1,10 @@
 /**
- * Reads and parses the GraphQL request body with AppSync's rules (spec/appsync-protocol.md §1.3,
- * §1.6): any content type, `variables: null` allowed, empty body and unparsable bodies rejected with
- * the observed messages. Failures are `AppSyncHttpError`s.
+ * Reads and parses the GraphQL request body with AppSync's rules
+ * (docs/APPSYNC-BEHAVIOUR.md#http-request-body, docs/APPSYNC-BEHAVIOUR.md#http-responses-and-status-codes):
+ * any content type, `variables: null` allowed, empty body and unparsable bodies rejected with the
+ * observed messages. Failures are `AppSyncHttpError`s.
  */
+import { isRecord } from '../../api/guards.ts';
 import type { GraphQLRequest } from '../graphql/contract.ts';
 import { AppSyncHttpError, HTTP_ERROR_MESSAGE, HTTP_ERROR_TYPE } from './http-error.ts';
 
@@ -38,10 +40,6 @@ export async function readBody(request: Request, limit: number = MAX_BODY_BYTES)
   return Buffer.concat(chunks);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Checks the decoded JSON and returns the typed request, or throws "Unable to parse GraphQL query.". */
 export function toGraphQLRequest(value: unknown): GraphQLRequest {
   if (!isRecord(value)) throw malformed(HTTP_ERROR_MESSAGE.UNPARSABLE);
@@ -68,7 +66,7 @@ export function parseGraphQLBody(body: Uint8Array): GraphQLRequest {
   return toGraphQLRequest(value);
 }
 
-/** Parses `GET /graphql?query=…&variables=<JSON>&operationName=…` (spec §1.2). */
+/** Parses `GET /graphql?query=…&variables=<JSON>&operationName=…` (docs/APPSYNC-BEHAVIOUR.md#http-endpoint-and-methods). */
 export function parseGraphQLQueryString(params: URLSearchParams): GraphQLRequest {
   const rawVariables = params.get('variables');
   let variables: unknown = null;

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { lambdaBundlePath } from '../../api/paths.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import { ConfigError } from '../../api/config-error.ts';
+import { DEV_ACCOUNT_ID } from '../config.ts';
 
 export type LambdaHandler = (event: unknown, context: LambdaContext) => unknown;
 
@@ -33,6 +34,8 @@ export interface LambdaInvokerDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where a Lambda's bundle is. @default lambdaBundlePath */
   readonly bundlePath?: (lambdaName: string) => string;
+  /** The account in `context.invokedFunctionArn`. @default DEV_ACCOUNT_ID */
+  readonly accountId?: string;
 }
 
 export interface LambdaInvoker {
@@ -58,6 +61,7 @@ function timeoutError(seconds: number): Error {
 
 export function createLambdaInvoker(deps: LambdaInvokerDeps): LambdaInvoker {
   const bundlePath = deps.bundlePath ?? lambdaBundlePath;
+  const accountId = deps.accountId ?? DEV_ACCOUNT_ID;
   const loaded = new Map<string, LoadedHandler>();
 
   async function importHandler(lambdaName: string, file: string, version: number): Promise<LambdaHandler> {
@@ -98,7 +102,7 @@ export function createLambdaInvoker(deps: LambdaInvokerDeps): LambdaInvoker {
       const context: LambdaContext = {
         functionName: lambdaName,
         functionVersion: '$LATEST',
-        invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${lambdaName}`,
+        invokedFunctionArn: `arn:aws:lambda:local:${accountId}:function:${lambdaName}`,
         memoryLimitInMB: String(definition?.memorySize ?? 128),
         awsRequestId: randomUUID(),
         logGroupName: `/aws/lambda/${lambdaName}`,

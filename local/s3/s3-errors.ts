@@ -9,8 +9,7 @@
  * aws-sdk-ruby #3322 for BadDigest with flexible checksums).
  */
 import { randomBytes } from 'node:crypto';
-
-const BRAND = Symbol.for('asset-api.S3Error');
+import { defineBrandedError, hasErrorBrand } from '../../api/branded-error.ts';
 
 /** S3 error codes this store answers with, and their HTTP status. */
 export const S3_ERROR_STATUS = {
@@ -45,10 +44,8 @@ export const S3_ERROR_STATUS = {
 
 export type S3ErrorCode = keyof typeof S3_ERROR_STATUS;
 
-/** An S3 error with its wire shape. `detail` becomes extra elements after `<Message>`, in order. */
-export class S3Error extends Error {
-  readonly [BRAND] = true;
-  override readonly name = 'S3Error';
+/** An S3 error with its wire shape. `detail` becomes extra elements after `<Message>`, in order. Recognised by brand (STYLE 7). */
+export class S3Error extends defineBrandedError('S3Error') {
   readonly status: number;
 
   constructor(
@@ -62,7 +59,7 @@ export class S3Error extends Error {
 }
 
 export function isS3Error(e: unknown): e is S3Error {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+  return hasErrorBrand(e, 'S3Error');
 }
 
 /** S3 request ids are 16 upper-case hex-like characters. */

@@ -22,6 +22,7 @@ import { type Duplex, Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
+import { DEV_ACCOUNT_ID } from '../config.ts';
 import { createKeyLocks, objectWriteOf, preconditionFailed, requiresAbsentObject } from './conditional-writes.ts';
 import { createHostAllowList, type HostVerdict } from '../http/host-allow-list.ts';
 import { ConfinedFilesystemStore } from './confined-store.ts';
@@ -47,7 +48,7 @@ export interface S3StoreOptions {
   readonly credentials: SigningCredentials;
   /** The bucket's region (credential scopes must name it; events carry it). */
   readonly region: string;
-  /** The bucket owner's account id in events. @default '000000000000' */
+  /** The bucket owner's account id in events. @default DEV_ACCOUNT_ID */
   readonly accountId?: string;
   /** Bucket CORS: origins allowed to GET/PUT/HEAD (`*` allowed). */
   readonly cors: { readonly allowedOrigins: readonly string[] };
@@ -98,7 +99,7 @@ const SIGNING_HEADERS = new Set(['authorization', 'host', 'origin', 'content-len
 
 export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
   const now = options.now ?? (() => new Date());
-  const accountId = options.accountId ?? '000000000000';
+  const accountId = options.accountId ?? DEV_ACCOUNT_ID;
   const corsRule = createCorsRule(options.cors.allowedOrigins);
   const workDir = await mkdtemp(join(tmpdir(), 'asset-api-s3-'));
   const objectsDir = options.dataDir ?? join(workDir, 'objects');

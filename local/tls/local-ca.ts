@@ -1,6 +1,6 @@
 /**
  * A local certificate authority for the server's TLS side (Amplify JS v6 always dials `wss://`,
- * spec/appsync-protocol.md §2.1). The CA is created once in the state folder as `local-ca.pem`
+ * docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake). The CA is created once in the state folder as `local-ca.pem`
  * (trust it with `NODE_EXTRA_CA_CERTS`, or import it into a browser); the server certificate it signs
  * is cached next to it and re-issued when the host names change or it nears expiry.
  *

@@ -1,8 +1,9 @@
 /**
  * One TCP port, two protocols: the first byte of each connection decides. 0x16 opens a TLS
  * handshake (record type "handshake"), so the socket goes to the HTTPS server; anything else is
- * plain HTTP. Amplify JS v6 dials `wss://` even for an `http://` endpoint (spec §2.1), so the same
- * URL then works for `http://`, `https://`, `ws://` and `wss://`.
+ * plain HTTP. Amplify JS v6 dials `wss://` even for an `http://` endpoint
+ * (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake), so the same URL then works for `http://`,
+ * `https://`, `ws://` and `wss://`.
  *
  * The listener also enforces the connection limits (`local/http/connection-limits.ts`): a connection
  * that sends nothing within `firstByteTimeoutMs` is closed, at most `maxConnections` are open, and
