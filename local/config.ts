@@ -10,12 +10,15 @@
  * Browser access and host names: `--cors-origin URL` (repeatable) / `CORS_ORIGINS`, `--public-host NAME` / `PUBLIC_HOST`.
  * Local user pool: `--mfa off|optional|required`, `--auto-confirm`.
  * Devices and apps: `--public-url URL` / `PUBLIC_URL`, `--outputs PATH`, `--no-outputs` (docs/devices.md).
+ * The command line is split in `config-args.ts`; single values are parsed in `config-values.ts`.
  */
 import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../api/config-error.ts';
 import { assertConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './http/connection-limits.ts';
+import { parseArgs, takeRepeatableArgs, type ParsedArgs } from './config-args.ts';
+import { hostOfUrl, parseCorsOrigin, parseEndpoint, parseMfa, parsePort, parsePublicUrl } from './config-values.ts';
 
 /** A documented development API key, in AppSync's format (`da2-` + 26 lowercase alphanumerics). */
 export const DEV_API_KEY = 'da2-localdevelopmentapikey0000';
@@ -131,123 +134,6 @@ export interface Config {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--host', '--public-host', '--mfa', '--public-url', '--outputs']);
-/** Flags that may be given more than once; each occurrence adds a value. */
-const REPEATABLE_FLAGS = new Set(['--cors-origin']);
-const BOOLEAN_FLAGS = new Set(['--verbose', '--no-tls', '--no-introspection', '--no-watch', '--no-cache', '--auto-confirm', '--no-outputs']);
-
-interface ParsedArgs {
-  readonly values: Map<string, string | true>;
-}
-
-function parseArgs(argv: readonly string[]): ParsedArgs {
-  const values = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (FLAGS_WITH_VALUE.has(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new ConfigError(`${name}: a value is required. Received: nothing`);
-      values.set(name, value);
-    } else if (name === '--data-dir') {
-      const next = argv[i + 1];
-      if (inline !== undefined) values.set(name, inline);
-      else if (next !== undefined && !next.startsWith('--')) values.set(name, argv[++i] ?? '');
-      else values.set(name, true);
-    } else if (BOOLEAN_FLAGS.has(name) && inline === undefined) {
-      values.set(name, true);
-    } else {
-      throw new ConfigError(`unknown argument. Received: ${arg} (known: --port N, --host H, --data-dir [DIR], --verbose, --no-tls, --no-introspection, --no-watch, --no-cache, --cors-origin URL, --public-host NAME, --public-url URL, --outputs PATH, --no-outputs, --mfa off|optional|required, --auto-confirm)`);
-    }
-  }
-  return { values };
-}
-
-/** Takes the repeatable flags out of `argv`: their values by flag, and the other arguments. */
-function takeRepeatableArgs(argv: readonly string[]): { repeated: Map<string, string[]>; rest: string[] } {
-  const repeated = new Map<string, string[]>();
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!REPEATABLE_FLAGS.has(name)) {
-      rest.push(arg);
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new ConfigError(`${name}: a value is required. Received: nothing`);
-    repeated.set(name, [...(repeated.get(name) ?? []), value]);
-  }
-  return { repeated, rest };
-}
-
-/** A browser origin (`http(s)://host[:port]`, no path) or `*`. */
-function parseCorsOrigin(source: string, raw: string): string {
-  const value = raw.trim().replace(/\/$/, '');
-  if (value === '*') return value;
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value) {
-    throw new ConfigError(`${source}: must be an origin like http://localhost:5173 (scheme, host and port only) or *. Received: ${raw}`);
-  }
-  return value;
-}
-
-/**
- * `--public-url` / `PUBLIC_URL`: an http(s) origin; a trailing `/` is dropped. A path is refused:
- * presigned URLs are signed over the path the client sends (docs/devices.md), so a proxy that
- * strips a prefix would break every signature.
- */
-function parsePublicUrl(source: string, raw: string): string {
-  let url: URL | null = null;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = null;
-  }
-  const value = raw.replace(/\/$/, '');
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value.toLowerCase() || url.hostname === '') {
-    throw new ConfigError(`${source}: must be an origin like https://192.168.1.20:4000 (scheme, host and port only, no path). Received: ${raw}`);
-  }
-  return url.origin;
-}
-
-/** A host name as `--public-host` takes it: IPv6 without brackets. */
-function hostOfUrl(url: string): string {
-  return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-}
-
-/** `--mfa off|optional|required` (any case). */
-function parseMfa(raw: string): 'OFF' | 'OPTIONAL' | 'REQUIRED' {
-  const value = raw.toUpperCase();
-  if (value !== 'OFF' && value !== 'OPTIONAL' && value !== 'REQUIRED') throw new ConfigError(`--mfa: must be off, optional or required. Received: ${raw}`);
-  return value;
-}
-
-function parsePort(source: string, raw: string): number {
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new ConfigError(`${source}: must be an integer 0-65535. Received: ${raw}`);
-  return Number(raw);
-}
-
-function parseEndpoint(name: string, raw: string | undefined): string | null {
-  if (raw === undefined || raw === '') return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name}: must be an absolute http(s) URL. Received: ${raw}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: must be an absolute http(s) URL. Received: ${raw}`);
-  return raw.replace(/\/+$/, '');
-}
-
 /**
  * Reads the options from `env` and `argv` (arguments after the script name), validates them and
  * returns a frozen `Config`. Throws a `ConfigError` naming the option and the value received.
@@ -255,71 +141,18 @@ function parseEndpoint(name: string, raw: string | undefined): string | null {
 export function loadConfig(env: Env, argv: readonly string[], cwd: string = process.cwd()): Config {
   const { repeated, rest } = takeRepeatableArgs(argv);
   const { values } = parseArgs(rest);
-
-  const portArg = values.get('--port');
-  const port = typeof portArg === 'string' ? parsePort('--port', portArg) : env['PORT'] ? parsePort('PORT', env['PORT']) : 4000;
-
-  const hostArg = values.get('--host');
-  const host = typeof hostArg === 'string' ? hostArg : '127.0.0.1';
-  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError(`--host: must be a host name or IP address. Received: ${host}`);
-
-  const apiKey = env['API_KEY'] || DEV_API_KEY;
-  if (!/^[\x21-\x7e]{8,128}$/.test(apiKey)) throw new ConfigError('API_KEY: must be 8-128 printable characters without spaces. Received: a value of another shape');
-
-  const dataArg = values.get('--data-dir');
-  const dataDir = dataArg === undefined ? null : dataArg === true ? resolve(cwd, '.data') : isAbsolute(dataArg) ? dataArg : resolve(cwd, dataArg);
-  if (dataDir !== null && dataArg === '') throw new ConfigError('--data-dir: must not be empty. Received: ""');
-
-  const region = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError(`AWS_REGION: must be a region name like us-east-1. Received: ${region}`);
-
-  const dynamodbEndpoint = parseEndpoint('DYNAMODB_ENDPOINT', env['DYNAMODB_ENDPOINT']);
-  const s3Endpoint = parseEndpoint('S3_ENDPOINT', env['S3_ENDPOINT']);
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-    throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: give both or neither. Received: only one');
-  }
-  const sessionToken = env['AWS_SESSION_TOKEN'];
-  const storeCredentials: AwsCredentials | null =
-    accessKeyId !== undefined && secretAccessKey !== undefined && (dynamodbEndpoint !== null || s3Endpoint !== null)
-      ? Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
-      : null;
-
-  const corsArgs = repeated.get('--cors-origin');
-  const corsEnv = env['CORS_ORIGINS'];
-  const corsOrigins: readonly string[] | null =
-    corsArgs !== undefined
-      ? Object.freeze(corsArgs.map((raw) => parseCorsOrigin('--cors-origin', raw)))
-      : corsEnv !== undefined && corsEnv.trim() !== ''
-        ? Object.freeze(corsEnv.split(',').filter((raw) => raw.trim() !== '').map((raw) => parseCorsOrigin('CORS_ORIGINS', raw)))
-        : null;
-
-  const publicUrlArg = values.get('--public-url');
-  const publicUrlSource = typeof publicUrlArg === 'string' ? '--public-url' : 'PUBLIC_URL';
-  const publicUrlRaw = typeof publicUrlArg === 'string' ? publicUrlArg : env['PUBLIC_URL'] || null;
-  const publicUrl = publicUrlRaw === null ? null : parsePublicUrl(publicUrlSource, publicUrlRaw);
-
-  const publicHostArg = values.get('--public-host');
-  // --public-url names the public host too, unless --public-host names one.
-  const publicHost = typeof publicHostArg === 'string' ? publicHostArg : env['PUBLIC_HOST'] || (publicUrl === null ? null : hostOfUrl(publicUrl));
-  if (publicHost !== null && !/^[A-Za-z0-9._-]+$/.test(publicHost) && !isIPv6(publicHost)) {
-    throw new ConfigError(`${typeof publicHostArg === 'string' ? '--public-host' : 'PUBLIC_HOST'}: must be a host name or IP address without port. Received: ${publicHost}`);
-  }
-
-  if (publicUrl !== null && publicHost !== null && publicHost.toLowerCase() !== hostOfUrl(publicUrl)) {
-    throw new ConfigError(`${publicUrlSource}: its host must be the public host (${publicHost}), or leave --public-host out. Received: ${publicUrl}`);
-  }
-
-  const outputsArg = values.get('--outputs');
-  if (outputsArg !== undefined && values.get('--no-outputs') === true) throw new ConfigError('--outputs and --no-outputs: give one or neither. Received: both');
+  // Checked in this order: the first invalid option is the one reported.
+  const { port, host } = resolveListenAddress(values, env);
+  const apiKey = resolveApiKey(env);
+  const dataDir = resolveDataDir(values, cwd);
+  const region = resolveRegion(env);
+  const { dynamodbEndpoint, s3Endpoint, storeCredentials } = resolveExternalStores(env);
+  const corsOrigins = resolveCorsOrigins(repeated.get('--cors-origin'), env['CORS_ORIGINS']);
+  const { publicUrl, publicHost } = resolvePublicAddress(values, env);
   const stateDir = dataDir ?? DEFAULT_STATE_DIR;
-  const outputsPath =
-    values.get('--no-outputs') === true ? null : typeof outputsArg === 'string' ? (isAbsolute(outputsArg) ? outputsArg : resolve(cwd, outputsArg)) : join(stateDir, AMPLIFY_OUTPUTS_FILE);
-
+  const outputsPath = resolveOutputsPath(values, stateDir, cwd);
   const mfaArg = values.get('--mfa');
   const userPoolMfa = typeof mfaArg === 'string' ? parseMfa(mfaArg) : null;
-
   const accountId = env['LOCAL_ACCOUNT_ID'] || DEV_ACCOUNT_ID;
   if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`LOCAL_ACCOUNT_ID: must be 12 digits. Received: ${accountId}`);
 
@@ -352,4 +185,86 @@ export function loadConfig(env: Env, argv: readonly string[], cwd: string = proc
     publicUrl,
     outputsPath,
   });
+}
+
+type ArgValues = ParsedArgs['values'];
+
+function resolveListenAddress(values: ArgValues, env: Env): { port: number; host: string } {
+  const portArg = values.get('--port');
+  const port = typeof portArg === 'string' ? parsePort('--port', portArg) : env['PORT'] ? parsePort('PORT', env['PORT']) : 4000;
+  const hostArg = values.get('--host');
+  const host = typeof hostArg === 'string' ? hostArg : '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new ConfigError(`--host: must be a host name or IP address. Received: ${host}`);
+  return { port, host };
+}
+
+function resolveApiKey(env: Env): string {
+  const apiKey = env['API_KEY'] || DEV_API_KEY;
+  if (!/^[\x21-\x7e]{8,128}$/.test(apiKey)) throw new ConfigError('API_KEY: must be 8-128 printable characters without spaces. Received: a value of another shape');
+  return apiKey;
+}
+
+/** `--data-dir` alone is `<cwd>/.data`; a relative folder is taken from `cwd`. */
+function resolveDataDir(values: ArgValues, cwd: string): string | null {
+  const dataArg = values.get('--data-dir');
+  const dataDir = dataArg === undefined ? null : dataArg === true ? resolve(cwd, '.data') : isAbsolute(dataArg) ? dataArg : resolve(cwd, dataArg);
+  if (dataDir !== null && dataArg === '') throw new ConfigError('--data-dir: must not be empty. Received: ""');
+  return dataDir;
+}
+
+function resolveRegion(env: Env): string {
+  const region = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError(`AWS_REGION: must be a region name like us-east-1. Received: ${region}`);
+  return region;
+}
+
+/** External DynamoDB and S3 endpoints, and the `AWS_*` credentials used only for them. */
+function resolveExternalStores(env: Env): Pick<Config, 'dynamodbEndpoint' | 's3Endpoint' | 'storeCredentials'> {
+  const dynamodbEndpoint = parseEndpoint('DYNAMODB_ENDPOINT', env['DYNAMODB_ENDPOINT']);
+  const s3Endpoint = parseEndpoint('S3_ENDPOINT', env['S3_ENDPOINT']);
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: give both or neither. Received: only one');
+  }
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const storeCredentials: AwsCredentials | null =
+    accessKeyId !== undefined && secretAccessKey !== undefined && (dynamodbEndpoint !== null || s3Endpoint !== null)
+      ? Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) })
+      : null;
+  return { dynamodbEndpoint, s3Endpoint, storeCredentials };
+}
+
+/** `--cors-origin` flags win over `CORS_ORIGINS`; neither is null (local dev servers). */
+function resolveCorsOrigins(corsArgs: readonly string[] | undefined, corsEnv: string | undefined): readonly string[] | null {
+  if (corsArgs !== undefined) return Object.freeze(corsArgs.map((raw) => parseCorsOrigin('--cors-origin', raw)));
+  if (corsEnv !== undefined && corsEnv.trim() !== '') {
+    return Object.freeze(corsEnv.split(',').filter((raw) => raw.trim() !== '').map((raw) => parseCorsOrigin('CORS_ORIGINS', raw)));
+  }
+  return null;
+}
+
+function resolvePublicAddress(values: ArgValues, env: Env): Pick<Config, 'publicUrl' | 'publicHost'> {
+  const publicUrlArg = values.get('--public-url');
+  const publicUrlSource = typeof publicUrlArg === 'string' ? '--public-url' : 'PUBLIC_URL';
+  const publicUrlRaw = typeof publicUrlArg === 'string' ? publicUrlArg : env['PUBLIC_URL'] || null;
+  const publicUrl = publicUrlRaw === null ? null : parsePublicUrl(publicUrlSource, publicUrlRaw);
+
+  const publicHostArg = values.get('--public-host');
+  // --public-url names the public host too, unless --public-host names one.
+  const publicHost = typeof publicHostArg === 'string' ? publicHostArg : env['PUBLIC_HOST'] || (publicUrl === null ? null : hostOfUrl(publicUrl));
+  if (publicHost !== null && !/^[A-Za-z0-9._-]+$/.test(publicHost) && !isIPv6(publicHost)) {
+    throw new ConfigError(`${typeof publicHostArg === 'string' ? '--public-host' : 'PUBLIC_HOST'}: must be a host name or IP address without port. Received: ${publicHost}`);
+  }
+  if (publicUrl !== null && publicHost !== null && publicHost.toLowerCase() !== hostOfUrl(publicUrl)) {
+    throw new ConfigError(`${publicUrlSource}: its host must be the public host (${publicHost}), or leave --public-host out. Received: ${publicUrl}`);
+  }
+  return { publicUrl, publicHost };
+}
+
+function resolveOutputsPath(values: ArgValues, stateDir: string, cwd: string): string | null {
+  const outputsArg = values.get('--outputs');
+  if (outputsArg !== undefined && values.get('--no-outputs') === true) throw new ConfigError('--outputs and --no-outputs: give one or neither. Received: both');
+  if (values.get('--no-outputs') === true) return null;
+  return typeof outputsArg === 'string' ? (isAbsolute(outputsArg) ? outputsArg : resolve(cwd, outputsArg)) : join(stateDir, AMPLIFY_OUTPUTS_FILE);
 }

@@ -129,141 +129,139 @@ async function readSmallBody(req: IncomingMessage, verified: VerifiedRequest): P
 }
 
 export function createMultipartRoutes(deps: MultipartRoutesDeps): MultipartRoutes {
-  const { store, objects, keyLocks, bucketName } = deps;
-
-  async function createUpload({ req, res, target }: MultipartRequest): Promise<undefined> {
-    req.resume();
-    const algorithmHeader = req.headers['x-amz-checksum-algorithm'];
-    const algorithm = typeof algorithmHeader === 'string' ? algorithmHeader.toUpperCase() : undefined;
-    if (algorithm !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
-      throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
-    }
-    const metadata: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string' && (name === 'content-type' || name === 'cache-control' || name === 'content-disposition' || name.startsWith('x-amz-meta-'))) metadata[name] = value;
-    }
-    metadata['content-type'] ??= 'binary/octet-stream';
-    const uploadId = await store.create(target.key, metadata, (algorithm as ChecksumAlgorithm | undefined) ?? null);
-    sendXml(res, 200, xmlDocument('InitiateMultipartUploadResult', [['Bucket', bucketName], ['Key', target.key], ['UploadId', uploadId]]), algorithm === undefined ? {} : { 'x-amz-checksum-algorithm': algorithm });
-    return undefined;
-  }
-
-  async function uploadPart({ req, res, verified, target }: MultipartRequest): Promise<undefined> {
-    if (req.headers['x-amz-copy-source'] !== undefined) {
-      req.resume();
-      throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', [['Header', 'x-amz-copy-source']]);
-    }
-    const uploadId = queryValue(verified.query, 'uploadId') ?? '';
-    const partNumber = Number(queryValue(verified.query, 'partNumber'));
-    const upload = await store.get(uploadId, target.key).catch((error: unknown) => {
-      req.resume();
-      throw error;
-    });
-    const given = verified.payload.checksum;
-    if (given !== undefined && upload.checksumAlgorithm !== null && given.algorithm !== upload.checksumAlgorithm) {
-      req.resume();
-      throw new S3Error('InvalidRequest', `Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ${given.algorithm.toLowerCase()}`);
-    }
-    let record;
-    try {
-      record = await store.putPart(uploadId, target.key, partNumber, req, createPayloadVerifier(verified.payload), verified.payload.decodedLength);
-    } catch (error) {
-      if (isS3Error(error)) throw error;
-      throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
-    }
-    const headers: Record<string, string> = { etag: record.etag, 'content-length': '0' };
-    if (record.checksum !== null && upload.checksumAlgorithm !== null) headers[checksumHeaderName(upload.checksumAlgorithm)] = record.checksum;
-    res.writeHead(200, headers);
-    res.end();
-    return undefined;
-  }
-
-  async function listParts({ req, res, verified, target }: MultipartRequest): Promise<undefined> {
-    req.resume();
-    const uploadId = queryValue(verified.query, 'uploadId') ?? '';
-    const upload = await store.get(uploadId, target.key);
-    const maxParts = Math.min(1000, Math.max(0, Number(queryValue(verified.query, 'max-parts') ?? '1000') || 1000));
-    const marker = Number(queryValue(verified.query, 'part-number-marker') ?? '0') || 0;
-    const all = (await store.listParts(uploadId, target.key)).filter((p) => p.partNumber > marker);
-    const page = all.slice(0, maxParts);
-    const truncated = all.length > page.length;
-    const checksumElement = upload.checksumAlgorithm === null ? null : `Checksum${upload.checksumAlgorithm}`;
-    const parts = page
-      .map(
-        (p) =>
-          `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${p.lastModified}</LastModified><ETag>${escapeXml(p.etag)}</ETag><Size>${p.size}</Size>` +
-          (checksumElement !== null && p.checksum !== null ? `<${checksumElement}>${p.checksum}</${checksumElement}>` : '') +
-          '</Part>',
-      )
-      .join('');
-    const head = [
-      ['Bucket', bucketName],
-      ['Key', target.key],
-      ['UploadId', uploadId],
-      ['PartNumberMarker', String(marker)],
-      ['NextPartNumberMarker', String(page.at(-1)?.partNumber ?? marker)],
-      ['MaxParts', String(maxParts)],
-      ['IsTruncated', String(truncated)],
-      ['StorageClass', 'STANDARD'],
-    ] as const;
-    sendXml(res, 200, xmlDocument('ListPartsResult', head.map(([n, v]) => `<${n}>${escapeXml(v)}</${n}>`).join('') + parts));
-    return undefined;
-  }
-
-  async function completeUpload({ req, res, verified, target, onlyIfAbsent }: MultipartRequest): Promise<CompletedObject> {
-    const uploadId = queryValue(verified.query, 'uploadId') ?? '';
-    const body = await readSmallBody(req, verified);
-    return keyLocks.run(target.key, async () => {
-      const upload = await store.get(uploadId, target.key);
-      const parts = parseCompleteBody(body, upload.checksumAlgorithm);
-      if (onlyIfAbsent && (await stat(objects.objectPath(target.key)).then(() => true, () => false))) throw preconditionFailed();
-      const objectPath = objects.objectPath(target.key);
-      const staged = `${objectPath}.${uploadId}.assembling`;
-      const assembled = await store.assemble(uploadId, target.key, parts, staged);
-      try {
-        await objects.putMetadata(target.key, { ...upload.metadata }, assembled.etag.replace(/"/g, ''));
-        await rename(staged, objectPath);
-      } catch (error) {
-        await rm(staged, { force: true });
-        throw error;
-      }
-      await store.remove(uploadId);
-      const elements: [string, string][] = [
-        ['Location', `http://${req.headers.host ?? '127.0.0.1'}/${bucketName}/${target.key}`],
-        ['Bucket', bucketName],
-        ['Key', target.key],
-        ['ETag', assembled.etag],
-      ];
-      if (assembled.checksum !== null && upload.checksumAlgorithm !== null) elements.push([`Checksum${upload.checksumAlgorithm}`, assembled.checksum]);
-      sendXml(res, 200, xmlDocument('CompleteMultipartUploadResult', elements));
-      return { size: assembled.size, etag: assembled.etag };
-    });
-  }
-
-  async function abortUpload({ req, res, verified, target }: MultipartRequest): Promise<undefined> {
-    req.resume();
-    const uploadId = queryValue(verified.query, 'uploadId') ?? '';
-    await store.get(uploadId, target.key);
-    await store.remove(uploadId);
-    res.writeHead(204);
-    res.end();
-    return undefined;
-  }
-
   return async function handleMultipart(operation, request) {
     switch (operation) {
       case 'CreateMultipartUpload':
-        return createUpload(request);
+        return createUpload(deps, request);
       case 'UploadPart':
-        return uploadPart(request);
+        return uploadPart(deps, request);
       case 'ListParts':
-        return listParts(request);
+        return listParts(deps, request);
       case 'CompleteMultipartUpload':
-        return completeUpload(request);
+        return completeUpload(deps, request);
       case 'AbortMultipartUpload':
-        return abortUpload(request);
+        return abortUpload(deps, request);
     }
   };
+}
+
+async function createUpload({ store, bucketName }: MultipartRoutesDeps, { req, res, target }: MultipartRequest): Promise<undefined> {
+  req.resume();
+  const algorithmHeader = req.headers['x-amz-checksum-algorithm'];
+  const algorithm = typeof algorithmHeader === 'string' ? algorithmHeader.toUpperCase() : undefined;
+  if (algorithm !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+  }
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string' && (name === 'content-type' || name === 'cache-control' || name === 'content-disposition' || name.startsWith('x-amz-meta-'))) metadata[name] = value;
+  }
+  metadata['content-type'] ??= 'binary/octet-stream';
+  const uploadId = await store.create(target.key, metadata, (algorithm as ChecksumAlgorithm | undefined) ?? null);
+  sendXml(res, 200, xmlDocument('InitiateMultipartUploadResult', [['Bucket', bucketName], ['Key', target.key], ['UploadId', uploadId]]), algorithm === undefined ? {} : { 'x-amz-checksum-algorithm': algorithm });
+  return undefined;
+}
+
+async function uploadPart({ store }: MultipartRoutesDeps, { req, res, verified, target }: MultipartRequest): Promise<undefined> {
+  if (req.headers['x-amz-copy-source'] !== undefined) {
+    req.resume();
+    throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', [['Header', 'x-amz-copy-source']]);
+  }
+  const uploadId = queryValue(verified.query, 'uploadId') ?? '';
+  const partNumber = Number(queryValue(verified.query, 'partNumber'));
+  const upload = await store.get(uploadId, target.key).catch((error: unknown) => {
+    req.resume();
+    throw error;
+  });
+  const given = verified.payload.checksum;
+  if (given !== undefined && upload.checksumAlgorithm !== null && given.algorithm !== upload.checksumAlgorithm) {
+    req.resume();
+    throw new S3Error('InvalidRequest', `Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ${given.algorithm.toLowerCase()}`);
+  }
+  let record;
+  try {
+    record = await store.putPart(uploadId, target.key, partNumber, req, createPayloadVerifier(verified.payload), verified.payload.decodedLength);
+  } catch (error) {
+    if (isS3Error(error)) throw error;
+    throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+  }
+  const headers: Record<string, string> = { etag: record.etag, 'content-length': '0' };
+  if (record.checksum !== null && upload.checksumAlgorithm !== null) headers[checksumHeaderName(upload.checksumAlgorithm)] = record.checksum;
+  res.writeHead(200, headers);
+  res.end();
+  return undefined;
+}
+
+async function listParts({ store, bucketName }: MultipartRoutesDeps, { req, res, verified, target }: MultipartRequest): Promise<undefined> {
+  req.resume();
+  const uploadId = queryValue(verified.query, 'uploadId') ?? '';
+  const upload = await store.get(uploadId, target.key);
+  const maxParts = Math.min(1000, Math.max(0, Number(queryValue(verified.query, 'max-parts') ?? '1000') || 1000));
+  const marker = Number(queryValue(verified.query, 'part-number-marker') ?? '0') || 0;
+  const all = (await store.listParts(uploadId, target.key)).filter((p) => p.partNumber > marker);
+  const page = all.slice(0, maxParts);
+  const truncated = all.length > page.length;
+  const checksumElement = upload.checksumAlgorithm === null ? null : `Checksum${upload.checksumAlgorithm}`;
+  const parts = page
+    .map(
+      (p) =>
+        `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${p.lastModified}</LastModified><ETag>${escapeXml(p.etag)}</ETag><Size>${p.size}</Size>` +
+        (checksumElement !== null && p.checksum !== null ? `<${checksumElement}>${p.checksum}</${checksumElement}>` : '') +
+        '</Part>',
+    )
+    .join('');
+  const head = [
+    ['Bucket', bucketName],
+    ['Key', target.key],
+    ['UploadId', uploadId],
+    ['PartNumberMarker', String(marker)],
+    ['NextPartNumberMarker', String(page.at(-1)?.partNumber ?? marker)],
+    ['MaxParts', String(maxParts)],
+    ['IsTruncated', String(truncated)],
+    ['StorageClass', 'STANDARD'],
+  ] as const;
+  sendXml(res, 200, xmlDocument('ListPartsResult', head.map(([n, v]) => `<${n}>${escapeXml(v)}</${n}>`).join('') + parts));
+  return undefined;
+}
+
+async function completeUpload({ store, objects, keyLocks, bucketName }: MultipartRoutesDeps, { req, res, verified, target, onlyIfAbsent }: MultipartRequest): Promise<CompletedObject> {
+  const uploadId = queryValue(verified.query, 'uploadId') ?? '';
+  const body = await readSmallBody(req, verified);
+  return keyLocks.run(target.key, async () => {
+    const upload = await store.get(uploadId, target.key);
+    const parts = parseCompleteBody(body, upload.checksumAlgorithm);
+    if (onlyIfAbsent && (await stat(objects.objectPath(target.key)).then(() => true, () => false))) throw preconditionFailed();
+    const objectPath = objects.objectPath(target.key);
+    const staged = `${objectPath}.${uploadId}.assembling`;
+    const assembled = await store.assemble(uploadId, target.key, parts, staged);
+    try {
+      await objects.putMetadata(target.key, { ...upload.metadata }, assembled.etag.replace(/"/g, ''));
+      await rename(staged, objectPath);
+    } catch (error) {
+      await rm(staged, { force: true });
+      throw error;
+    }
+    await store.remove(uploadId);
+    const elements: [string, string][] = [
+      ['Location', `http://${req.headers.host ?? '127.0.0.1'}/${bucketName}/${target.key}`],
+      ['Bucket', bucketName],
+      ['Key', target.key],
+      ['ETag', assembled.etag],
+    ];
+    if (assembled.checksum !== null && upload.checksumAlgorithm !== null) elements.push([`Checksum${upload.checksumAlgorithm}`, assembled.checksum]);
+    sendXml(res, 200, xmlDocument('CompleteMultipartUploadResult', elements));
+    return { size: assembled.size, etag: assembled.etag };
+  });
+}
+
+async function abortUpload({ store }: MultipartRoutesDeps, { req, res, verified, target }: MultipartRequest): Promise<undefined> {
+  req.resume();
+  const uploadId = queryValue(verified.query, 'uploadId') ?? '';
+  await store.get(uploadId, target.key);
+  await store.remove(uploadId);
+  res.writeHead(204);
+  res.end();
+  return undefined;
 }
 
 export { noSuchUpload };

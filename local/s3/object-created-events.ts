@@ -100,70 +100,34 @@ export interface EventDispatcher {
   drain(): Promise<void>;
 }
 
+type EventSource = ObjectCreatedEvent | (() => Promise<ObjectCreatedEvent>);
+
+/** How one event is delivered: `deliver`, retried with backoff, each failure reported. */
+interface DeliveryPolicy {
+  readonly deliver: (event: ObjectCreatedEvent) => void | Promise<void>;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly onDeliveryError: EventDispatcherOptions['onDeliveryError'];
+}
+
 export function createEventDispatcher(
   deliver: (event: ObjectCreatedEvent) => void | Promise<void>,
   options: EventDispatcherOptions,
 ): EventDispatcher {
-  const maxAttempts = options.maxAttempts ?? 3;
-  const retryDelayMs = options.retryDelayMs ?? 100;
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const policy: DeliveryPolicy = { deliver, maxAttempts: options.maxAttempts ?? 3, retryDelayMs: options.retryDelayMs ?? 100, onDeliveryError: options.onDeliveryError };
+  const gate = createConcurrencyGate(Math.max(1, options.concurrency ?? 16));
   /** The last delivery queued per key; removed once nothing waits behind it. */
   const keyTails = new Map<string, Promise<void>>();
   const pending = new Set<Promise<void>>();
-  let running = 0;
-  const waiting: (() => void)[] = [];
-
-  async function acquire(): Promise<void> {
-    if (running < concurrency) {
-      running += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  }
-
-  function release(): void {
-    const next = waiting.shift();
-    if (next === undefined) running -= 1;
-    else next();
-  }
-
-  function report(error: unknown, event: ObjectCreatedEvent | undefined, attempt: number, givenUp: boolean): void {
-    try {
-      options.onDeliveryError(error, event, attempt, givenUp);
-    } catch {
-      // A failing reporter must not stop the queue.
-    }
-  }
-
-  async function deliverWithRetries(source: ObjectCreatedEvent | (() => Promise<ObjectCreatedEvent>)): Promise<void> {
-    let event: ObjectCreatedEvent;
-    try {
-      event = typeof source === 'function' ? await source() : source;
-    } catch (error) {
-      report(error, undefined, 1, true);
-      return;
-    }
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      try {
-        await deliver(event);
-        return;
-      } catch (error) {
-        const givenUp = attempt === maxAttempts;
-        report(error, event, attempt, givenUp);
-        if (!givenUp) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
-      }
-    }
-  }
-
   return {
     dispatch: function dispatchObjectCreated(source, key = '') {
       const previous = keyTails.get(key) ?? Promise.resolve();
       const delivery = previous.then(async () => {
-        await acquire();
+        await gate.acquire();
         try {
-          await deliverWithRetries(source);
+          await deliverWithRetries(policy, source);
         } finally {
-          release();
+          gate.release();
         }
       });
       keyTails.set(key, delivery);
@@ -177,4 +141,52 @@ export function createEventDispatcher(
       while (pending.size > 0) await Promise.all([...pending]);
     },
   };
+}
+
+/** At most `concurrency` holders at once; the others wait in arrival order. */
+function createConcurrencyGate(concurrency: number): { acquire(): Promise<void>; release(): void } {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: async function acquire() {
+      if (running < concurrency) {
+        running += 1;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release: function release() {
+      const next = waiting.shift();
+      if (next === undefined) running -= 1;
+      else next();
+    },
+  };
+}
+
+function reportDeliveryError(policy: DeliveryPolicy, error: unknown, event: ObjectCreatedEvent | undefined, attempt: number, givenUp: boolean): void {
+  try {
+    policy.onDeliveryError(error, event, attempt, givenUp);
+  } catch {
+    // A failing reporter must not stop the queue.
+  }
+}
+
+async function deliverWithRetries(policy: DeliveryPolicy, source: EventSource): Promise<void> {
+  let event: ObjectCreatedEvent;
+  try {
+    event = typeof source === 'function' ? await source() : source;
+  } catch (error) {
+    reportDeliveryError(policy, error, undefined, 1, true);
+    return;
+  }
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
+    try {
+      await policy.deliver(event);
+      return;
+    } catch (error) {
+      const givenUp = attempt === policy.maxAttempts;
+      reportDeliveryError(policy, error, event, attempt, givenUp);
+      if (!givenUp) await new Promise((resolve) => setTimeout(resolve, policy.retryDelayMs * 2 ** (attempt - 1)));
+    }
+  }
 }

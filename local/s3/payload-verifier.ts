@@ -8,8 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { S3Error } from './s3-errors.ts';
 import { type ChecksumAlgorithm, type Hasher, checksumHeaderName, createHasher, isValidChecksumValue } from './checksums.ts';
 import type { PayloadExpectation } from './sigv4-verifier.ts';
-
-const MAX_LINE_BYTES = 4096;
+import { createAwsChunkedDecoder } from './aws-chunked-decoder.ts';
 
 /** S3's names for the checksums in BadDigest messages ("The SHA256 you specified did not match the calculated checksum."). */
 const CHECKSUM_LABEL: Record<ChecksumAlgorithm, string> = { CRC32: 'CRC32', CRC32C: 'CRC32C', CRC64NVME: 'CRC64NVME', SHA1: 'SHA1', SHA256: 'SHA256' };
@@ -95,94 +94,4 @@ export function createPayloadVerifier(expectation: PayloadExpectation): PayloadV
     },
   });
   return Object.defineProperty(stream, 'result', { get: () => result }) as PayloadVerifier;
-}
-
-interface AwsChunkedDecoder {
-  write(chunk: Buffer, emit: (data: Buffer) => void): void;
-  done(): boolean;
-  /** A trailing header's value (lower-case name), once the body has ended. */
-  trailer(name: string): string | undefined;
-}
-
-/**
- * aws-chunked framing: `<hex size>[;ext]\r\n<data>\r\n` … `0\r\n` then trailer lines
- * (`name:value\r\n`) and an empty line. (docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html)
- */
-function createAwsChunkedDecoder(): AwsChunkedDecoder {
-  type State = 'size' | 'data' | 'data-end' | 'trailer' | 'done';
-  let state: State = 'size';
-  let line = Buffer.alloc(0);
-  let remaining = 0;
-  let dataEnd = 0;
-  const trailers = new Map<string, string>();
-  const malformed = (): S3Error => new S3Error('InvalidRequest', 'The chunk encoding of the request body is malformed.');
-
-  function readLine(chunk: Buffer, offset: number): [string | undefined, number] {
-    const end = chunk.indexOf(0x0a, offset);
-    if (end === -1) {
-      line = Buffer.concat([line, chunk.subarray(offset)]);
-      if (line.length > MAX_LINE_BYTES) throw malformed();
-      return [undefined, chunk.length];
-    }
-    const full = Buffer.concat([line, chunk.subarray(offset, end + 1)]);
-    line = Buffer.alloc(0);
-    if (full.length < 2 || full[full.length - 2] !== 0x0d) throw malformed();
-    return [full.subarray(0, full.length - 2).toString('latin1'), end + 1];
-  }
-
-  return {
-    write(chunk, emit) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        switch (state) {
-          case 'size': {
-            const [text, next] = readLine(chunk, offset);
-            offset = next;
-            if (text === undefined) break;
-            const sizeText = text.split(';')[0]?.trim() ?? '';
-            if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw malformed();
-            remaining = parseInt(sizeText, 16);
-            state = remaining === 0 ? 'trailer' : 'data';
-            break;
-          }
-          case 'data': {
-            const take = Math.min(remaining, chunk.length - offset);
-            emit(chunk.subarray(offset, offset + take));
-            offset += take;
-            remaining -= take;
-            if (remaining === 0) {
-              state = 'data-end';
-              dataEnd = 0;
-            }
-            break;
-          }
-          case 'data-end': {
-            const expected = dataEnd === 0 ? 0x0d : 0x0a;
-            if (chunk[offset] !== expected) throw malformed();
-            offset += 1;
-            dataEnd += 1;
-            if (dataEnd === 2) state = 'size';
-            break;
-          }
-          case 'trailer': {
-            const [text, next] = readLine(chunk, offset);
-            offset = next;
-            if (text === undefined) break;
-            if (text === '') {
-              state = 'done';
-              break;
-            }
-            const colon = text.indexOf(':');
-            if (colon <= 0) throw malformed();
-            trailers.set(text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim());
-            break;
-          }
-          case 'done':
-            throw malformed();
-        }
-      }
-    },
-    done: () => state === 'done',
-    trailer: (name) => trailers.get(name),
-  };
 }
