@@ -86,23 +86,11 @@ function commandLine(argv: readonly string[]): string {
   return argv.length === 0 ? 'npm run bench' : `npm run bench -- ${argv.join(' ')}`;
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const { quick, only } = parseArgs(argv);
-  // Children inherit this: the SDK warns on every start under Node 20, which would drown the output.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-  const log = (message: string): void => {
-    process.stderr.write(`${message}\n`);
-  };
-
-  log(`bench: ${quick ? 'quick' : 'full'} mode; building bundles`);
-  bundleAll(api);
-
+/** The stack that throughput and fan-out share: started on first use, closed by its owner. */
+function createSharedStack(log: (message: string) => void): { get(): Promise<Stack>; close(): Promise<void> } {
   let stack: Promise<Stack> | undefined;
-  const context: BenchContext = {
-    quick,
-    log,
-    sharedStack: () => {
+  return {
+    get: () => {
       requireLocalServer();
       if (stack === undefined) {
         const start = performance.now();
@@ -111,11 +99,20 @@ async function main(): Promise<number> {
       }
       return stack;
     },
+    close: async () => {
+      if (stack === undefined) return;
+      const closing = stack;
+      stack = undefined;
+      await (await closing.catch(() => null))?.close();
+    },
   };
+}
 
+/** Runs the selected modules in order; a module that fails or skips does not stop the others. */
+async function runModules(context: BenchContext, only: Set<string> | null, shared: { close(): Promise<void> }): Promise<{ figures: Figure[]; reports: ModuleReport[] }> {
+  const log = (message: string): void => context.log(message);
   const figures: Figure[] = [];
   const reports: ModuleReport[] = [];
-  const startedAt = new Date();
   for (const [name, run] of MODULES) {
     if (only !== null && !only.has(name)) continue;
     log(`bench: ${name}`);
@@ -130,13 +127,14 @@ async function main(): Promise<number> {
       reports.push({ name, status: skipped ? 'skipped' : 'failed', seconds: (performance.now() - start) / 1000, message: message.split('\n')[0] ?? '' });
     }
     // The shared stack serves throughput and fan-out only; free the CPU before the next modules.
-    if (name === 'fanout' && stack !== undefined) {
-      await (await stack.catch(() => null))?.close();
-      stack = undefined;
-    }
+    if (name === 'fanout') await shared.close();
   }
-  if (stack !== undefined) await (await stack.catch(() => null))?.close();
+  await shared.close();
+  return { figures, reports };
+}
 
+/** Writes `bench/results/latest.{json,md}` and prints the table and the command. */
+function writeResults(argv: readonly string[], quick: boolean, startedAt: Date, figures: readonly Figure[], reports: readonly ModuleReport[]): void {
   const command = commandLine(argv);
   const environment = `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()
     .map((n) => n.toFixed(1))
@@ -166,6 +164,25 @@ async function main(): Promise<number> {
 
   process.stdout.write(`\n${markdown}\n`);
   process.stdout.write(`Written: bench/results/latest.json, bench/results/latest.md\nCommand: ${command}\n`);
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const { quick, only } = parseArgs(argv);
+  // Children inherit this: the SDK warns on every start under Node 20, which would drown the output.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+  const log = (message: string): void => {
+    process.stderr.write(`${message}\n`);
+  };
+
+  log(`bench: ${quick ? 'quick' : 'full'} mode; building bundles`);
+  bundleAll(api);
+
+  const shared = createSharedStack(log);
+  const context: BenchContext = { quick, log, sharedStack: shared.get };
+  const startedAt = new Date();
+  const { figures, reports } = await runModules(context, only, shared);
+  writeResults(argv, quick, startedAt, figures, reports);
   return reports.some((r) => r.status === 'failed') ? 1 : 0;
 }
 

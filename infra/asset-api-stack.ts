@@ -82,15 +82,7 @@ export class AssetApiStack extends Stack {
     });
     const graphqlApi = this.graphql.graphqlApi;
 
-    const tables = new Map<string, DefinitionTable>();
-    for (const [name, definition] of Object.entries(api.tables)) {
-      tables.set(name, new DefinitionTable(this, `${pascal(name)}Table`, { name, definition, removalPolicy, ...(this.dataKey ? { encryptionKey: this.dataKey } : {}) }));
-    }
-    this.tables = tables;
-    // Batch operations name tables: resolvers read the physical names from `ctx.env`.
-    const tableNames = Object.fromEntries([...tables].map(([name, table]) => [name, table.table.tableName]));
-    for (const [name, value] of Object.entries(tableEnvironment(tableNames))) graphqlApi.addEnvironmentVariable(name, value);
-
+    this.tables = this.createTables(api, removalPolicy);
     this.bucket = new AssetBucket(this, 'Assets', {
       keyPrefix: api.bucket.keyPrefix,
       abortIncompleteMultipartUploadAfterDays: api.bucket.abortIncompleteMultipartUploadAfterDays,
@@ -102,8 +94,40 @@ export class AssetApiStack extends Stack {
       accessLogRetentionDays: config.logRetentionDays,
     });
     const bucket: s3.Bucket = this.bucket.bucket;
-    const bucketLogicalId = this.resolve((bucket.node.defaultChild as s3.CfnBucket).logicalId) as string;
+    this.functions = this.createFunctions(api, logRetention, removalPolicy);
+    const lambdaFunctions = new Map<string, lambda.IFunction>([...this.functions].map(([name, f]) => [name, f.function]));
 
+    this.resolvers = new DefinitionResolvers(this, 'Resolvers', {
+      api,
+      graphqlApi,
+      tables: this.tables,
+      functions: lambdaFunctions,
+      ...(this.dataKey ? { tableKey: this.dataKey } : {}),
+    });
+
+    const onObjectCreated = lambdaFunctions.get(api.bucket.onObjectCreated);
+    if (!onObjectCreated) throw new ConfigError(`bucket.onObjectCreated: no such lambda. Received: ${api.bucket.onObjectCreated}`);
+    this.uploadCompletion = new UploadCompletion(this, 'UploadCompletion', { bucketName: bucket.bucketName, keyPrefix: api.bucket.keyPrefix, handler: onObjectCreated });
+
+    this.addOutputs(api);
+  }
+
+  /** The definition's tables; resolvers read their physical names from `ctx.env`, since batch operations name tables. */
+  private createTables(api: ApiDefinition, removalPolicy: RemovalPolicy): Map<string, DefinitionTable> {
+    const tables = new Map<string, DefinitionTable>();
+    for (const [name, definition] of Object.entries(api.tables)) {
+      tables.set(name, new DefinitionTable(this, `${pascal(name)}Table`, { name, definition, removalPolicy, ...(this.dataKey ? { encryptionKey: this.dataKey } : {}) }));
+    }
+    const tableNames = Object.fromEntries([...tables].map(([name, table]) => [name, table.table.tableName]));
+    for (const [name, value] of Object.entries(tableEnvironment(tableNames))) this.graphql.graphqlApi.addEnvironmentVariable(name, value);
+    return tables;
+  }
+
+  /** The definition's Lambdas, each allowed only the bucket's asset objects and this API. */
+  private createFunctions(api: ApiDefinition, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): Map<string, DefinitionFunction> {
+    const graphqlApi = this.graphql.graphqlApi;
+    const bucket: s3.Bucket = this.bucket.bucket;
+    const bucketLogicalId = this.resolve((bucket.node.defaultChild as s3.CfnBucket).logicalId) as string;
     const environment = lambdaEnvironment(api, { bucketName: bucket.bucketName, graphqlUrl: graphqlApi.graphqlUrl });
     const functions = new Map<string, DefinitionFunction>();
     for (const [name, definition] of Object.entries(api.lambdas)) {
@@ -122,22 +146,7 @@ export class AssetApiStack extends Stack {
         }),
       );
     }
-    this.functions = functions;
-    const lambdaFunctions = new Map<string, lambda.IFunction>([...functions].map(([name, f]) => [name, f.function]));
-
-    this.resolvers = new DefinitionResolvers(this, 'Resolvers', {
-      api,
-      graphqlApi,
-      tables,
-      functions: lambdaFunctions,
-      ...(this.dataKey ? { tableKey: this.dataKey } : {}),
-    });
-
-    const onObjectCreated = lambdaFunctions.get(api.bucket.onObjectCreated);
-    if (!onObjectCreated) throw new ConfigError(`bucket.onObjectCreated: no such lambda. Received: ${api.bucket.onObjectCreated}`);
-    this.uploadCompletion = new UploadCompletion(this, 'UploadCompletion', { bucketName: bucket.bucketName, keyPrefix: api.bucket.keyPrefix, handler: onObjectCreated });
-
-    this.addOutputs(api);
+    return functions;
   }
 
   /**

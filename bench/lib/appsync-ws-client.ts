@@ -42,13 +42,10 @@ function encodeHeader(auth: RealtimeAuth): string {
   return Buffer.from(JSON.stringify({ host: auth.host, 'x-api-key': auth.apiKey })).toString('base64');
 }
 
-/** Opens a connection and completes `connection_init` → `connection_ack`. */
-export function connectRealtime(realtimeUrl: string, auth: RealtimeAuth, timeoutMs = 30_000): Promise<RealtimeConnection> {
-  const url = `${realtimeUrl}?header=${encodeURIComponent(encodeHeader(auth))}&payload=e30%3D`;
-  const socket = new WebSocket(url, 'graphql-ws');
-  const dataHandlers = new Map<string, (payload: unknown) => void>();
-  const pendingStarts = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
+type PendingStarts = Map<string, { resolve: () => void; reject: (error: Error) => void }>;
 
+/** Routes `data` to its subscription's handler and settles a pending `start` on `start_ack` or `error`. */
+function routeServerMessages(socket: WebSocket, dataHandlers: ReadonlyMap<string, (payload: unknown) => void>, pendingStarts: PendingStarts): void {
   socket.on('message', (raw) => {
     const message = parseServerMessage(raw);
     if (message === null) return;
@@ -66,8 +63,15 @@ export function connectRealtime(realtimeUrl: string, auth: RealtimeAuth, timeout
       }
     }
   });
+}
 
-  const connection: RealtimeConnection = {
+function createConnection(
+  socket: WebSocket,
+  auth: RealtimeAuth,
+  dataHandlers: Map<string, (payload: unknown) => void>,
+  pendingStarts: PendingStarts,
+): RealtimeConnection {
+  return {
     subscribe: function subscribe(id, query, variables, onData) {
       dataHandlers.set(id, onData);
       return new Promise<void>((resolve, reject) => {
@@ -97,7 +101,10 @@ export function connectRealtime(realtimeUrl: string, auth: RealtimeAuth, timeout
       });
     },
   };
+}
 
+/** Sends `connection_init` once the socket opens; resolves with `connection` on `connection_ack`. */
+function awaitConnectionAck(socket: WebSocket, realtimeUrl: string, timeoutMs: number, connection: RealtimeConnection): Promise<RealtimeConnection> {
   return new Promise<RealtimeConnection>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.terminate();
@@ -125,4 +132,14 @@ export function connectRealtime(realtimeUrl: string, auth: RealtimeAuth, timeout
       reject(new Error(`${realtimeUrl}: closed with ${code} before connection_ack`));
     });
   });
+}
+
+/** Opens a connection and completes `connection_init` → `connection_ack`. */
+export function connectRealtime(realtimeUrl: string, auth: RealtimeAuth, timeoutMs = 30_000): Promise<RealtimeConnection> {
+  const url = `${realtimeUrl}?header=${encodeURIComponent(encodeHeader(auth))}&payload=e30%3D`;
+  const socket = new WebSocket(url, 'graphql-ws');
+  const dataHandlers = new Map<string, (payload: unknown) => void>();
+  const pendingStarts: PendingStarts = new Map();
+  routeServerMessages(socket, dataHandlers, pendingStarts);
+  return awaitConnectionAck(socket, realtimeUrl, timeoutMs, createConnection(socket, auth, dataHandlers, pendingStarts));
 }

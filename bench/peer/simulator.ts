@@ -97,6 +97,58 @@ const TEMPLATES = [
   'Mutation.completeUpload.res.vtl',
 ] as const;
 
+/** The pipeline functions of createUpload, as the definition declares them (VTL templates here). */
+const SIMULATOR_FUNCTIONS: NonNullable<AmplifyAppSyncSimulatorConfig['functions']> = [
+  {
+    name: 'mintUploadUrl',
+    dataSourceName: 'assetUrls',
+    requestMappingTemplateLocation: 'mintUploadUrl.req.vtl',
+    responseMappingTemplateLocation: 'mintUploadUrl.res.vtl',
+  },
+  {
+    name: 'putAsset',
+    dataSourceName: 'assetsTable',
+    requestMappingTemplateLocation: 'putAsset.req.vtl',
+    responseMappingTemplateLocation: 'putAsset.res.vtl',
+  },
+];
+
+/** The resolvers the bench exercises, as the definition declares them. */
+const SIMULATOR_RESOLVERS: NonNullable<AmplifyAppSyncSimulatorConfig['resolvers']> = [
+  {
+    kind: RESOLVER_KIND.UNIT,
+    typeName: 'Query',
+    fieldName: 'getAsset',
+    dataSourceName: 'assetsTable',
+    requestMappingTemplateLocation: 'Query.getAsset.req.vtl',
+    responseMappingTemplateLocation: 'Query.getAsset.res.vtl',
+  },
+  {
+    kind: RESOLVER_KIND.UNIT,
+    typeName: 'Query',
+    fieldName: 'listAssets',
+    dataSourceName: 'assetsTable',
+    requestMappingTemplateLocation: 'Query.listAssets.req.vtl',
+    responseMappingTemplateLocation: 'Query.listAssets.res.vtl',
+  },
+  {
+    kind: RESOLVER_KIND.PIPELINE,
+    typeName: 'Mutation',
+    fieldName: 'createUpload',
+    functions: ['mintUploadUrl', 'putAsset'],
+    requestMappingTemplateLocation: 'Mutation.createUpload.before.vtl',
+    responseMappingTemplateLocation: 'Mutation.createUpload.after.vtl',
+  },
+  {
+    kind: RESOLVER_KIND.UNIT,
+    typeName: 'Mutation',
+    fieldName: 'completeUpload',
+    dataSourceName: 'assetsTable',
+    requestMappingTemplateLocation: 'Mutation.completeUpload.req.vtl',
+    responseMappingTemplateLocation: 'Mutation.completeUpload.res.vtl',
+  },
+];
+
 /** The simulator configuration equivalent to the definition's resolvers the bench exercises. */
 export function simulatorConfig(options: SimulatorOptions): AmplifyAppSyncSimulatorConfig {
   return {
@@ -129,54 +181,9 @@ export function simulatorConfig(options: SimulatorOptions): AmplifyAppSyncSimula
       { type: 'NONE', name: 'none' },
     ],
     mappingTemplates: TEMPLATES.map(loadTemplate),
-    functions: [
-      {
-        name: 'mintUploadUrl',
-        dataSourceName: 'assetUrls',
-        requestMappingTemplateLocation: 'mintUploadUrl.req.vtl',
-        responseMappingTemplateLocation: 'mintUploadUrl.res.vtl',
-      },
-      {
-        name: 'putAsset',
-        dataSourceName: 'assetsTable',
-        requestMappingTemplateLocation: 'putAsset.req.vtl',
-        responseMappingTemplateLocation: 'putAsset.res.vtl',
-      },
-    ],
-    resolvers: [
-      {
-        kind: RESOLVER_KIND.UNIT,
-        typeName: 'Query',
-        fieldName: 'getAsset',
-        dataSourceName: 'assetsTable',
-        requestMappingTemplateLocation: 'Query.getAsset.req.vtl',
-        responseMappingTemplateLocation: 'Query.getAsset.res.vtl',
-      },
-      {
-        kind: RESOLVER_KIND.UNIT,
-        typeName: 'Query',
-        fieldName: 'listAssets',
-        dataSourceName: 'assetsTable',
-        requestMappingTemplateLocation: 'Query.listAssets.req.vtl',
-        responseMappingTemplateLocation: 'Query.listAssets.res.vtl',
-      },
-      {
-        kind: RESOLVER_KIND.PIPELINE,
-        typeName: 'Mutation',
-        fieldName: 'createUpload',
-        functions: ['mintUploadUrl', 'putAsset'],
-        requestMappingTemplateLocation: 'Mutation.createUpload.before.vtl',
-        responseMappingTemplateLocation: 'Mutation.createUpload.after.vtl',
-      },
-      {
-        kind: RESOLVER_KIND.UNIT,
-        typeName: 'Mutation',
-        fieldName: 'completeUpload',
-        dataSourceName: 'assetsTable',
-        requestMappingTemplateLocation: 'Mutation.completeUpload.req.vtl',
-        responseMappingTemplateLocation: 'Mutation.completeUpload.res.vtl',
-      },
-    ],
+    // Copies: each simulator gets its own configuration objects, as when they were written inline here.
+    functions: structuredClone(SIMULATOR_FUNCTIONS),
+    resolvers: structuredClone(SIMULATOR_RESOLVERS),
   };
 }
 

@@ -93,7 +93,15 @@ export class DefinitionResolvers extends Construct {
   constructor(scope: Construct, id: string, props: DefinitionResolversProps) {
     super(scope, id);
     const { api, graphqlApi } = props;
+    this.dataSources = this.createDataSources(props);
+    this.functions = this.createFunctions(api, graphqlApi, this.dataSources);
+    this.apiCache = this.createApiCache(api, graphqlApi);
+    this.resolvers = this.createResolvers(api, graphqlApi);
+  }
 
+  /** One data source per definition entry; DynamoDB and Lambda ones get a role of their own. */
+  private createDataSources(props: DefinitionResolversProps): Map<string, appsync.BaseDataSource> {
+    const { api, graphqlApi } = props;
     const dataSources = new Map<string, appsync.BaseDataSource>();
     for (const [name, ds] of Object.entries(api.dataSources)) {
       const common = { api: graphqlApi, name, description: ds.description };
@@ -120,8 +128,10 @@ export class DefinitionResolvers extends Construct {
         dataSources.set(name, new appsync.LambdaDataSource(this, `${name}DataSource`, { ...common, lambdaFunction: fn, serviceRole: role.withoutPolicyUpdates() }));
       }
     }
-    this.dataSources = dataSources;
+    return dataSources;
+  }
 
+  private createFunctions(api: ApiDefinition, graphqlApi: appsync.GraphqlApi, dataSources: ReadonlyMap<string, appsync.BaseDataSource>): Map<string, appsync.AppsyncFunction> {
     const functions = new Map<string, appsync.AppsyncFunction>();
     for (const [name, fn] of Object.entries(api.functions)) {
       const where = `functions.${name}`;
@@ -140,23 +150,30 @@ export class DefinitionResolvers extends Construct {
         }),
       );
     }
-    this.functions = functions;
+    return functions;
+  }
 
-    // https://docs.aws.amazon.com/appsync/latest/devguide/enabling-caching.html: per-resolver caching
-    // caches only the resolvers given a `cachingConfig` below.
+  /**
+   * https://docs.aws.amazon.com/appsync/latest/devguide/enabling-caching.html: per-resolver caching
+   * caches only the resolvers given a `cachingConfig` (createResolvers).
+   */
+  private createApiCache(api: ApiDefinition, graphqlApi: appsync.GraphqlApi): appsync.CfnApiCache | undefined {
     const cache = api.cache;
-    this.apiCache =
-      cache === undefined
-        ? undefined
-        : new appsync.CfnApiCache(this, 'ApiCache', {
-            apiId: graphqlApi.apiId,
-            apiCachingBehavior: 'PER_RESOLVER_CACHING',
-            ttl: cache.ttlSeconds,
-            type: cache.type,
-            atRestEncryptionEnabled: cache.atRestEncryption,
-            transitEncryptionEnabled: cache.transitEncryption,
-          });
+    return cache === undefined
+      ? undefined
+      : new appsync.CfnApiCache(this, 'ApiCache', {
+          apiId: graphqlApi.apiId,
+          apiCachingBehavior: 'PER_RESOLVER_CACHING',
+          ttl: cache.ttlSeconds,
+          type: cache.type,
+          atRestEncryptionEnabled: cache.atRestEncryption,
+          transitEncryptionEnabled: cache.transitEncryption,
+        });
+  }
 
+  /** One resolver per definition entry, after the data sources, functions and cache exist. */
+  private createResolvers(api: ApiDefinition, graphqlApi: appsync.GraphqlApi): Map<string, appsync.Resolver> {
+    const cache = api.cache;
     const resolvers = new Map<string, appsync.Resolver>();
     for (const r of api.resolvers) {
       const field = `${r.typeName}.${r.fieldName}`;
@@ -174,7 +191,7 @@ export class DefinitionResolvers extends Construct {
       };
       let resolver: appsync.Resolver;
       if (r.kind === 'UNIT') {
-        const dataSource = dataSources.get(r.dataSource);
+        const dataSource = this.dataSources.get(r.dataSource);
         if (!dataSource) throw new ConfigError(`${where}.dataSource: no such data source. Received: ${r.dataSource}`);
         this.assertDynamoDbOperations(where, api, r.dataSource, bundle);
         resolver = new appsync.Resolver(this, `${r.typeName}${r.fieldName}Resolver`, {
@@ -184,7 +201,7 @@ export class DefinitionResolvers extends Construct {
         });
       } else {
         const pipelineConfig = r.functions.map((name) => {
-          const fn = functions.get(name);
+          const fn = this.functions.get(name);
           if (!fn) throw new ConfigError(`${where}.functions: no such function. Received: ${name}`);
           return fn;
         });
@@ -194,7 +211,7 @@ export class DefinitionResolvers extends Construct {
       if (this.apiCache !== undefined && r.caching !== undefined) resolver.node.addDependency(this.apiCache);
       resolvers.set(field, resolver);
     }
-    this.resolvers = resolvers;
+    return resolvers;
   }
 
   private dataSourceRole(name: string, graphqlApi: appsync.GraphqlApi): iam.Role {

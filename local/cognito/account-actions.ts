@@ -30,163 +30,202 @@ export interface AccountDeps {
   readonly now?: () => number;
 }
 
+/** The account actions' dependencies, resolved once by `createAccountActions`. */
+interface AccountContext extends Required<AccountDeps> {
+  /** The pool name SRP hashes into verifiers. */
+  readonly poolName: string;
+  /** The app client's PreventUserExistenceErrors. */
+  readonly prevent: boolean;
+}
+
+function readClient(ctx: AccountContext, body: WireBody): string {
+  const { settings } = ctx;
+  const clientId = requiredString(body, 'ClientId', RULE.CLIENT_ID);
+  assertClientId(settings, clientId);
+  return clientId;
+}
+
+function delivery(email: string): { Destination: string; DeliveryMedium: 'EMAIL'; AttributeName: 'email' } {
+  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
+function userNotFound(): CognitoError {
+  return new CognitoError(COGNITO_ERROR_TYPE.USER_NOT_FOUND, COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
+}
+
+function sendSignUpCode(ctx: AccountContext, user: StoredUser): StoredUser {
+  const { log, now } = ctx;
+  const { code, pending } = createCode(now(), SIGN_UP_CODE_VALIDITY_MS);
+  log(`[cognito] confirmation code for ${user.attributes['email'] ?? user.username}: ${code}`);
+  return { ...user, confirmationCode: pending };
+}
+
+async function signUp(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { settings, store, now, poolName } = ctx;
+  readClient(ctx, body);
+  if (settings.definition.signUp !== 'self') throw notAuthorized('SignUp is not permitted for this user pool');
+  const name = requiredString(body, 'Username', RULE.USERNAME);
+  const password = requiredString(body, 'Password', RULE.PASSWORD);
+  const attributes: Record<string, string> = {};
+  for (const { Name, Value } of attributeList(body, 'UserAttributes')) {
+    if (READ_ONLY_ATTRIBUTES.has(Name)) throw invalidParameter(`Cannot modify the non-mutable attribute ${Name}`);
+    attributes[Name] = Value;
+  }
+  const byEmail = settings.definition.signInWith === 'email';
+  if (byEmail) {
+    if (!isEmailAddress(name)) throw invalidParameter('Username should be an email.');
+    attributes['email'] = name;
+  }
+  if (attributes['email'] !== undefined && !isEmailAddress(attributes['email'])) throw invalidParameter('Invalid email address format.');
+  if (byEmail ? store.findUser(name) !== null : store.getUser(name) !== null) {
+    throw new CognitoError(COGNITO_ERROR_TYPE.USERNAME_EXISTS, byEmail ? 'An account with the given email already exists.' : 'User already exists');
+  }
+  assertPasswordPolicy(settings.definition.passwordPolicy, password);
+  const sub = randomUUID();
+  const username = byEmail ? sub : name;
+  const at = now();
+  const confirmed = settings.autoConfirm;
+  let user: StoredUser = {
+    username,
+    sub,
+    attributes: { ...attributes, ...(attributes['email'] !== undefined ? { email_verified: String(confirmed) } : {}) },
+    status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
+    enabled: true,
+    createdAt: at,
+    updatedAt: at,
+    password: createPasswordVerifier(poolName, username, password),
+    temporaryPasswordExpiresAt: null,
+    groups: [],
+    softwareToken: null,
+    pendingSoftwareTokenSecret: null,
+    confirmationCode: null,
+    resetCode: null,
+    resetRequests: [],
+  };
+  if (!confirmed) user = sendSignUpCode(ctx, user);
+  store.putUser(user);
+  const email = user.attributes['email'];
+  return { UserConfirmed: confirmed, UserSub: sub, ...(!confirmed && email !== undefined ? { CodeDeliveryDetails: delivery(email) } : {}) };
+}
+
+async function confirmSignUp(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { store, now, prevent } = ctx;
+  readClient(ctx, body);
+  const name = requiredString(body, 'Username', RULE.USERNAME);
+  const code = requiredString(body, 'ConfirmationCode', RULE.CODE);
+  const user = store.findUser(name);
+  if (user === null) throw prevent ? new CognitoError(COGNITO_ERROR_TYPE.CODE_MISMATCH, COGNITO_ERROR_MESSAGE.CODE_MISMATCH) : userNotFound();
+  if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+  const check = checkCode(user.confirmationCode, code, now());
+  if (!check.ok) {
+    store.putUser({ ...user, confirmationCode: check.next });
+    throw check.error;
+  }
+  const attributes = user.attributes['email'] === undefined ? user.attributes : { ...user.attributes, email_verified: 'true' };
+  store.putUser({ ...user, status: 'CONFIRMED', attributes, confirmationCode: null, updatedAt: now() });
+  return {};
+}
+
+async function resendConfirmationCode(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { store, prevent } = ctx;
+  readClient(ctx, body);
+  const name = requiredString(body, 'Username', RULE.USERNAME);
+  const user = store.findUser(name);
+  if (user === null) {
+    if (prevent) return { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) };
+    throw userNotFound();
+  }
+  if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
+  store.putUser(sendSignUpCode(ctx, user));
+  return { CodeDeliveryDetails: delivery(user.attributes['email'] ?? user.username) };
+}
+
+async function forgotPassword(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { store, log, now, prevent } = ctx;
+  readClient(ctx, body);
+  const name = requiredString(body, 'Username', RULE.USERNAME);
+  const user = store.findUser(name);
+  if (user === null) {
+    // PreventUserExistenceErrors: "a response indicating a code was sent to a simulated destination".
+    if (prevent) return { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) };
+    throw userNotFound();
+  }
+  const email = user.attributes['email'];
+  if (email === undefined || user.attributes['email_verified'] !== 'true') {
+    throw invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  }
+  const recent = user.resetRequests.filter((t) => t > now() - 3600 * 1000);
+  if (recent.length >= MAX_RESET_REQUESTS_PER_HOUR) throw new CognitoError(COGNITO_ERROR_TYPE.LIMIT_EXCEEDED, COGNITO_ERROR_MESSAGE.ATTEMPT_LIMIT);
+  const { code, pending } = createCode(now(), RESET_CODE_VALIDITY_MS);
+  log(`[cognito] password reset code for ${email}: ${code}`);
+  store.putUser({ ...user, resetCode: pending, resetRequests: [...recent, now()] });
+  return { CodeDeliveryDetails: delivery(email) };
+}
+
+async function confirmForgotPassword(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { settings, store, now, poolName, prevent } = ctx;
+  readClient(ctx, body);
+  const name = requiredString(body, 'Username', RULE.USERNAME);
+  const code = requiredString(body, 'ConfirmationCode', RULE.CODE);
+  const password = requiredString(body, 'Password', RULE.PASSWORD);
+  const user = store.findUser(name);
+  if (user === null) throw prevent ? new CognitoError(COGNITO_ERROR_TYPE.CODE_MISMATCH, COGNITO_ERROR_MESSAGE.CODE_MISMATCH) : userNotFound();
+  const check = checkCode(user.resetCode, code, now());
+  if (!check.ok) {
+    store.putUser({ ...user, resetCode: check.next });
+    throw check.error;
+  }
+  assertPasswordPolicy(settings.definition.passwordPolicy, password);
+  const status = user.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED';
+  store.putUser({ ...user, status, password: createPasswordVerifier(poolName, user.username, password), resetCode: null, temporaryPasswordExpiresAt: null, updatedAt: now() });
+  return {};
+}
+
+async function getUser(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { tokens } = ctx;
+  const user = await tokens.verifyAccessToken(requiredString(body, 'AccessToken', RULE.TOKEN));
+  const totp = user.softwareToken?.verified === true && user.softwareToken.enabled;
+  return {
+    Username: user.username,
+    UserAttributes: attributesOf(user),
+    ...(totp ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] } : {}),
+  };
+}
+
+async function globalSignOut(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { tokens } = ctx;
+  const user = await tokens.verifyAccessToken(requiredString(body, 'AccessToken', RULE.TOKEN));
+  tokens.signOutEverywhere(user.username);
+  return {};
+}
+
+async function revokeToken(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { tokens } = ctx;
+  const token = requiredString(body, 'Token', RULE.TOKEN);
+  const clientId = readClient(ctx, body);
+  tokens.revokeRefreshToken(token, clientId);
+  return {};
+}
+
 export function createAccountActions(deps: AccountDeps): Record<string, CognitoAction> {
   const { settings, store, tokens, log } = deps;
-  const now = deps.now ?? Date.now;
-  const poolName = poolNameOf(settings.userPoolId);
-  const prevent = settings.definition.preventUserExistenceErrors;
-
-  function readClient(body: WireBody): string {
-    const clientId = requiredString(body, 'ClientId', RULE.CLIENT_ID);
-    assertClientId(settings, clientId);
-    return clientId;
-  }
-
-  function delivery(email: string): { Destination: string; DeliveryMedium: 'EMAIL'; AttributeName: 'email' } {
-    return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
-  }
-
-  function userNotFound(): CognitoError {
-    return new CognitoError(COGNITO_ERROR_TYPE.USER_NOT_FOUND, COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
-  }
-
-  function sendSignUpCode(user: StoredUser): StoredUser {
-    const { code, pending } = createCode(now(), SIGN_UP_CODE_VALIDITY_MS);
-    log(`[cognito] confirmation code for ${user.attributes['email'] ?? user.username}: ${code}`);
-    return { ...user, confirmationCode: pending };
-  }
-
+  const ctx: AccountContext = {
+    settings,
+    store,
+    tokens,
+    log,
+    now: deps.now ?? Date.now,
+    poolName: poolNameOf(settings.userPoolId),
+    prevent: settings.definition.preventUserExistenceErrors,
+  };
   return {
-    SignUp: async function signUp(body) {
-      readClient(body);
-      if (settings.definition.signUp !== 'self') throw notAuthorized('SignUp is not permitted for this user pool');
-      const name = requiredString(body, 'Username', RULE.USERNAME);
-      const password = requiredString(body, 'Password', RULE.PASSWORD);
-      const attributes: Record<string, string> = {};
-      for (const { Name, Value } of attributeList(body, 'UserAttributes')) {
-        if (READ_ONLY_ATTRIBUTES.has(Name)) throw invalidParameter(`Cannot modify the non-mutable attribute ${Name}`);
-        attributes[Name] = Value;
-      }
-      const byEmail = settings.definition.signInWith === 'email';
-      if (byEmail) {
-        if (!isEmailAddress(name)) throw invalidParameter('Username should be an email.');
-        attributes['email'] = name;
-      }
-      if (attributes['email'] !== undefined && !isEmailAddress(attributes['email'])) throw invalidParameter('Invalid email address format.');
-      if (byEmail ? store.findUser(name) !== null : store.getUser(name) !== null) {
-        throw new CognitoError(COGNITO_ERROR_TYPE.USERNAME_EXISTS, byEmail ? 'An account with the given email already exists.' : 'User already exists');
-      }
-      assertPasswordPolicy(settings.definition.passwordPolicy, password);
-      const sub = randomUUID();
-      const username = byEmail ? sub : name;
-      const at = now();
-      const confirmed = settings.autoConfirm;
-      let user: StoredUser = {
-        username,
-        sub,
-        attributes: { ...attributes, ...(attributes['email'] !== undefined ? { email_verified: String(confirmed) } : {}) },
-        status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
-        enabled: true,
-        createdAt: at,
-        updatedAt: at,
-        password: createPasswordVerifier(poolName, username, password),
-        temporaryPasswordExpiresAt: null,
-        groups: [],
-        softwareToken: null,
-        pendingSoftwareTokenSecret: null,
-        confirmationCode: null,
-        resetCode: null,
-        resetRequests: [],
-      };
-      if (!confirmed) user = sendSignUpCode(user);
-      store.putUser(user);
-      const email = user.attributes['email'];
-      return { UserConfirmed: confirmed, UserSub: sub, ...(!confirmed && email !== undefined ? { CodeDeliveryDetails: delivery(email) } : {}) };
-    },
-    ConfirmSignUp: async function confirmSignUp(body) {
-      readClient(body);
-      const name = requiredString(body, 'Username', RULE.USERNAME);
-      const code = requiredString(body, 'ConfirmationCode', RULE.CODE);
-      const user = store.findUser(name);
-      if (user === null) throw prevent ? new CognitoError(COGNITO_ERROR_TYPE.CODE_MISMATCH, COGNITO_ERROR_MESSAGE.CODE_MISMATCH) : userNotFound();
-      if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
-      const check = checkCode(user.confirmationCode, code, now());
-      if (!check.ok) {
-        store.putUser({ ...user, confirmationCode: check.next });
-        throw check.error;
-      }
-      const attributes = user.attributes['email'] === undefined ? user.attributes : { ...user.attributes, email_verified: 'true' };
-      store.putUser({ ...user, status: 'CONFIRMED', attributes, confirmationCode: null, updatedAt: now() });
-      return {};
-    },
-    ResendConfirmationCode: async function resendConfirmationCode(body) {
-      readClient(body);
-      const name = requiredString(body, 'Username', RULE.USERNAME);
-      const user = store.findUser(name);
-      if (user === null) {
-        if (prevent) return { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) };
-        throw userNotFound();
-      }
-      if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
-      store.putUser(sendSignUpCode(user));
-      return { CodeDeliveryDetails: delivery(user.attributes['email'] ?? user.username) };
-    },
-    ForgotPassword: async function forgotPassword(body) {
-      readClient(body);
-      const name = requiredString(body, 'Username', RULE.USERNAME);
-      const user = store.findUser(name);
-      if (user === null) {
-        // PreventUserExistenceErrors: "a response indicating a code was sent to a simulated destination".
-        if (prevent) return { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) };
-        throw userNotFound();
-      }
-      const email = user.attributes['email'];
-      if (email === undefined || user.attributes['email_verified'] !== 'true') {
-        throw invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
-      }
-      const recent = user.resetRequests.filter((t) => t > now() - 3600 * 1000);
-      if (recent.length >= MAX_RESET_REQUESTS_PER_HOUR) throw new CognitoError(COGNITO_ERROR_TYPE.LIMIT_EXCEEDED, COGNITO_ERROR_MESSAGE.ATTEMPT_LIMIT);
-      const { code, pending } = createCode(now(), RESET_CODE_VALIDITY_MS);
-      log(`[cognito] password reset code for ${email}: ${code}`);
-      store.putUser({ ...user, resetCode: pending, resetRequests: [...recent, now()] });
-      return { CodeDeliveryDetails: delivery(email) };
-    },
-    ConfirmForgotPassword: async function confirmForgotPassword(body) {
-      readClient(body);
-      const name = requiredString(body, 'Username', RULE.USERNAME);
-      const code = requiredString(body, 'ConfirmationCode', RULE.CODE);
-      const password = requiredString(body, 'Password', RULE.PASSWORD);
-      const user = store.findUser(name);
-      if (user === null) throw prevent ? new CognitoError(COGNITO_ERROR_TYPE.CODE_MISMATCH, COGNITO_ERROR_MESSAGE.CODE_MISMATCH) : userNotFound();
-      const check = checkCode(user.resetCode, code, now());
-      if (!check.ok) {
-        store.putUser({ ...user, resetCode: check.next });
-        throw check.error;
-      }
-      assertPasswordPolicy(settings.definition.passwordPolicy, password);
-      const status = user.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED';
-      store.putUser({ ...user, status, password: createPasswordVerifier(poolName, user.username, password), resetCode: null, temporaryPasswordExpiresAt: null, updatedAt: now() });
-      return {};
-    },
-    GetUser: async function getUser(body) {
-      const user = await tokens.verifyAccessToken(requiredString(body, 'AccessToken', RULE.TOKEN));
-      const totp = user.softwareToken?.verified === true && user.softwareToken.enabled;
-      return {
-        Username: user.username,
-        UserAttributes: attributesOf(user),
-        ...(totp ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] } : {}),
-      };
-    },
-    GlobalSignOut: async function globalSignOut(body) {
-      const user = await tokens.verifyAccessToken(requiredString(body, 'AccessToken', RULE.TOKEN));
-      tokens.signOutEverywhere(user.username);
-      return {};
-    },
-    RevokeToken: async function revokeToken(body) {
-      const token = requiredString(body, 'Token', RULE.TOKEN);
-      const clientId = readClient(body);
-      tokens.revokeRefreshToken(token, clientId);
-      return {};
-    },
+    SignUp: (body) => signUp(ctx, body),
+    ConfirmSignUp: (body) => confirmSignUp(ctx, body),
+    ResendConfirmationCode: (body) => resendConfirmationCode(ctx, body),
+    ForgotPassword: (body) => forgotPassword(ctx, body),
+    ConfirmForgotPassword: (body) => confirmForgotPassword(ctx, body),
+    GetUser: (body) => getUser(ctx, body),
+    GlobalSignOut: (body) => globalSignOut(ctx, body),
+    RevokeToken: (body) => revokeToken(ctx, body),
   };
 }

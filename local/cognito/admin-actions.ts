@@ -47,129 +47,162 @@ function parseFilter(filter: string): ((user: StoredUser) => boolean) | null {
   return m[2] === '=' ? (user) => read(user) === value : (user) => (read(user) ?? '').startsWith(value);
 }
 
+/** The admin actions' dependencies, resolved once by `createAdminActions`. */
+interface AdminContext extends Required<AdminDeps> {
+  /** The pool name SRP hashes into verifiers. */
+  readonly poolName: string;
+  readonly policy: PoolSettings['definition']['passwordPolicy'];
+}
+
+function readPool(ctx: AdminContext, body: WireBody): void {
+  const { settings } = ctx;
+  assertUserPoolId(settings, requiredString(body, 'UserPoolId', RULE.USER_POOL_ID));
+}
+
+function existingUser(ctx: AdminContext, body: WireBody): StoredUser {
+  const { store } = ctx;
+  const user = store.findUser(requiredString(body, 'Username', RULE.USERNAME));
+  if (user === null) throw new CognitoError(COGNITO_ERROR_TYPE.USER_NOT_FOUND, COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
+  return user;
+}
+
+function temporaryPasswordExpiry(ctx: AdminContext): number {
+  const { now, policy } = ctx;
+  return now() + policy.temporaryPasswordValidityDays * 24 * 3600 * 1000;
+}
+
+async function adminCreateUser(ctx: AdminContext, body: WireBody): Promise<unknown> {
+  const { settings, store, log, now, poolName, policy } = ctx;
+  readPool(ctx, body);
+  const name = requiredString(body, 'Username', RULE.USERNAME);
+  const given = optionalString(body, 'TemporaryPassword', RULE.PASSWORD);
+  const action = optionalString(body, 'MessageAction', { max: 16, pattern: /^(RESEND|SUPPRESS)$/ });
+  if (action === 'RESEND') throw invalidParameter('MessageAction RESEND is not supported by the local user pool; use AdminSetUserPassword.');
+  const attributes: Record<string, string> = {};
+  for (const { Name, Value } of attributeList(body, 'UserAttributes')) {
+    if (Name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
+    attributes[Name] = Value;
+  }
+  const byEmail = settings.definition.signInWith === 'email';
+  if (byEmail) {
+    if (!isEmailAddress(name)) throw invalidParameter('Username should be an email.');
+    attributes['email'] = name;
+  }
+  if (attributes['email'] !== undefined && !isEmailAddress(attributes['email'])) throw invalidParameter('Invalid email address format.');
+  if (byEmail ? store.findUser(name) !== null : store.getUser(name) !== null) throw new CognitoError(COGNITO_ERROR_TYPE.USERNAME_EXISTS, 'User account already exists');
+  if (given !== undefined) assertPasswordPolicy(policy, given);
+  const password = given ?? generateTemporaryPassword(policy);
+  const sub = randomUUID();
+  const username = byEmail ? sub : name;
+  const at = now();
+  const user: StoredUser = {
+    username,
+    sub,
+    attributes,
+    status: 'FORCE_CHANGE_PASSWORD',
+    enabled: true,
+    createdAt: at,
+    updatedAt: at,
+    password: createPasswordVerifier(poolName, username, password),
+    temporaryPasswordExpiresAt: temporaryPasswordExpiry(ctx),
+    groups: [],
+    softwareToken: null,
+    pendingSoftwareTokenSecret: null,
+    confirmationCode: null,
+    resetCode: null,
+    resetRequests: [],
+  };
+  store.putUser(user);
+  // Cognito e-mails the invitation; the local pool logs it (MessageAction SUPPRESS: no message).
+  if (action !== 'SUPPRESS') log(`[cognito] invitation for ${attributes['email'] ?? name}: temporary password ${password}`);
+  return { User: toUserType(user) };
+}
+
+async function adminSetUserPassword(ctx: AdminContext, body: WireBody): Promise<unknown> {
+  const { store, now, poolName, policy } = ctx;
+  readPool(ctx, body);
+  const user = existingUser(ctx, body);
+  const password = requiredString(body, 'Password', RULE.PASSWORD);
+  const permanent = optionalBoolean(body, 'Permanent') ?? false;
+  assertPasswordPolicy(policy, password);
+  store.putUser({
+    ...user,
+    password: createPasswordVerifier(poolName, user.username, password),
+    status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+    temporaryPasswordExpiresAt: permanent ? null : temporaryPasswordExpiry(ctx),
+    updatedAt: now(),
+  });
+  return {};
+}
+
+async function adminResetUserPassword(ctx: AdminContext, body: WireBody): Promise<unknown> {
+  const { store, log, now } = ctx;
+  readPool(ctx, body);
+  const user = existingUser(ctx, body);
+  const { code, pending } = createCode(now(), RESET_CODE_VALIDITY_MS);
+  log(`[cognito] password reset code for ${user.attributes['email'] ?? user.username}: ${code}`);
+  store.putUser({ ...user, status: 'RESET_REQUIRED', resetCode: pending, updatedAt: now() });
+  return {};
+}
+
+async function adminDeleteUser(ctx: AdminContext, body: WireBody): Promise<unknown> {
+  const { store, tokens } = ctx;
+  readPool(ctx, body);
+  const user = existingUser(ctx, body);
+  tokens.signOutEverywhere(user.username);
+  store.deleteUser(user.username);
+  return {};
+}
+
+async function adminAddUserToGroup(ctx: AdminContext, body: WireBody): Promise<unknown> {
+  const { settings, store, now } = ctx;
+  readPool(ctx, body);
+  const user = existingUser(ctx, body);
+  const group = requiredString(body, 'GroupName', RULE.GROUP_NAME);
+  if (!settings.definition.groups.includes(group)) throw new CognitoError(COGNITO_ERROR_TYPE.RESOURCE_NOT_FOUND, 'Group not found.');
+  if (!user.groups.includes(group)) store.putUser({ ...user, groups: [...user.groups, group], updatedAt: now() });
+  return {};
+}
+
+async function listUsers(ctx: AdminContext, body: WireBody): Promise<unknown> {
+  const { store } = ctx;
+  readPool(ctx, body);
+  const limit = optionalInteger(body, 'Limit', 0, 60) ?? 60;
+  const token = optionalString(body, 'PaginationToken', RULE.PAGINATION_TOKEN);
+  const filter = parseFilter(optionalString(body, 'Filter', RULE.FILTER) ?? '');
+  const value = body['AttributesToGet'];
+  if (value !== undefined && value !== null && (!Array.isArray(value) || !value.every((v: unknown) => typeof v === 'string'))) {
+    throw new CognitoError(COGNITO_ERROR_TYPE.SERIALIZATION, 'AttributesToGet: expected an array of strings.');
+  }
+  const attributesToGet = Array.isArray(value) ? (value as string[]) : undefined;
+  const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10);
+  if (!Number.isSafeInteger(start) || start < 0) throw invalidParameter('Invalid PaginationToken.');
+  const matching = store
+    .listUsers()
+    .filter((u) => filter === null || filter(u))
+    .sort((a, b) => a.createdAt - b.createdAt || a.username.localeCompare(b.username));
+  const page = matching.slice(start, start + (limit === 0 ? 60 : limit));
+  const next = start + page.length;
+  return { Users: page.map((u) => toUserType(u, attributesToGet)), ...(next < matching.length ? { PaginationToken: Buffer.from(String(next)).toString('base64url') } : {}) };
+}
+
 export function createAdminActions(deps: AdminDeps): Record<string, CognitoAction> {
   const { settings, store, tokens, log } = deps;
-  const now = deps.now ?? Date.now;
-  const poolName = poolNameOf(settings.userPoolId);
-  const policy = settings.definition.passwordPolicy;
-
-  function readPool(body: WireBody): void {
-    assertUserPoolId(settings, requiredString(body, 'UserPoolId', RULE.USER_POOL_ID));
-  }
-
-  function existingUser(body: WireBody): StoredUser {
-    const user = store.findUser(requiredString(body, 'Username', RULE.USERNAME));
-    if (user === null) throw new CognitoError(COGNITO_ERROR_TYPE.USER_NOT_FOUND, COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
-    return user;
-  }
-
-  function temporaryPasswordExpiry(): number {
-    return now() + policy.temporaryPasswordValidityDays * 24 * 3600 * 1000;
-  }
-
+  const ctx: AdminContext = {
+    settings,
+    store,
+    tokens,
+    log,
+    now: deps.now ?? Date.now,
+    poolName: poolNameOf(settings.userPoolId),
+    policy: settings.definition.passwordPolicy,
+  };
   return {
-    AdminCreateUser: async function adminCreateUser(body) {
-      readPool(body);
-      const name = requiredString(body, 'Username', RULE.USERNAME);
-      const given = optionalString(body, 'TemporaryPassword', RULE.PASSWORD);
-      const action = optionalString(body, 'MessageAction', { max: 16, pattern: /^(RESEND|SUPPRESS)$/ });
-      if (action === 'RESEND') throw invalidParameter('MessageAction RESEND is not supported by the local user pool; use AdminSetUserPassword.');
-      const attributes: Record<string, string> = {};
-      for (const { Name, Value } of attributeList(body, 'UserAttributes')) {
-        if (Name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
-        attributes[Name] = Value;
-      }
-      const byEmail = settings.definition.signInWith === 'email';
-      if (byEmail) {
-        if (!isEmailAddress(name)) throw invalidParameter('Username should be an email.');
-        attributes['email'] = name;
-      }
-      if (attributes['email'] !== undefined && !isEmailAddress(attributes['email'])) throw invalidParameter('Invalid email address format.');
-      if (byEmail ? store.findUser(name) !== null : store.getUser(name) !== null) throw new CognitoError(COGNITO_ERROR_TYPE.USERNAME_EXISTS, 'User account already exists');
-      if (given !== undefined) assertPasswordPolicy(policy, given);
-      const password = given ?? generateTemporaryPassword(policy);
-      const sub = randomUUID();
-      const username = byEmail ? sub : name;
-      const at = now();
-      const user: StoredUser = {
-        username,
-        sub,
-        attributes,
-        status: 'FORCE_CHANGE_PASSWORD',
-        enabled: true,
-        createdAt: at,
-        updatedAt: at,
-        password: createPasswordVerifier(poolName, username, password),
-        temporaryPasswordExpiresAt: temporaryPasswordExpiry(),
-        groups: [],
-        softwareToken: null,
-        pendingSoftwareTokenSecret: null,
-        confirmationCode: null,
-        resetCode: null,
-        resetRequests: [],
-      };
-      store.putUser(user);
-      // Cognito e-mails the invitation; the local pool logs it (MessageAction SUPPRESS: no message).
-      if (action !== 'SUPPRESS') log(`[cognito] invitation for ${attributes['email'] ?? name}: temporary password ${password}`);
-      return { User: toUserType(user) };
-    },
-    AdminSetUserPassword: async function adminSetUserPassword(body) {
-      readPool(body);
-      const user = existingUser(body);
-      const password = requiredString(body, 'Password', RULE.PASSWORD);
-      const permanent = optionalBoolean(body, 'Permanent') ?? false;
-      assertPasswordPolicy(policy, password);
-      store.putUser({
-        ...user,
-        password: createPasswordVerifier(poolName, user.username, password),
-        status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
-        temporaryPasswordExpiresAt: permanent ? null : temporaryPasswordExpiry(),
-        updatedAt: now(),
-      });
-      return {};
-    },
-    AdminResetUserPassword: async function adminResetUserPassword(body) {
-      readPool(body);
-      const user = existingUser(body);
-      const { code, pending } = createCode(now(), RESET_CODE_VALIDITY_MS);
-      log(`[cognito] password reset code for ${user.attributes['email'] ?? user.username}: ${code}`);
-      store.putUser({ ...user, status: 'RESET_REQUIRED', resetCode: pending, updatedAt: now() });
-      return {};
-    },
-    AdminDeleteUser: async function adminDeleteUser(body) {
-      readPool(body);
-      const user = existingUser(body);
-      tokens.signOutEverywhere(user.username);
-      store.deleteUser(user.username);
-      return {};
-    },
-    AdminAddUserToGroup: async function adminAddUserToGroup(body) {
-      readPool(body);
-      const user = existingUser(body);
-      const group = requiredString(body, 'GroupName', RULE.GROUP_NAME);
-      if (!settings.definition.groups.includes(group)) throw new CognitoError(COGNITO_ERROR_TYPE.RESOURCE_NOT_FOUND, 'Group not found.');
-      if (!user.groups.includes(group)) store.putUser({ ...user, groups: [...user.groups, group], updatedAt: now() });
-      return {};
-    },
-    ListUsers: async function listUsers(body) {
-      readPool(body);
-      const limit = optionalInteger(body, 'Limit', 0, 60) ?? 60;
-      const token = optionalString(body, 'PaginationToken', RULE.PAGINATION_TOKEN);
-      const filter = parseFilter(optionalString(body, 'Filter', RULE.FILTER) ?? '');
-      const value = body['AttributesToGet'];
-      if (value !== undefined && value !== null && (!Array.isArray(value) || !value.every((v: unknown) => typeof v === 'string'))) {
-        throw new CognitoError(COGNITO_ERROR_TYPE.SERIALIZATION, 'AttributesToGet: expected an array of strings.');
-      }
-      const attributesToGet = Array.isArray(value) ? (value as string[]) : undefined;
-      const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10);
-      if (!Number.isSafeInteger(start) || start < 0) throw invalidParameter('Invalid PaginationToken.');
-      const matching = store
-        .listUsers()
-        .filter((u) => filter === null || filter(u))
-        .sort((a, b) => a.createdAt - b.createdAt || a.username.localeCompare(b.username));
-      const page = matching.slice(start, start + (limit === 0 ? 60 : limit));
-      const next = start + page.length;
-      return { Users: page.map((u) => toUserType(u, attributesToGet)), ...(next < matching.length ? { PaginationToken: Buffer.from(String(next)).toString('base64url') } : {}) };
-    },
+    AdminCreateUser: (body) => adminCreateUser(ctx, body),
+    AdminSetUserPassword: (body) => adminSetUserPassword(ctx, body),
+    AdminResetUserPassword: (body) => adminResetUserPassword(ctx, body),
+    AdminDeleteUser: (body) => adminDeleteUser(ctx, body),
+    AdminAddUserToGroup: (body) => adminAddUserToGroup(ctx, body),
+    ListUsers: (body) => listUsers(ctx, body),
   };
 }

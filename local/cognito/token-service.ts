@@ -57,79 +57,92 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function createTokenService(deps: TokenServiceDeps): TokenService {
-  const { issuer, store, settings } = deps;
-  const now = deps.now ?? Date.now;
-  const validity = settings.definition.tokenValidity;
+/** The token service's dependencies, resolved once by `createTokenService`. */
+type TokenContext = Required<TokenServiceDeps>;
 
-  async function mint(user: StoredUser, context: SignInContext & { readonly originJti: string; readonly authTime: number }): Promise<AuthenticationResult> {
-    const issuedAt = Math.floor(now() / 1000);
-    const common = {
-      sub: user.sub,
-      username: user.username,
-      groups: user.groups,
-      issuedAt,
-      authTime: context.authTime,
-      originJti: context.originJti,
-    };
-    const email = user.attributes['email'];
-    const accessSeconds = validity.accessTokenMinutes * 60;
-    const [IdToken, AccessToken] = await Promise.all([
-      issuer.mintToken({
-        ...common,
-        tokenUse: 'id',
-        expiresInSeconds: validity.idTokenMinutes * 60,
-        ...(email !== undefined ? { email, emailVerified: user.attributes['email_verified'] === 'true' } : {}),
-      }),
-      issuer.mintToken({ ...common, tokenUse: 'access', expiresInSeconds: accessSeconds }),
-    ]);
-    return { AccessToken, ExpiresIn: accessSeconds, TokenType: 'Bearer', IdToken };
+/** ID and access tokens for `user`, with the pool's lifetimes and Cognito's claims. */
+async function mintTokens(ctx: TokenContext, user: StoredUser, context: SignInContext & { readonly originJti: string; readonly authTime: number }): Promise<AuthenticationResult> {
+  const { issuer, now } = ctx;
+  const validity = ctx.settings.definition.tokenValidity;
+  const issuedAt = Math.floor(now() / 1000);
+  const common = {
+    sub: user.sub,
+    username: user.username,
+    groups: user.groups,
+    issuedAt,
+    authTime: context.authTime,
+    originJti: context.originJti,
+  };
+  const email = user.attributes['email'];
+  const accessSeconds = validity.accessTokenMinutes * 60;
+  const [IdToken, AccessToken] = await Promise.all([
+    issuer.mintToken({
+      ...common,
+      tokenUse: 'id',
+      expiresInSeconds: validity.idTokenMinutes * 60,
+      ...(email !== undefined ? { email, emailVerified: user.attributes['email_verified'] === 'true' } : {}),
+    }),
+    issuer.mintToken({ ...common, tokenUse: 'access', expiresInSeconds: accessSeconds }),
+  ]);
+  return { AccessToken, ExpiresIn: accessSeconds, TokenType: 'Bearer', IdToken };
+}
+
+async function signIn(ctx: TokenContext, user: StoredUser, clientId: string): Promise<AuthenticationResult> {
+  const { store, now } = ctx;
+  const originJti = randomUUID();
+  const authTime = Math.floor(now() / 1000);
+  const tokens = await mintTokens(ctx, user, { clientId, originJti, authTime });
+  const RefreshToken = randomBytes(96).toString('base64url');
+  store.putRefresh({
+    hash: hashToken(RefreshToken),
+    username: user.username,
+    clientId,
+    originJti,
+    authTime,
+    expiresAt: now() + ctx.settings.definition.tokenValidity.refreshTokenDays * 24 * 3600 * 1000,
+    revoked: false,
+  });
+  return { ...tokens, RefreshToken };
+}
+
+async function refresh(ctx: TokenContext, refreshToken: string, clientId: string): Promise<AuthenticationResult> {
+  const { store, now } = ctx;
+  const record = store.getRefresh(hashToken(refreshToken));
+  if (record === null || record.clientId !== clientId) throw notAuthorized(COGNITO_ERROR_MESSAGE.INVALID_REFRESH_TOKEN);
+  if (record.revoked) throw notAuthorized(COGNITO_ERROR_MESSAGE.REFRESH_TOKEN_REVOKED);
+  if (record.expiresAt <= now()) throw notAuthorized('Refresh Token has expired');
+  const user = store.getUser(record.username);
+  if (user === null) throw notAuthorized(COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
+  if (!user.enabled) throw notAuthorized(COGNITO_ERROR_MESSAGE.USER_DISABLED);
+  return mintTokens(ctx, user, { clientId, originJti: record.originJti, authTime: record.authTime });
+}
+
+async function verifyAccessToken(ctx: TokenContext, accessToken: string): Promise<StoredUser> {
+  const { issuer, store, settings, now } = ctx;
+  let claims: JWTPayload;
+  try {
+    ({ payload: claims } = await jwtVerify(accessToken, issuer.publicKey, { algorithms: ['RS256'], issuer: issuer.issuer, requiredClaims: ['exp', 'sub'], currentDate: new Date(now()) }));
+  } catch (e) {
+    throw notAuthorized(e instanceof joseErrors.JWTExpired ? COGNITO_ERROR_MESSAGE.ACCESS_TOKEN_EXPIRED : COGNITO_ERROR_MESSAGE.INVALID_ACCESS_TOKEN);
   }
+  if (claims['token_use'] !== 'access' || claims['client_id'] !== settings.clientId || typeof claims['username'] !== 'string') {
+    throw notAuthorized(COGNITO_ERROR_MESSAGE.INVALID_ACCESS_TOKEN);
+  }
+  const originJti = claims['origin_jti'];
+  if (typeof originJti !== 'string' || store.isOriginRevoked(originJti)) throw notAuthorized(COGNITO_ERROR_MESSAGE.ACCESS_TOKEN_REVOKED);
+  const user = store.getUser(claims['username']);
+  if (user === null || user.sub !== claims.sub) throw new CognitoError(COGNITO_ERROR_TYPE.USER_NOT_FOUND, COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
+  if (!user.enabled) throw notAuthorized(COGNITO_ERROR_MESSAGE.USER_DISABLED);
+  return user;
+}
 
+export function createTokenService(deps: TokenServiceDeps): TokenService {
+  const ctx: TokenContext = { ...deps, now: deps.now ?? Date.now };
+  const { store } = ctx;
   return {
-    signIn: async function signIn(user, clientId) {
-      const originJti = randomUUID();
-      const authTime = Math.floor(now() / 1000);
-      const tokens = await mint(user, { clientId, originJti, authTime });
-      const RefreshToken = randomBytes(96).toString('base64url');
-      store.putRefresh({
-        hash: hashToken(RefreshToken),
-        username: user.username,
-        clientId,
-        originJti,
-        authTime,
-        expiresAt: now() + validity.refreshTokenDays * 24 * 3600 * 1000,
-        revoked: false,
-      });
-      return { ...tokens, RefreshToken };
-    },
-    refresh: async function refresh(refreshToken, clientId) {
-      const record = store.getRefresh(hashToken(refreshToken));
-      if (record === null || record.clientId !== clientId) throw notAuthorized(COGNITO_ERROR_MESSAGE.INVALID_REFRESH_TOKEN);
-      if (record.revoked) throw notAuthorized(COGNITO_ERROR_MESSAGE.REFRESH_TOKEN_REVOKED);
-      if (record.expiresAt <= now()) throw notAuthorized('Refresh Token has expired');
-      const user = store.getUser(record.username);
-      if (user === null) throw notAuthorized(COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
-      if (!user.enabled) throw notAuthorized(COGNITO_ERROR_MESSAGE.USER_DISABLED);
-      return mint(user, { clientId, originJti: record.originJti, authTime: record.authTime });
-    },
-    verifyAccessToken: async function verifyAccessToken(accessToken) {
-      let claims: JWTPayload;
-      try {
-        ({ payload: claims } = await jwtVerify(accessToken, issuer.publicKey, { algorithms: ['RS256'], issuer: issuer.issuer, requiredClaims: ['exp', 'sub'], currentDate: new Date(now()) }));
-      } catch (e) {
-        throw notAuthorized(e instanceof joseErrors.JWTExpired ? COGNITO_ERROR_MESSAGE.ACCESS_TOKEN_EXPIRED : COGNITO_ERROR_MESSAGE.INVALID_ACCESS_TOKEN);
-      }
-      if (claims['token_use'] !== 'access' || claims['client_id'] !== settings.clientId || typeof claims['username'] !== 'string') {
-        throw notAuthorized(COGNITO_ERROR_MESSAGE.INVALID_ACCESS_TOKEN);
-      }
-      const originJti = claims['origin_jti'];
-      if (typeof originJti !== 'string' || store.isOriginRevoked(originJti)) throw notAuthorized(COGNITO_ERROR_MESSAGE.ACCESS_TOKEN_REVOKED);
-      const user = store.getUser(claims['username']);
-      if (user === null || user.sub !== claims.sub) throw new CognitoError(COGNITO_ERROR_TYPE.USER_NOT_FOUND, COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);
-      if (!user.enabled) throw notAuthorized(COGNITO_ERROR_MESSAGE.USER_DISABLED);
-      return user;
-    },
+    signIn: (user, clientId) => signIn(ctx, user, clientId),
+    refresh: (refreshToken, clientId) => refresh(ctx, refreshToken, clientId),
+    verifyAccessToken: (accessToken) => verifyAccessToken(ctx, accessToken),
     revokeRefreshToken: function revokeRefreshToken(refreshToken, clientId) {
       const hash = hashToken(refreshToken);
       store.revokeRefresh((record) => record.hash === hash && record.clientId === clientId);

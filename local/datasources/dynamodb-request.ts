@@ -39,6 +39,12 @@ export function optionalString(request: Record<string, unknown>, field: string):
   return v;
 }
 
+/** A request field that must be an array (`where` names it in the error). */
+export function list(value: unknown, where: string): unknown[] {
+  if (!Array.isArray(value)) throw requestError(`${where} must be an array`);
+  return value;
+}
+
 export function requireKey(request: Record<string, unknown>, where = 'key'): AttributeMap {
   const key = request['key'];
   if (!isRecord(key) || Object.keys(key).length === 0) throw requestError(`${String(request['operation'])}: '${where}' must be a non-empty map of typed values`);

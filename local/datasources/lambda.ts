@@ -42,43 +42,44 @@ function batchElement(element: unknown): DataSourceOutcome {
   return { result: element ?? null };
 }
 
+async function invokeOnce(invokeLambda: InvokeLambda, lambdaName: string, event: unknown): Promise<DataSourceOutcome> {
+  try {
+    return { result: asJson(await invokeLambda(lambdaName, event)) };
+  } catch (e) {
+    return unhandled(e);
+  }
+}
+
+/** Invokes once with a chunk of batched payloads and settles each with its element of the answer. */
+async function flushChunk(invokeLambda: InvokeLambda, lambdaName: string, chunk: readonly Pending[]): Promise<void> {
+  try {
+    const response = asJson(await invokeLambda(lambdaName, chunk.map((p) => p.payload)));
+    if (!Array.isArray(response) || response.length !== chunk.length) {
+      const got = Array.isArray(response) ? `an array of ${response.length}` : typeof response;
+      const error = {
+        type: ERROR_TYPE.LAMBDA_UNHANDLED,
+        message: `BatchInvoke: the Lambda must return an array of ${chunk.length} elements (one per payload, in order), got ${got}`,
+      };
+      for (const p of chunk) p.resolve({ result: null, error });
+      return;
+    }
+    chunk.forEach((p, i) => p.resolve(batchElement(response[i])));
+  } catch (e) {
+    const outcome = unhandled(e);
+    for (const p of chunk) p.resolve(outcome);
+  }
+}
+
 export function createLambdaDataSource(deps: LambdaDataSourceDeps): DataSource {
   const { lambdaName, invokeLambda } = deps;
   /** Per GraphQL request, per calling resolver: the payloads waiting for this tick's flush. */
   const queues = new WeakMap<object, Map<string, Pending[]>>();
 
-  async function invokeOnce(event: unknown): Promise<DataSourceOutcome> {
-    try {
-      return { result: asJson(await invokeLambda(lambdaName, event)) };
-    } catch (e) {
-      return unhandled(e);
-    }
-  }
-
-  async function flushChunk(chunk: readonly Pending[]): Promise<void> {
-    try {
-      const response = asJson(await invokeLambda(lambdaName, chunk.map((p) => p.payload)));
-      if (!Array.isArray(response) || response.length !== chunk.length) {
-        const got = Array.isArray(response) ? `an array of ${response.length}` : typeof response;
-        const error = {
-          type: ERROR_TYPE.LAMBDA_UNHANDLED,
-          message: `BatchInvoke: the Lambda must return an array of ${chunk.length} elements (one per payload, in order), got ${got}`,
-        };
-        for (const p of chunk) p.resolve({ result: null, error });
-        return;
-      }
-      chunk.forEach((p, i) => p.resolve(batchElement(response[i])));
-    } catch (e) {
-      const outcome = unhandled(e);
-      for (const p of chunk) p.resolve(outcome);
-    }
-  }
-
   function flush(requestKey: object, scope: string, maxBatchSize: number): void {
     const byScope = queues.get(requestKey);
     const pending = byScope?.get(scope) ?? [];
     byScope?.delete(scope);
-    for (let i = 0; i < pending.length; i += maxBatchSize) void flushChunk(pending.slice(i, i + maxBatchSize));
+    for (let i = 0; i < pending.length; i += maxBatchSize) void flushChunk(invokeLambda, lambdaName, pending.slice(i, i + maxBatchSize));
   }
 
   function enqueue(call: DataSourceCall, payload: unknown): Promise<DataSourceOutcome> {
@@ -114,7 +115,7 @@ export function createLambdaDataSource(deps: LambdaDataSourceDeps): DataSource {
           invokeLambda(lambdaName, event).catch((e: unknown) => deps.log(`Lambda ${lambdaName} (Event invocation) failed: ${toError(e).message}`));
           return { result: null };
         }
-        return invokeOnce(event);
+        return invokeOnce(invokeLambda, lambdaName, event);
       }
       if (operation === 'BatchInvoke') return enqueue(call, event);
       throw new AppSyncResolverError({

@@ -90,11 +90,51 @@ const INTERNAL_FAILURE: AppSyncResponseBody = {
   errors: [{ errorType: ERROR_TYPE.INTERNAL_FAILURE, message: 'An internal failure occurred while executing the request.' }],
 };
 
-export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLServiceOptions): GraphQLService & { close(): Promise<void> } {
-  const schema = buildExecutableSchema(deps.schema, { serializedOutput: false });
-  const projectionSchema = buildExecutableSchema(deps.schema, { serializedOutput: true });
-  const transport = deps.dynamodbTransport !== undefined ? createDynamoDBHttpTransport(deps.dynamodbTransport) : createDynamoDBTransport(deps.dynamodb);
-  const runner = createResolverRunner(
+/** What running an operation reads. */
+interface ExecutionContext {
+  readonly schema: GraphQLSchema;
+  readonly getDocument: ReturnType<typeof createDocumentCache>;
+  readonly formatError: (error: GraphQLError) => AppSyncGraphQLError;
+  readonly deps: Pick<GraphQLServiceDeps, 'log' | 'onMutation' | 'onInvalidate'>;
+}
+
+/** Calls one listener; a listener that throws is logged and never fails the request. */
+function publish(log: (line: string) => void, callback: () => void, what: string): void {
+  try {
+    callback();
+  } catch (e) {
+    log(`[error] ${what} listener threw: ${toError(e).message}`);
+  }
+}
+
+/** Runs one query or mutation and announces its mutation results and invalidations. */
+async function run(ctx: ExecutionContext, request: Parameters<GraphQLService['execute']>[0], auth: Parameters<GraphQLService['execute']>[1]): Promise<AppSyncResponseBody> {
+  const { schema, getDocument, formatError, deps } = ctx;
+  const prepared = getDocument(request.query);
+  if (!prepared.ok) return { data: null, errors: prepared.errors.map(formatError) };
+  const { document } = prepared;
+  const operationName = request.operationName ?? undefined;
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation === 'subscription') {
+    // Subscriptions go through the realtime endpoint (docs/APPSYNC-BEHAVIOUR.md#http-endpoint-and-methods).
+    return { data: null, errors: [{ errorType: 'UnsupportedOperation', message: 'subscription not supported through HTTP' }] };
+  }
+  const state = createRequestState(auth, 'execute');
+  const result = await execute({ schema, document, variableValues: request.variables ?? {}, operationName, contextValue: state });
+  const errors = [...(result.errors ?? []), ...state.appendedErrors].map(formatError);
+  const body: AppSyncResponseBody = { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) };
+  if (operation?.operation === 'mutation') {
+    for (const event of mutationEvents(operation, document, result.data, state)) publish(deps.log, () => deps.onMutation(event), 'onMutation');
+  }
+  const onInvalidate = deps.onInvalidate;
+  if (onInvalidate) for (const event of state.invalidations) publish(deps.log, () => onInvalidate(event), 'onInvalidate');
+  return body;
+}
+
+
+/** The resolver runner over this service's data sources, with per-resolver caching when the definition has a cache. */
+function createRunner(deps: GraphQLServiceDeps, options: GraphQLServiceOptions, transport: DynamoDBTransport): ReturnType<typeof createResolverRunner> {
+  return createResolverRunner(
     {
       api: deps.api,
       loadResolver: deps.loadResolver,
@@ -105,6 +145,13 @@ export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLS
     },
     { verbose: options.verbose },
   );
+}
+
+export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLServiceOptions): GraphQLService & { close(): Promise<void> } {
+  const schema = buildExecutableSchema(deps.schema, { serializedOutput: false });
+  const projectionSchema = buildExecutableSchema(deps.schema, { serializedOutput: true });
+  const transport = deps.dynamodbTransport !== undefined ? createDynamoDBHttpTransport(deps.dynamodbTransport) : createDynamoDBTransport(deps.dynamodb);
+  const runner = createRunner(deps, options, transport);
   installFieldResolvers(
     schema,
     { authorizer: createFieldAuthorizer(deps.api, schema), runner, log: deps.log },
@@ -113,37 +160,8 @@ export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLS
   const getDocument = createDocumentCache(schema, { introspection: options.introspection });
   const formatError = (error: GraphQLError): AppSyncGraphQLError => formatGraphQLError(error, schema);
   const prepareSubscription = createSubscriptionPreparer({ schema, projectionSchema, getDocument, formatError });
+  const ctx: ExecutionContext = { schema, getDocument, formatError, deps };
   const inFlight = new Set<Promise<unknown>>();
-
-  function publish(callback: () => void, what: string): void {
-    try {
-      callback();
-    } catch (e) {
-      deps.log(`[error] ${what} listener threw: ${toError(e).message}`);
-    }
-  }
-
-  async function run(request: Parameters<GraphQLService['execute']>[0], auth: Parameters<GraphQLService['execute']>[1]): Promise<AppSyncResponseBody> {
-    const prepared = getDocument(request.query);
-    if (!prepared.ok) return { data: null, errors: prepared.errors.map(formatError) };
-    const { document } = prepared;
-    const operationName = request.operationName ?? undefined;
-    const operation = getOperationAST(document, operationName);
-    if (operation?.operation === 'subscription') {
-      // Subscriptions go through the realtime endpoint (docs/APPSYNC-BEHAVIOUR.md#http-endpoint-and-methods).
-      return { data: null, errors: [{ errorType: 'UnsupportedOperation', message: 'subscription not supported through HTTP' }] };
-    }
-    const state = createRequestState(auth, 'execute');
-    const result = await execute({ schema, document, variableValues: request.variables ?? {}, operationName, contextValue: state });
-    const errors = [...(result.errors ?? []), ...state.appendedErrors].map(formatError);
-    const body: AppSyncResponseBody = { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) };
-    if (operation?.operation === 'mutation') {
-      for (const event of mutationEvents(operation, document, result.data, state)) publish(() => deps.onMutation(event), 'onMutation');
-    }
-    const onInvalidate = deps.onInvalidate;
-    if (onInvalidate) for (const event of state.invalidations) publish(() => onInvalidate(event), 'onInvalidate');
-    return body;
-  }
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -154,7 +172,7 @@ export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLS
   return {
     execute: function executeGraphQL(request, auth) {
       return track(
-        run(request, auth).catch((e: unknown) => {
+        run(ctx, request, auth).catch((e: unknown) => {
           deps.log(`[error] execute: ${toError(e).stack ?? String(e)}`);
           return INTERNAL_FAILURE;
         }),

@@ -51,23 +51,49 @@ interface Entry {
   readonly invalidationMatches: CompiledFilter | null;
 }
 
+function index(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(entry);
+}
+
+function unindex(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(entry);
+  if (set.size === 0) map.delete(key);
+}
+
+/** Delivers one mutation result to each matching candidate, projecting once per projection key. */
+function deliverToMatching(candidates: ReadonlySet<Entry> | undefined, event: MutationEvent, onError: ((error: unknown) => void) | undefined): number {
+  // A mutation field that resolved to null publishes nothing (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads).
+  if (!candidates || event.payload === null || event.payload === undefined) return 0;
+  let delivered = 0;
+  const projections = new Map<string, { readonly payload: Record<string, unknown>; readonly json: string }>();
+  // Iterating the live set is safe: deleting during iteration skips nothing that is still present.
+  for (const entry of candidates) {
+    try {
+      if (!entry.matches(event.payload)) continue;
+      const key = entry.sink.projectionKey;
+      let projection = key === undefined ? undefined : projections.get(key);
+      if (projection === undefined) {
+        const payload = entry.sink.subscription.project(event.payload);
+        projection = { payload, json: JSON.stringify(payload) };
+        if (key !== undefined) projections.set(key, projection);
+      }
+      entry.sink.deliver(projection.payload, projection.json);
+      delivered++;
+    } catch (error) {
+      onError?.(error);
+    }
+  }
+  return delivered;
+}
+
 export function createSubscriptionRegistry(deps: SubscriptionRegistryDeps = {}): SubscriptionRegistry {
   const byMutation = new Map<string, Set<Entry>>();
   const bySubscriptionField = new Map<string, Set<Entry>>();
   let count = 0;
-
-  function index(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
-    let set = map.get(key);
-    if (!set) map.set(key, (set = new Set()));
-    set.add(entry);
-  }
-
-  function unindex(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
-    const set = map.get(key);
-    if (!set) return;
-    set.delete(entry);
-    if (set.size === 0) map.delete(key);
-  }
 
   return {
     add: function addSubscription(sink) {
@@ -92,29 +118,7 @@ export function createSubscriptionRegistry(deps: SubscriptionRegistryDeps = {}):
     },
 
     publish: function publishMutation(event) {
-      const candidates = byMutation.get(event.fieldName);
-      // A mutation field that resolved to null publishes nothing (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads).
-      if (!candidates || event.payload === null || event.payload === undefined) return 0;
-      let delivered = 0;
-      const projections = new Map<string, { readonly payload: Record<string, unknown>; readonly json: string }>();
-      // Iterating the live set is safe: deleting during iteration skips nothing that is still present.
-      for (const entry of candidates) {
-        try {
-          if (!entry.matches(event.payload)) continue;
-          const key = entry.sink.projectionKey;
-          let projection = key === undefined ? undefined : projections.get(key);
-          if (projection === undefined) {
-            const payload = entry.sink.subscription.project(event.payload);
-            projection = { payload, json: JSON.stringify(payload) };
-            if (key !== undefined) projections.set(key, projection);
-          }
-          entry.sink.deliver(projection.payload, projection.json);
-          delivered++;
-        } catch (error) {
-          deps.onError?.(error);
-        }
-      }
-      return delivered;
+      return deliverToMatching(byMutation.get(event.fieldName), event, deps.onError);
     },
 
     invalidate: function invalidateSubscriptions(request) {

@@ -1,5 +1,5 @@
 /**
- * The asset flow refusing what it must refuse (issue 5, "Must show"), on the local endpoint over the
+ * The asset flow refusing what it must refuse (docs/ARCHITECTURE.md#upload-and-completion-path), on the local endpoint over the
  * network: invalid tickets, uploads that do not match their ticket (refused by local S3 with S3's
  * codes), an expired ticket, completions from callers that are not the backend, a completion that
  * does not match the ticket, the TTL of unused tickets, and queries sent to the realtime endpoint.
@@ -57,7 +57,7 @@ const ALLOWED = api.assets.allowedContentTypes.join(', ');
 type Asset = CreateUploadMutation['createUpload']['asset'];
 type Ticket = NonNullable<CreateUploadMutation['createUpload']['upload']>;
 
-/** AppSync's error object for a resolver error on a root field (spec/appsync-protocol.md §1.5). */
+/** AppSync's error object for a resolver error on a root field (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object). */
 function fieldError(field: string, errorType: string, message: string): Record<string, unknown> {
   return { path: [field], data: null, errorType, errorInfo: null, locations: [{ line: 2, column: 3, sourceName: null }], message };
 }
@@ -231,7 +231,7 @@ describe('realtime: queries and mutations are not accepted on the socket', () =>
   test.for([
     { operation: 'mutation', query: 'mutation { createUpload(input: { name: "a.txt", contentType: "text/plain", size: 1 }) { asset { id } } }' },
     { operation: 'query', query: '{ listAssets { items { id } } }' },
-  ] as const)('answers a $operation with UnsupportedOperation (spec/appsync-protocol.md §2.5) and creates nothing', async ({ operation, query }, { assets, expect }) => {
+  ] as const)('answers a $operation with UnsupportedOperation (docs/APPSYNC-BEHAVIOUR.md#realtime-errors) and creates nothing', async ({ operation, query }, { assets, expect }) => {
     const token = await assets.tokenFor('socket-user');
     const subscriber = await connectRealtime({ realtimeUrl: assets.server.realtimeUrl, graphqlUrl: assets.server.url, authorization: { Authorization: token } });
     const header = { host: new URL(assets.server.url).host, Authorization: token };

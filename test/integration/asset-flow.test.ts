@@ -1,6 +1,6 @@
 /**
- * The asset flow end to end, on the local endpoint with real clients over the network (issue 5, "Must
- * show"): HTTP with `fetch`, subscriptions with a raw client of AppSync's realtime protocol, the bytes
+ * The asset flow end to end, on the local endpoint with real clients over the network
+ * (docs/ARCHITECTURE.md#upload-and-completion-path): HTTP with `fetch`, subscriptions with a raw client of AppSync's realtime protocol, the bytes
  * PUT to the presigned URL of local S3, and the side effects read straight from the table and the bucket.
  */
 import { createHash } from 'node:crypto';
@@ -36,7 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const BYTES = Buffer.from('quarterly numbers, final\n');
 const SHA256 = createHash('sha256').update(BYTES).digest('base64');
 
-/** AppSync's error for a field the caller may not read (`util.unauthorized()`), spec/appsync-protocol.md §1.5. */
+/** AppSync's error for a field the caller may not read (`util.unauthorized()`), docs/APPSYNC-BEHAVIOUR.md#field-authorization-directives. */
 function unauthorized(field: string): Record<string, unknown> {
   return {
     path: [field],

@@ -1,6 +1,6 @@
 /**
  * The AWS Amplify JS v6 client (`aws-amplify`, `generateClient`) against the local endpoint, with no
- * change to the client (issue 4, "Must show"): query, mutation and subscription, with the API key and
+ * change to the client (docs/ARCHITECTURE.md#tests): query, mutation and subscription, with the API key and
  * with Cognito user-pool tokens from the local issuer.
  *
  * What Node 20 needs, all on the client side:

@@ -1,6 +1,6 @@
 /**
  * Apollo Client 4 with AWS's links (`aws-appsync-auth-link` + `aws-appsync-subscription-link`)
- * against the local endpoint, with no change to the client (issue 4, "Must show"): query, mutation and
+ * against the local endpoint, with no change to the client (docs/ARCHITECTURE.md#tests): query, mutation and
  * subscription with the API key, user-pool tokens, and SigV4 (AWS_IAM) signed by the auth link.
  *
  * Node 20 needs a `WebSocket` global (installWebSocketTap: the `ws` client). Unlike Amplify, the

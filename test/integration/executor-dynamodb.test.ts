@@ -1,6 +1,6 @@
 /**
  * The AMAZON_DYNAMODB data source against a real dynalite on 127.0.0.1 (port 0): every request
- * operation of AppSync's JS reference (spec/appsync-runtime.md §5) through a resolver that forwards
+ * operation of AppSync's JS reference (docs/APPSYNC-BEHAVIOUR.md#dynamodb-requests-and-results) through a resolver that forwards
  * the request object it is given and returns `{ result: ctx.result, error: ctx.error }`, so each test
  * asserts the whole `ctx.result` / `ctx.error` AppSync would hand the response handler.
  */
@@ -134,7 +134,7 @@ for (const target of selectedDynamoTargets()) {
         result: { id: key, title: 'first', rev: 1 },
         error: CONDITION_FAILED,
       });
-      // spec §5.3 / §9.13: an identical item (modulo equalsIgnore) counts as success.
+      // docs/APPSYNC-BEHAVIOUR.md#dynamodb-condition-failures: an identical item (modulo equalsIgnore) counts as success.
       expect(await call(svc, { operation: 'PutItem', key: { id: { S: key } }, attributeValues: { title: { S: 'first' }, rev: { N: '1' } }, condition })).toEqual({
         result: { id: key, title: 'first', rev: 1 },
         error: null,
@@ -265,7 +265,7 @@ for (const target of selectedDynamoTargets()) {
     }
 
     if (target.name === 'dynamodb-local') {
-      test('TransactWriteItems returns the keys written, TransactGetItems the items in request order with null holes (spec §5.2)', async ({ dynamo }) => {
+      test('TransactWriteItems returns the keys written, TransactGetItems the items in request order with null holes (docs/APPSYNC-BEHAVIOUR.md#dynamodb-batch-and-transactions)', async ({ dynamo }) => {
         const svc = service(dynamo);
         const [a, b] = [id(), id()];
         expect(

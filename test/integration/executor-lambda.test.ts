@@ -1,6 +1,6 @@
 /**
  * The AWS_LAMBDA data source with real handler modules loaded by `createLambdaInvoker` from a temp
- * folder (spec/appsync-runtime.md §6): the event AppSync sends, BatchInvoke grouping sibling fields
+ * folder (docs/APPSYNC-BEHAVIOUR.md#lambda-invoke, #lambda-batchinvoke, #lambda-errors): the event AppSync sends, BatchInvoke grouping sibling fields
  * up to `maxBatchSize`, `Lambda:Unhandled` errors, `createHandler(env)`, and reloading a changed bundle.
  */
 import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';

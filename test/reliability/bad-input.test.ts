@@ -1,5 +1,5 @@
 /**
- * Issue 7, bad input: every case of `test/fixtures/bad-input/*.ndjson` is sent to the running local
+ * Reliability (docs/ARCHITECTURE.md#tests), bad input: every case of `test/fixtures/bad-input/*.ndjson` is sent to the running local
  * endpoint and must come back AppSync-shaped (HTTP status, `x-amzn-ErrorType` and body; or the
  * realtime frames), leak no stack trace or internal path, and leave the server answering its health
  * probe. Prints the number of cases tried.

@@ -1,5 +1,5 @@
 /**
- * Issue 7, cloud posture, the part `test/cdk/` does not already assert (cdk-nag, least privilege,
+ * Reliability (docs/ARCHITECTURE.md#tests), cloud posture, the part `test/cdk/` does not already assert (cdk-nag, least privilege,
  * encryption, TLS-only, public-access blocks and the configured WAF association live there): the WAF
  * association is optional, so a stack without the setting has none.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 7, schema-aware fuzzing: seeded, reproducible operations generated from the schema (valid
+ * Reliability (docs/ARCHITECTURE.md#tests), schema-aware fuzzing: seeded, reproducible operations generated from the schema (valid
  * shapes, broken values, damaged text) sent with every auth mode. Every answer must be AppSync-shaped
  * JSON below 500, leak nothing, and the server must log no internal failure. 1,000 iterations by
  * default; `RELIABILITY_SCALE` multiplies them, `FUZZ_SEED` picks another seed.

@@ -1,5 +1,5 @@
 /**
- * Issue 7, isolation and abuse: two user-pool users and the API-key owner cannot reach each other's
+ * Reliability (docs/ARCHITECTURE.md#tests), isolation and abuse: two user-pool users and the API-key owner cannot reach each other's
  * assets through any operation (get, list, downloadUrl, delete, subscriptions); presigned URLs name
  * only the caller's own keys and cannot be bent to another key, size or type; object keys never come
  * from user input; browser-executable types are refused and downloads are attachments; and no API key,

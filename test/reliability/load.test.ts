@@ -1,5 +1,5 @@
 /**
- * Issue 7, load without loss: concurrent clients create uploads, PUT the bytes to the presigned URLs,
+ * Reliability (docs/ARCHITECTURE.md#tests), load without loss: concurrent clients create uploads, PUT the bytes to the presigned URLs,
  * and the real completion path runs (S3 object-created event -> uploadCompleted Lambda -> IAM
  * completeUpload) while WebSocket subscribers listen. Every acknowledged asset must end READY exactly
  * once in the table, every subscriber must receive each event it may see exactly once (and none of

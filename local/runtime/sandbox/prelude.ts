@@ -8,15 +8,9 @@ import { setBridge, type HostBridge } from './bridge.ts';
 import { buildContext, importValue, ResolverInfo } from './context-import.ts';
 import { createDynamodbModule } from './dynamodb-helpers.ts';
 import { hardenRealm, hiddenIntrinsics } from './harden.ts';
-import { beginEvaluation, earlyReturnSignal, endEvaluation, isStopSignal, state, type EvaluationState } from './state.ts';
-import * as core from './util-core.ts';
-import { createDynamodbUtil } from './util-dynamodb.ts';
-import { createHttpUtil, createMathUtil, createStrUtil, createXmlUtil } from './util-misc.ts';
-import { createTimeUtil } from './util-time.ts';
-import { createTransformUtil } from './util-transform.ts';
+import { createAppSyncGlobals } from './appsync-globals.ts';
+import { beginEvaluation, endEvaluation, isStopSignal, type EvaluationState } from './state.ts';
 
-const nativeParse = JSON.parse;
-const nativeStringify = JSON.stringify;
 const defineProperty = Object.defineProperty;
 
 /** Globals APPSYNC_JS does not offer (docs/APPSYNC-BEHAVIOUR.md#js-built-in-objects): timers never existed here; these are removed. */
@@ -64,39 +58,6 @@ export interface SandboxApi {
   readonly arrayPrototype: object;
   /** The prototype of `ctx.info`: its instances serialise like plain objects (own enumerable members). */
   readonly infoPrototype: object;
-}
-
-/**
- * One `console.*` argument as EvaluateCode shows it: JSON-encoded, so a string keeps its quotes
- * (`"This request is allowed"`, https://docs.aws.amazon.com/appsync/latest/devguide/test-debug-resolvers-js.html).
- * Our choice where the docs show nothing: a value JSON cannot encode (undefined, a function) prints
- * as `undefined`, a circular one as `String(v)`.
- */
-function formatLogArg(v: unknown): string {
-  try {
-    return nativeStringify(v) ?? 'undefined';
-  } catch {
-    return String(v);
-  }
-}
-
-const LINE_COLUMN = /^(\d+):(\d+)/;
-
-/** Where the running resolver (`filename`) made the call now on the stack, as V8 reports it (1-based). */
-function callerPosition(filename: string): { line: number | null; column: number | null } {
-  const stack = new Error().stack ?? '';
-  const at = filename === '' ? -1 : stack.indexOf(`${filename}:`);
-  const position = at < 0 ? null : LINE_COLUMN.exec(stack.slice(at + filename.length + 1));
-  return position ? { line: Number(position[1]), column: Number(position[2]) } : { line: null, column: null };
-}
-
-/** A `console` method recording at `level`. */
-function consoleMethod(level: string): (...args: unknown[]) => void {
-  return function log(...args: unknown[]): void {
-    const s = state();
-    const { line, column } = callerPosition(s.filename);
-    s.logs.push({ level, text: args.map(formatLogArg).join(' '), line, column });
-  };
 }
 
 function codeErrorOf(e: unknown, filename: string): { message: string; line: number | null; column: number | null } {
@@ -162,43 +123,7 @@ function deepFreeze(roots: readonly unknown[], hardened: WeakSet<object>): void 
 export function install(bridge: HostBridge): SandboxApi {
   setBridge(bridge);
   const g = globalThis as unknown as Record<string, unknown>;
-  const util = {
-    escapeJavaScript: core.escapeJavaScript, urlEncode: core.urlEncode, urlDecode: core.urlDecode,
-    base64Encode: core.base64Encode, base64Decode: core.base64Decode,
-    autoId: core.autoId, autoUlid: core.autoUlid, autoKsuid: core.autoKsuid,
-    unauthorized: core.unauthorized, error: core.error, appendError: core.appendError,
-    matches: core.matches, authType: core.authType,
-    time: createTimeUtil(), dynamodb: createDynamodbUtil(), http: createHttpUtil(), xml: createXmlUtil(),
-    transform: createTransformUtil(), math: createMathUtil(), str: createStrUtil(),
-  };
-  const extensions = {
-    setSubscriptionFilter: (filter: unknown) => { state().subscriptionFilter = filter; },
-    setSubscriptionInvalidationFilter: (filter: unknown) => { state().subscriptionInvalidationFilter = filter; },
-    invalidateSubscriptions: (obj: { subscriptionField?: unknown; payload?: unknown }) => {
-      state().invalidations.push({ subscriptionField: String(obj?.subscriptionField), payload: obj?.payload ?? null });
-    },
-    evictFromApiCache: (typeName: unknown, fieldName: unknown, keys: unknown) => {
-      state().cacheEvictions.push({ typeName: String(typeName), fieldName: String(fieldName), keys: keys ?? null });
-    },
-  };
-  const runtime = {
-    earlyReturn: (value?: unknown, options?: { skipTo?: unknown }) => {
-      const skipTo = options?.skipTo === 'END' ? 'END' : 'NEXT';
-      throw earlyReturnSignal(value, skipTo, options?.skipTo === undefined);
-    },
-  };
-  // `console.log` logs at INFO: "INFO - code.js:13:5: ..."
-  // (https://docs.aws.amazon.com/appsync/latest/devguide/test-debug-resolvers-js.html). The docs list only
-  // `log` and `error` (https://docs.aws.amazon.com/appsync/latest/devguide/supported-features.html);
-  // ERROR for `error`, and INFO/WARN/DEBUG for `info`/`warn`/`debug`, are our choice.
-  const console = { log: consoleMethod('INFO'), error: consoleMethod('ERROR'), info: consoleMethod('INFO'), warn: consoleMethod('WARN'), debug: consoleMethod('DEBUG') };
-  // JSON.parse of invalid text returns "" instead of throwing (docs/APPSYNC-BEHAVIOUR.md#js-built-in-objects).
-  const json = {
-    parse: function parse(text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown): unknown {
-      try { return nativeParse(text, reviver); } catch { return ''; }
-    },
-    stringify: nativeStringify,
-  };
+  const { util, extensions, runtime, console, json } = createAppSyncGlobals();
   const utilsModule = Object.freeze({ util, extensions, runtime });
   const dynamodbModule = Object.freeze(createDynamodbModule());
   const importModule = (specifier: string): unknown => {

@@ -41,7 +41,7 @@ describe('auth settings: persistence', () => {
 describe('auth settings: headers', () => {
   const now = new Date('2025-03-01T12:00:00.123Z');
 
-  it('sends x-api-key over HTTP and the §2.3 header object (with x-amz-date) over realtime for API keys', () => {
+  it('sends x-api-key over HTTP and the realtime header object (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake, with x-amz-date) over realtime for API keys', () => {
     const settings = { mode: 'API_KEY', apiKey: 'da2-abcdefghijklmnopqrstuvwxyz', token: 'ignored' } as const;
     expect(httpAuthHeaders(settings)).toEqual({ 'x-api-key': 'da2-abcdefghijklmnopqrstuvwxyz' });
     expect(realtimeAuthorization(settings, 'localhost:20002', now)).toEqual({
@@ -63,7 +63,7 @@ describe('auth settings: headers', () => {
 });
 
 describe('realtime connection URL', () => {
-  it('matches the worked encoding of spec §2.3 and carries payload=e30=', () => {
+  it('matches the worked encoding of docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake and carries payload=e30=', () => {
     const header = { host: 'localhost:20002', 'x-amz-date': '20250301T120000Z', 'x-api-key': 'da2-abcdefghijklmnopqrstuvwxyz' };
     expect(encodeBase64Json(header)).toBe(
       'eyJob3N0IjoibG9jYWxob3N0OjIwMDAyIiwieC1hbXotZGF0ZSI6IjIwMjUwMzAxVDEyMDAwMFoiLCJ4LWFwaS1rZXkiOiJkYTItYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoifQ==',

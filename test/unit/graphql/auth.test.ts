@@ -1,7 +1,7 @@
 /**
- * Per-field auth directives (spec/appsync-protocol.md §5.3): field directives replace the type's,
+ * Per-field auth directives (docs/APPSYNC-BEHAVIOUR.md#field-authorization-directives): field directives replace the type's,
  * the type's apply to fields without their own, the default mode applies to the rest, Cognito groups
- * must intersect. A denied field is null with AppSync's `Unauthorized` error (§1.5 item 3).
+ * must intersect. A denied field is null with AppSync's `Unauthorized` error (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object).
  */
 import { describe, expect, it } from 'vitest';
 import type { RequestAuth } from '../../../local/graphql/contract.ts';
@@ -55,7 +55,7 @@ function unauthorized(path: (string | number)[], field: string, type: string, li
 }
 
 describe('executor: auth directives', () => {
-  it('checks nested fields against their type: items on an undirected type falls back to the default mode (§5.3 trap)', async () => {
+  it('checks nested fields against their type: items on an undirected type falls back to the default mode (docs/APPSYNC-BEHAVIOUR.md#field-authorization-directives)', async () => {
     expect(await service().execute({ query: '{ listNotes { items { id } } }' }, API_KEY_AUTH)).toEqual({
       data: { listNotes: { items: null } },
       errors: [unauthorized(['listNotes', 'items'], 'items', 'NoteConnection', 1, 15)],

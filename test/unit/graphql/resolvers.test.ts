@@ -1,6 +1,7 @@
 /**
- * Unit and pipeline resolver flow (spec/appsync-runtime.md §7), errors (§3.3, §1.6) and the context a
- * handler sees (§2), with resolver code compiled by the real APPSYNC_JS runtime.
+ * Unit and pipeline resolver flow (docs/APPSYNC-BEHAVIOUR.md#js-pipeline-flow), errors
+ * (docs/APPSYNC-BEHAVIOUR.md#js-util-errors) and the context a handler sees
+ * (docs/APPSYNC-BEHAVIOUR.md#js-context), with resolver code compiled by the real APPSYNC_JS runtime.
  */
 import { describe, expect, it } from 'vitest';
 import { API_KEY_AUTH, cognitoAuth, createServiceFixture } from './service-fixture.ts';

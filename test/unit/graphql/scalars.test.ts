@@ -1,7 +1,7 @@
 /**
- * AppSync scalars (spec/appsync-protocol.md §4): accepted and rejected values in each place a value
+ * AppSync scalars (docs/APPSYNC-BEHAVIOUR.md#scalars): accepted and rejected values in each place a value
  * can be wrong (document literal, variable, resolver output), AWSJSON parsed on input and serialized on
- * output. Valid/invalid examples are the spec's illustrative ones.
+ * output. Valid/invalid examples are the illustrative ones of that section.
  */
 import { describe, expect, it } from 'vitest';
 import { API_KEY_AUTH, createServiceFixture } from './service-fixture.ts';

@@ -1,5 +1,5 @@
 /**
- * Subscriptions on the executor (spec/appsync-protocol.md §3): what a mutation publishes, preparing a
+ * Subscriptions on the executor (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads): what a mutation publishes, preparing a
  * subscription at `start` (auth, resolver, filters), and projecting a published payload through the
  * subscriber's selection set.
  */
@@ -141,7 +141,7 @@ describe('executor: projecting published payloads', () => {
     expect(prepared.subscription.project(mutations[0]?.payload)).toEqual({ data: { note: { __typename: 'Note', title: 'hi', meta: '[1]', owner: { name: 'Olga' } } } });
   });
 
-  it('gives null for fields the mutation did not select and propagates a missing non-null field (§3.2)', async () => {
+  it('gives null for fields the mutation did not select and propagates a missing non-null field (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads)', async () => {
     const { service, mutations } = fixture();
     const prepared = await service.prepareSubscription({ query: 'subscription { onNote { id title createdAt } }' }, API_KEY_AUTH);
     await service.execute({ query: 'mutation { createNote(title: "hi") { id } }' }, API_KEY_AUTH);

@@ -1,7 +1,8 @@
 /**
  * Document-level errors with AppSync's (graphql-java's) wording: `data: null`, `path: null`, no
- * errorType (spec/appsync-protocol.md §1.5 item 1; recorded messages quoted there and in
- * graphql/graphql-over-http#81). Also introspection and the query depth limit (§1.7, §6).
+ * errorType (docs/APPSYNC-BEHAVIOUR.md#document-errors; recorded messages quoted there and in
+ * https://github.com/graphql/graphql-over-http/issues/81). Also introspection
+ * (docs/APPSYNC-BEHAVIOUR.md#document-errors) and the query depth limit (docs/APPSYNC-BEHAVIOUR.md#request-limits).
  */
 import { describe, expect, it } from 'vitest';
 import { API_KEY_AUTH, createServiceFixture } from './service-fixture.ts';

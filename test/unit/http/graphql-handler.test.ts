@@ -135,7 +135,7 @@ describe('http: POST /graphql', () => {
 });
 
 describe('http: GET /graphql and other routes', () => {
-  it('runs GET /graphql?query=…&variables=… (spec §1.2)', async () => {
+  it('runs GET /graphql?query=…&variables=… (docs/APPSYNC-BEHAVIOUR.md#http-endpoint-and-methods)', async () => {
     const { service, handle } = setup();
     const url = `http://127.0.0.1:4000/graphql?query=${encodeURIComponent('{ a }')}&variables=${encodeURIComponent('{"x":1}')}`;
     expect(await wire(await handle(new Request(url, { headers: { 'x-api-key': DEV_API_KEY } })))).toEqual({ status: 200, errorType: null, body: { data: { echo: '{ a }' } } });

@@ -10,7 +10,7 @@ function rule(fieldName: string, operator: string, value: unknown) {
   return { filterGroup: [{ filters: [{ fieldName, operator, value }] }] };
 }
 
-describe('enhanced filters (spec appsync-runtime.md §8.2)', () => {
+describe('enhanced filters (docs/APPSYNC-BEHAVIOUR.md#enhanced-subscription-filters)', () => {
   it.each([
     ['eq', 'status', 'READY', true],
     ['eq', 'status', 'PENDING', false],
@@ -65,7 +65,7 @@ describe('enhanced filters (spec appsync-runtime.md §8.2)', () => {
   });
 });
 
-describe('argument filters (spec appsync-protocol.md §3.3)', () => {
+describe('argument filters (docs/APPSYNC-BEHAVIOUR.md#subscription-argument-filters)', () => {
   it('matches when every supplied argument equals the top-level field', () => {
     expect(compileArgumentFilter({ id: 'a1', status: 'READY' })(EVENT)).toBe(true);
     expect(compileArgumentFilter({ id: 'a1', status: 'PENDING' })(EVENT)).toBe(false);
@@ -168,11 +168,11 @@ describe('subscription registry', () => {
   });
 });
 
-describe('realtime handshake (spec appsync-protocol.md §2.2)', () => {
+describe('realtime handshake (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake)', () => {
   const HEADER = { host: 'localhost:20002', 'x-amz-date': '20250301T120000Z', 'x-api-key': 'da2-abcdefghijklmnopqrstuvwxyz' };
   const BASE64URL = 'eyJob3N0IjoibG9jYWxob3N0OjIwMDAyIiwieC1hbXotZGF0ZSI6IjIwMjUwMzAxVDEyMDAwMFoiLCJ4LWFwaS1rZXkiOiJkYTItYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoifQ';
 
-  it('reads the header-… sub-protocol (Amplify >= 6.6), the spec example verbatim', () => {
+  it('reads the header-… sub-protocol (Amplify >= 6.6): a worked API-key header object', () => {
     expect(readHandshake({ url: '/graphql/realtime', headers: {}, protocols: ['graphql-ws', `header-${BASE64URL}`] })).toEqual({ source: 'subprotocol', headers: HEADER });
   });
 

@@ -264,7 +264,7 @@ describe('realtime: start, data, stop', () => {
   });
 });
 
-/** What Amplify v6 puts in the header object / start authorization for IAM (spec §2.3). */
+/** What Amplify v6 puts in the header object / start authorization for IAM (docs/APPSYNC-BEHAVIOUR.md#iam-sigv4). */
 async function iamHeaders(path: string, body: string): Promise<Record<string, string>> {
   const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: 'us-east-1', service: 'appsync', sha256: Sha256, applyChecksum: false });
   const signed = await signer.sign({

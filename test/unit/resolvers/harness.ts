@@ -19,7 +19,7 @@ export const ASSET_TAGS_TABLE = localTableNames(api)['assetTags'] ?? '';
 export const USER_A = 'a1f0c2e4-1111-4aaa-8bbb-000000000001';
 export const USER_B = 'b2f0c2e4-2222-4aaa-8bbb-000000000002';
 
-/** A Cognito user-pool identity (spec/appsync-runtime.md §2.2). */
+/** A Cognito user-pool identity (docs/APPSYNC-BEHAVIOUR.md#resolver-identity-and-request). */
 export function userPoolIdentity(sub: string): Record<string, unknown> {
   return {
     sub,
@@ -64,7 +64,7 @@ function fieldOf(codeFile: string): { parentTypeName: string; fieldName: string 
   return { parentTypeName: resolver.typeName, fieldName: resolver.fieldName };
 }
 
-/** The error `util.unauthorized()` raises in a live request (spec/appsync-runtime.md §3.3). */
+/** The error `util.unauthorized()` raises in a live request (docs/APPSYNC-BEHAVIOUR.md#js-util-errors). */
 export function unauthorized(codeFile: string): { message: string; errorType: string } {
   const { parentTypeName, fieldName } = fieldOf(codeFile);
   return { message: `Not Authorized to access ${fieldName} on type ${parentTypeName}`, errorType: 'Unauthorized' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evalExpr } from './evaluate.ts';
 
-describe('@aws-appsync/utils/dynamodb builders (spec §4.1 recorded outputs [E]; built-in-modules-js.html)', () => {
+describe('@aws-appsync/utils/dynamodb builders (docs/APPSYNC-BEHAVIOUR.md#js-dynamodb-helpers recorded outputs; built-in-modules-js.html)', () => {
   it('get', () => {
     expect(evalExpr('ddb.get({ key: { id: "id" } })')).toEqual({ operation: 'GetItem', key: { id: { S: 'id' } } });
   });
@@ -32,7 +32,7 @@ describe('@aws-appsync/utils/dynamodb builders (spec §4.1 recorded outputs [E];
       update: { expression: 'SET #expName_1 = #expName_1 + :expValue_1', expressionNames: { '#expName_1': 'age' }, expressionValues: { ':expValue_1': { N: 10 } } },
     });
   });
-  it('update numbers names in key order and joins SET clauses (spec §4.2)', () => {
+  it('update numbers names in key order and joins SET clauses (docs/APPSYNC-BEHAVIOUR.md#js-dynamodb-helpers)', () => {
     expect(evalExpr("ddb.update({ key: { pk: 'u#1' }, update: { name: 'Ana', visits: ddb.operations.increment(2), tags: ddb.operations.append(['x']), old: ddb.operations.prepend([1]), n: ddb.operations.decrement(1), a: ddb.operations.add(5), r: ddb.operations.replace('z'), gone: ddb.operations.remove() } })")).toEqual({
       operation: 'UpdateItem', key: { pk: { S: 'u#1' } },
       update: {

@@ -92,7 +92,7 @@ describe('ctx: a handler sees every member, however it reaches them', () => {
     arguments: { id: 'a1', key: 'stash' }, identity: { sub: 'u1' }, source: { parentId: 'p1' }, stash: { kept: 1 }, prev: { result: { n: 1 } },
     result: { id: 'r1' }, request: { headers: { 'x-trace': 't1' }, domainName: null }, env: { STAGE: 'dev' },
   });
-  /** `ctx` as JSON shows it (spec §2.4: the selection set is left out). */
+  /** `ctx` as JSON shows it (docs/APPSYNC-BEHAVIOUR.md#js-info-and-selection-set: the selection set is left out). */
   const FULL_JSON = {
     arguments: { id: 'a1', key: 'stash' }, args: { id: 'a1', key: 'stash' }, identity: { sub: 'u1' }, source: { parentId: 'p1' }, stash: { kept: 1 }, prev: { result: { n: 1 } },
     request: { headers: { 'x-trace': 't1' }, domainName: null }, info: { fieldName: 'getAsset', parentTypeName: 'Query', variables: {} }, env: { STAGE: 'dev' }, result: { id: 'r1' },

@@ -11,13 +11,13 @@ function input(overrides: Partial<ResolverContextInput> = {}): ResolverContextIn
   };
 }
 
-describe('sandbox isolation (spec §1.5, §1.7)', () => {
+describe('sandbox isolation (docs/APPSYNC-BEHAVIOUR.md#js-built-in-objects)', () => {
   it('exposes no Node globals, timers, Date, Promise or eval to resolver code', () => {
     expect(evalExpr('[typeof process, typeof require, typeof module, typeof Buffer, typeof setTimeout, typeof setInterval, typeof setImmediate, typeof queueMicrotask, typeof fetch, typeof Date, typeof Promise, typeof eval, typeof globalThis.process]')).toEqual(
       ['undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined', 'undefined'],
     );
   });
-  it('exposes util, extensions and runtime as globals even without an import (spec §1.1)', () => {
+  it('exposes util, extensions and runtime as globals even without an import (docs/APPSYNC-BEHAVIOUR.md#js-module-format)', () => {
     const code = 'export function request(ctx) { return [typeof util.autoId, typeof extensions.setSubscriptionFilter, typeof runtime.earlyReturn]; }\nexport function response(ctx) { return ctx.result; }\n';
     expect(evalModule(code)).toEqual({ evaluationResult: '["function","function","function"]', logs: [], stash: '{}' });
   });
@@ -46,7 +46,7 @@ describe('sandbox isolation (spec §1.5, §1.7)', () => {
     const second = compiled.evaluate('request', input({ arguments: { id: 'b' } }));
     expect([first.value, second.value]).toEqual([{ counter: 1, seen: ['a'] }, { counter: 1, seen: ['b'] }]);
   });
-  it('JSON.parse of invalid text returns "" (spec §9.15)', () => {
+  it('JSON.parse of invalid text returns "" (docs/APPSYNC-BEHAVIOUR.md#js-built-in-objects)', () => {
     expect(evalExpr('JSON.parse("{nope")')).toBe('');
   });
 });
@@ -101,10 +101,10 @@ describe('compiled resolver: evaluate (local/runtime/contract.ts)', () => {
     expect(compiled.evaluate('request', input({ arguments: { id: 'a', mode: 'early' } })).earlyReturn).toEqual({ value: { cached: true }, skipTo: 'END', skipToDefaulted: false });
     expect(compiled.evaluate('request', input({ arguments: { id: 'a', mode: 'earlyDefault' } })).earlyReturn).toEqual({ value: null, skipTo: 'NEXT', skipToDefaulted: true });
   });
-  it('util.unauthorized gives the live message naming the field (spec §3.3 [O])', () => {
+  it('util.unauthorized gives the live message naming the field (docs/APPSYNC-BEHAVIOUR.md#js-util-errors)', () => {
     expect(compiled.evaluate('request', input({ arguments: { mode: 'unauth' }, info })).error).toEqual({ message: 'Not Authorized to access getAsset on type Query', errorType: 'Unauthorized', data: null, errorInfo: null });
   });
-  it('an uncaught exception becomes errorType Code with the code.js position (spec §1.6, §9.11)', () => {
+  it('an uncaught exception becomes errorType Code with the code.js position (docs/APPSYNC-BEHAVIOUR.md#js-util-errors)', () => {
     const outcome = compiled.evaluate('request', input({ arguments: { mode: 'crash' } }));
     expect([outcome.error, outcome.codeError]).toEqual([
       { message: "code.js:7:58: TypeError: Cannot read properties of undefined (reading 'deep')", errorType: 'Code', data: null, errorInfo: null },

@@ -15,7 +15,7 @@ function errorsOf(code: string): readonly CodeError[] {
 
 const wrap = (body: string): string => `export function request(ctx) {\n  ${body}\n}\nexport function response(ctx) { return ctx.result; }\n`;
 
-describe('save-time syntax checks (spec §1.2, @aws-appsync/eslint-plugin base rules; supported-features.html)', () => {
+describe('save-time syntax checks (docs/APPSYNC-BEHAVIOUR.md#js-language-subset, @aws-appsync/eslint-plugin base rules; supported-features.html)', () => {
   const cases: [string, string, string, number, number, number][] = [
     ['no-try', 'try { ctx.stash.a = 1; } catch (e) { }', 'Try statements are not supported. (@aws-appsync/no-try)', 2, 3, 38],
     ['no-throw', 'throw new Error("x");', 'Throw statements are not supported. Use util.error(). (@aws-appsync/no-throw)', 2, 3, 21],
@@ -59,7 +59,7 @@ describe('save-time syntax checks (spec §1.2, @aws-appsync/eslint-plugin base r
   });
 });
 
-describe('save-time module checks (spec §1.1)', () => {
+describe('save-time module checks (docs/APPSYNC-BEHAVIOUR.md#js-module-format)', () => {
   it('rejects imports other than the built-in modules', () => {
     expect(errorsOf(`import { x } from 'lodash';\n${wrap('return 1;')}`)).toEqual([
       { errorType: 'VALIDATION_ERROR', value: "Cannot find module 'lodash': only the built-in @aws-appsync modules can be imported; bundle everything else", location: { line: 1, column: 1, span: 27 } },
@@ -77,7 +77,7 @@ describe('save-time module checks (spec §1.1)', () => {
   });
 });
 
-describe('limits (spec §1.1; API_Resolver.html code length)', () => {
+describe('limits (docs/APPSYNC-BEHAVIOUR.md#js-code-size-limit; API_Resolver.html code length)', () => {
   it(`rejects code longer than ${CODE_SIZE_LIMIT} characters`, () => {
     const code = wrap('return 1;') + `// ${'x'.repeat(CODE_SIZE_LIMIT)}\n`;
     expect(errorsOf(code)).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evalExpr, evalModule, resolverReturning } from './evaluate.ts';
 
-describe('util encoding (spec §3.1; built-in-util-js.html "Encoding utils")', () => {
+describe('util encoding (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; built-in-util-js.html "Encoding utils")', () => {
   it('urlEncode follows Java URLEncoder: space → +, UTF-8 %XX upper case, * kept, ~ escaped', () => {
     expect(evalExpr('util.urlEncode("a b&c=d/é~*")')).toBe('a+b%26c%3Dd%2F%C3%A9%7E*');
   });
@@ -19,7 +19,7 @@ describe('util encoding (spec §3.1; built-in-util-js.html "Encoding utils")', (
   });
 });
 
-describe('util ids (spec §3.2; built-in-util-js.html "ID utils")', () => {
+describe('util ids (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; built-in-util-js.html "ID utils")', () => {
   it('autoId returns a lower-case random v4 UUID, different each call', () => {
     const [a, b] = evalExpr('[util.autoId(), util.autoId()]') as [string, string];
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -39,7 +39,7 @@ describe('util ids (spec §3.2; built-in-util-js.html "ID utils")', () => {
   });
 });
 
-describe('util errors (spec §3.3; built-in-util-js.html "Error utils")', () => {
+describe('util errors (docs/APPSYNC-BEHAVIOUR.md#js-util-errors; built-in-util-js.html "Error utils")', () => {
   it('util.error stops the handler and reports the message', () => {
     const code = resolverReturning('null').replace('return null;', 'util.error("boom", "Custom:Type", { a: 1 }, { b: 2 });\n  return "unreached";');
     expect(evalModule(code)).toEqual({ error: { message: 'boom' }, logs: [], stash: '{}' });
@@ -59,19 +59,19 @@ describe('util errors (spec §3.3; built-in-util-js.html "Error utils")', () => 
       ]),
     });
   });
-  it('util.unauthorized shows "Unauthorized" in EvaluateCode (spec §3.3 [E])', () => {
+  it('util.unauthorized shows "Unauthorized" in EvaluateCode (docs/APPSYNC-BEHAVIOUR.md#js-util-errors)', () => {
     const code = resolverReturning('null').replace('return null;', 'util.unauthorized();');
     expect(evalModule(code)).toEqual({ error: { message: 'Unauthorized' }, logs: [], stash: '{}' });
   });
 });
 
-describe('util.matches (spec §3.4; built-in-util-js.html "Pattern matching")', () => {
+describe('util.matches (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; built-in-util-js.html "Pattern matching")', () => {
   it('matches the whole string with Java Pattern syntax', () => {
     expect(evalExpr('[util.matches("a*b", "aaab"), util.matches("a", "abc"), util.matches("(?i)abc", "ABC")]')).toEqual([true, false, true]);
   });
 });
 
-describe('util.authType from the mock identity (spec §2.2 [E])', () => {
+describe('util.authType from the mock identity (docs/APPSYNC-BEHAVIOUR.md#resolver-identity-and-request)', () => {
   const cases: [string, unknown, string][] = [
     ['no identity', null, 'API Key Authorization'],
     ['empty identity', {}, 'Lambda Authorization'],

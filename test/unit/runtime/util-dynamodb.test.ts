@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evalExpr } from './evaluate.ts';
 
-describe('util.dynamodb (spec §3.6, §9.1, §9.19, §9.20; dynamodb-helpers-in-util-dynamodb-js.html)', () => {
+describe('util.dynamodb (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; dynamodb-helpers-in-util-dynamodb-js.html)', () => {
   it('toMapValues converts recursively; numbers stay numbers, arrays become L, null becomes NULL [E]', () => {
     expect(evalExpr('util.dynamodb.toMapValues({ pk: "u#7", age: 41, tags: ["a", 2], meta: { ok: true, n: null }, gone: undefined })')).toEqual({
       pk: { S: 'u#7' }, age: { N: 41 }, tags: { L: [{ S: 'a' }, { N: 2 }] }, meta: { M: { ok: { BOOL: true }, n: { NULL: null } } },

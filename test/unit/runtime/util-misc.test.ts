@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evalExpr, evalModule, resolverReturning } from './evaluate.ts';
 
-describe('util.str (spec §3.8; str-helpers-in-util-str-js.html)', () => {
+describe('util.str (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; str-helpers-in-util-str-js.html)', () => {
   it('normalize applies the Unicode form', () => {
     expect(evalExpr('[util.str.normalize("Ⅸ", "nfkc"), util.str.normalize("é", "nfd").length]')).toEqual(['IX', 2]);
   });
 });
 
-describe('util.math (spec §3.8; math-helpers-in-util-math-js.html)', () => {
+describe('util.math (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; math-helpers-in-util-math-js.html)', () => {
   it('roundNum rounds halves up, minVal/maxVal compare', () => {
     expect(evalExpr('[util.math.roundNum(2.5), util.math.roundNum(-2.5), util.math.minVal(3, 4), util.math.maxVal(3, 4)]')).toEqual([3, -2, 3, 4]);
   });
@@ -18,7 +18,7 @@ describe('util.math (spec §3.8; math-helpers-in-util-math-js.html)', () => {
   });
 });
 
-describe('util.xml (spec §3.8; xml-helpers-in-util-xml-js.html)', () => {
+describe('util.xml (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; xml-helpers-in-util-xml-js.html)', () => {
   it('toMap keeps the root, groups repeated elements and reads numbers', () => {
     expect(evalExpr('util.xml.toMap("<?xml version=\\"1.0\\"?><order><id>7</id><item>a</item><item>b</item></order>")')).toEqual({ order: { id: 7, item: ['a', 'b'] } });
   });
@@ -30,7 +30,7 @@ describe('util.xml (spec §3.8; xml-helpers-in-util-xml-js.html)', () => {
   });
 });
 
-describe('util.http (spec §3.8; http-helpers-in-utils-http-js.html)', () => {
+describe('util.http (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; http-helpers-in-utils-http-js.html)', () => {
   it('copyHeaders drops hop-by-hop headers', () => {
     expect(evalExpr('util.http.copyHeaders({ "content-length": "3", host: "h", "x-a": "1", Connection: "close", accept: "*/*" })')).toEqual({ 'x-a': '1', accept: '*/*' });
   });

@@ -3,7 +3,7 @@ import { evalExpr } from './evaluate.ts';
 
 const MS = 1700000000123;
 
-describe('util.time conversions (spec §3.5; time-helpers-in-util-time-js.html)', () => {
+describe('util.time conversions (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; time-helpers-in-util-time-js.html)', () => {
   it('epochMilliSecondsToISO8601 gives UTC with milliseconds and Z', () => {
     expect(evalExpr(`util.time.epochMilliSecondsToISO8601(${MS})`)).toBe('2023-11-14T22:13:20.123Z');
   });
@@ -39,7 +39,7 @@ describe('util.time conversions (spec §3.5; time-helpers-in-util-time-js.html)'
   });
 });
 
-describe('util.time now* (spec §3.5)', () => {
+describe('util.time now* (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers)', () => {
   it('returns the current time in every form', () => {
     const before = Date.now();
     const [iso, seconds, millis, formatted] = evalExpr('[util.time.nowISO8601(), util.time.nowEpochSeconds(), util.time.nowEpochMilliSeconds(), util.time.nowFormatted("yyyy")]') as [string, number, number, string];

@@ -7,7 +7,7 @@ function filterExpression(args: string, fn = 'toDynamoDBFilterExpression'): unkn
   return typeof out === 'string' ? JSON.parse(out) : out;
 }
 
-describe('util.transform.toDynamoDBFilterExpression (spec §3.7.1 recorded outputs [E]; transformation-helpers-in-utils-transform-js.html)', () => {
+describe('util.transform.toDynamoDBFilterExpression (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers recorded outputs; transformation-helpers-in-utils-transform-js.html)', () => {
   it('renders the documented mixed example', () => {
     expect(filterExpression(`{ status: { eq: 'OPEN' }, or: [{ priority: { ge: 3 } }, { tags: { contains: 'urgent' } }] }`)).toEqual({
       expression: '(#status = :status_eq) AND ((#priority >= :or_0_priority_ge) OR (contains(#tags,:or_1_tags_contains)))',
@@ -46,7 +46,7 @@ describe('util.transform.toDynamoDBFilterExpression (spec §3.7.1 recorded outpu
     expect(filterExpression('{v:{in:[]}}')).toEqual({ expression: '(null)', expressionNames: { '#v': 'v' }, expressionValues: {} });
   });
   const invalid = ['', 'null', '[]', '"x"', '{v:{bogus:1}}', '{v:"x"}', '{a:{b:{eq:1}}}', '{and:{}}', '{and:null}', '{and:[null]}', '{not:[]}', '{v:{between:[1]}}', '{v:{between:1}}', '{v:{in:1}}', '{v:{attributeExists:"yes"}}', '{v:{attributeType:"S"}}', '{v:{size:1}}'];
-  it.each(invalid)('returns null for invalid input %s (spec §9.3 [E])', (input) => {
+  it.each(invalid)('returns null for invalid input %s (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers)', (input) => {
     expect(evalExpr(`util.transform.toDynamoDBFilterExpression(${input})`)).toBeNull();
   });
   it('toDynamoDBConditionExpression renders byte-identical output [E]', () => {
@@ -55,7 +55,7 @@ describe('util.transform.toDynamoDBFilterExpression (spec §3.7.1 recorded outpu
   });
 });
 
-describe('util.transform.toSubscriptionFilter (spec §3.7.3 [E]; extensions-js.html)', () => {
+describe('util.transform.toSubscriptionFilter (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers; extensions-js.html)', () => {
   const input = "{ channel: { eq: 'general' }, or: [{ severity: { ge: 5 } }, { labels: { containsAny: ['ops', 'sec'] } }] }";
   const channel = { fieldName: 'channel', operator: 'eq', value: 'general' };
   const severity = { fieldName: 'severity', operator: 'ge', value: 5 };
@@ -73,7 +73,7 @@ describe('util.transform.toSubscriptionFilter (spec §3.7.3 [E]; extensions-js.h
   it('drops ignored fields at any depth', () => {
     expect(evalExpr(`util.transform.toSubscriptionFilter(${input}, ["channel"])`)).toEqual({ filterGroup: [{ filters: [severity] }, { filters: [labels] }] });
   });
-  it('treats not as an ordinary field and passes unknown operators through (§9.8, §9.9)', () => {
+  it('treats not as an ordinary field and passes unknown operators through (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers)', () => {
     expect(evalExpr('util.transform.toSubscriptionFilter({ not: { a: { eq: 1 } }, b: { bogus: 2 } })')).toEqual({
       filterGroup: [{ filters: [{ fieldName: 'not', operator: 'a', value: { eq: 1 } }, { fieldName: 'b', operator: 'bogus', value: 2 }] }],
     });
@@ -88,12 +88,12 @@ describe('util.transform.toSubscriptionFilter (spec §3.7.3 [E]; extensions-js.h
       { filterGroup: [{ filters: [owner] }] }, { filterGroup: [] }, { filterGroup: [] }, { filterGroup: [] },
     ]);
   });
-  it('returns null for null, arrays and JSON strings (§9.2)', () => {
+  it('returns null for null, arrays and JSON strings (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers)', () => {
     expect(evalExpr(`[util.transform.toSubscriptionFilter(null), util.transform.toSubscriptionFilter([]), util.transform.toSubscriptionFilter('{"a":{"eq":1}}')]`)).toEqual([null, null, null]);
   });
 });
 
-describe('util.transform.toElasticsearchQueryDSL (spec §3.7.2 [I])', () => {
+describe('util.transform.toElasticsearchQueryDSL (docs/APPSYNC-BEHAVIOUR.md#js-util-helpers)', () => {
   it('wraps each field in a bool must', () => {
     expect(filterExpression('{ score: { gte: 10 } }', 'toElasticsearchQueryDSL')).toEqual({ bool: { must: [{ bool: { must: [{ range: { score: { gte: 10 } } }] } }] } });
   });
