@@ -27,7 +27,7 @@ function projectService() {
       },
       // Never contacted: every request below is decided before a data source is called.
       dynamodb: new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-      tableNames: { assets: 'assets-test' },
+      tableNames: { assets: 'assets-test', assetTags: 'asset-tags-test' },
       invokeLambda: createLambdaInvoker({ api, env: {} }).invoke,
       env: resolverEnvironment(api),
       onMutation: () => undefined,
