@@ -3,7 +3,7 @@
  * (from `client/operations/*.graphql`), printed once each, sent with `POST /graphql` and the auth
  * headers of the moment. It is the `GraphQLTransport` `client/upload.ts` takes: it resolves with
  * `data` and rejects when the answer has `errors`, naming AppSync's `errorType`
- * (`spec/appsync-protocol.md` §1.5).
+ * (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object).
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode } from 'graphql';

@@ -2,7 +2,7 @@
  * Keeps the asset list live over AppSync's realtime protocol (browser code, through
  * `appsync-realtime-client.ts`): `onAssetCreated` adds assets completed anywhere, and
  * `asset-watches.ts` follows the newest rows with `onAssetUpdated(id)`. Events carry only what the
- * triggering mutation selected (`spec/appsync-protocol.md` §3.2), so a new or newly READY asset is
+ * triggering mutation selected (docs/APPSYNC-BEHAVIOUR.md#subscription-payloads), so a new or newly READY asset is
  * read again with `getAsset` for its download URL.
  */
 import type { GraphQLTransport } from '../../client/upload.ts';

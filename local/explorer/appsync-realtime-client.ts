@@ -1,7 +1,7 @@
 /**
  * A small AppSync realtime client (browser code; also runs in Node with the `ws` package).
  *
- * It speaks AppSync's WebSocket protocol (`spec/appsync-protocol.md` §2), not graphql-ws's newer
+ * It speaks AppSync's WebSocket protocol (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake), not graphql-ws's newer
  * `graphql-transport-ws`: the connection auth travels as `?header=<base64 JSON>&payload=e30=` (the
  * query-string method of Amplify ≤ 6.5, §2.2), the sub-protocol is `graphql-ws`, then
  * `connection_init` → `connection_ack`, `start` (with `payload.data` a JSON *string* and

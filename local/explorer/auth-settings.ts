@@ -80,7 +80,7 @@ export async function resolveAuthSettings(settings: AuthSettings, idToken: () =>
   return { ...settings, token: (await idToken()) ?? '' };
 }
 
-/** HTTP headers for `POST /graphql` (`spec/appsync-protocol.md` §1): `x-api-key` or `Authorization`. */
+/** HTTP headers for `POST /graphql` (docs/APPSYNC-BEHAVIOUR.md#auth-mode-detection): `x-api-key` or `Authorization`. */
 export function httpAuthHeaders(settings: AuthSettings): Record<string, string> {
   if (settings.mode !== AUTH_MODE.API_KEY) return { Authorization: settings.token.trim() };
   return { 'x-api-key': settings.apiKey };

@@ -1,7 +1,7 @@
 /**
  * `POST /graphql` from the browser, as any web app calls AppSync: JSON body, auth header, the
  * response body returned as the GraphQL result (AppSync answers 401 with a GraphQL-shaped body too,
- * `spec/appsync-protocol.md` §1.5, so the user sees `errorType` either way).
+ * docs/APPSYNC-BEHAVIOUR.md#graphql-error-object, so the user sees `errorType` either way).
  */
 
 export interface GraphQLRequestBody {
