@@ -19,7 +19,7 @@ export interface AssetWatchesDeps {
 }
 
 export interface AssetWatches {
-  /** Follows the newest rows with this identity's authorization (§2.3), and keeps following as rows change. */
+  /** Follows the newest rows with this identity's authorization (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake), and keeps following as rows change. */
   start(authorization: AuthorizationHeader): void;
   stop(): void;
 }

@@ -18,7 +18,7 @@ export interface LiveAssetsDeps {
   readonly graphql: GraphQLTransport;
   readonly realtime: AppSyncRealtimeClient;
   readonly store: AssetStore;
-  /** The realtime header object for the current identity (§2.3). */
+  /** The realtime header object for the current identity (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake). */
   readonly authorization: () => Promise<AuthorizationHeader>;
   /** Lists again once the subscription is live: an asset completed before `start_ack` sent its event too early. */
   readonly reload: () => void;

@@ -33,7 +33,7 @@ export interface AppSyncFetcherDeps {
   readonly realtime: AppSyncRealtimeClient;
   /** HTTP auth headers for the current auth choice (a signed-in user's token is read asynchronously). */
   readonly httpHeaders: () => Record<string, string> | Promise<Record<string, string>>;
-  /** Realtime header object for the current auth choice (§2.3). */
+  /** Realtime header object for the current auth choice (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake). */
   readonly realtimeAuthorization: () => AuthorizationHeader | Promise<AuthorizationHeader>;
   /** Told about the running subscription's state (GraphiQL itself shows nothing until an event). */
   readonly onSubscriptionStatus?: ((status: SubscriptionStatus) => void) | undefined;

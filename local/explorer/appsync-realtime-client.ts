@@ -3,7 +3,7 @@
  *
  * It speaks AppSync's WebSocket protocol (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake), not graphql-ws's newer
  * `graphql-transport-ws`: the connection auth travels as `?header=<base64 JSON>&payload=e30=` (the
- * query-string method of Amplify ≤ 6.5, §2.2), the sub-protocol is `graphql-ws`, then
+ * query-string method of Amplify ≤ 6.5, docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake), the sub-protocol is `graphql-ws`, then
  * `connection_init` → `connection_ack`, `start` (with `payload.data` a JSON *string* and
  * `extensions.authorization`) → `start_ack`, `data` frames, and `stop` → `complete`.
  *
@@ -12,7 +12,7 @@
  * and makes `return()` on the iterator the single owner of the socket's lifetime.
  */
 
-/** The header object of §2.3: `host` plus the auth mode's headers (`x-api-key` or `Authorization`). */
+/** The header object (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake): `host` plus the auth mode's headers (`x-api-key` or `Authorization`). */
 export type AuthorizationHeader = Readonly<Record<string, string>>;
 
 /** What a `data` or `error` frame turns into for the consumer: a GraphQL result. */
@@ -61,7 +61,7 @@ export interface AppSyncRealtimeClient {
   subscribe(request: SubscribeRequest): AsyncIterableIterator<RealtimeResult>;
 }
 
-/** AppSync message types, named as AWS names them (§2.4). */
+/** AppSync message types, named as AWS names them (docs/APPSYNC-BEHAVIOUR.md#realtime-message-catalogue). */
 export const MESSAGE_TYPE = {
   CONNECTION_INIT: 'connection_init',
   CONNECTION_ACK: 'connection_ack',
@@ -87,7 +87,7 @@ export function encodeBase64Json(value: unknown): string {
 
 /**
  * The connection URL of the query-string method: the base64 is written raw into the URL, as
- * Amplify and aws-appsync-subscription-link write it (§2.2); `payload` is always `{}`.
+ * Amplify and aws-appsync-subscription-link write it (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake); `payload` is always `{}`.
  */
 export function realtimeConnectionUrl(realtimeUrl: string, authorization: AuthorizationHeader): string {
   const separator = realtimeUrl.includes('?') ? '&' : '?';

@@ -86,13 +86,13 @@ export function httpAuthHeaders(settings: AuthSettings): Record<string, string> 
   return { 'x-api-key': settings.apiKey };
 }
 
-/** `yyyymmddThhmmssZ`, as Amplify writes `x-amz-date` (§2.3). */
+/** `yyyymmddThhmmssZ`, as Amplify writes `x-amz-date` (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake). */
 export function formatAmzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
 /**
- * The realtime header object of §2.3. `host` is the GraphQL endpoint's host (with port); for API
+ * The realtime header object (docs/APPSYNC-BEHAVIOUR.md#realtime-url-and-handshake). `host` is the GraphQL endpoint's host (with port); for API
  * keys Amplify also sends `x-amz-date`.
  */
 export function realtimeAuthorization(settings: AuthSettings, host: string, now: Date): AuthorizationHeader {
