@@ -16,7 +16,7 @@ import { buildSync } from 'esbuild';
 import { api } from '../api/definition.ts';
 import { lambdaEnvironment } from '../api/environment.ts';
 import { lambdaBundlePath, PROJECT_ROOT } from '../api/paths.ts';
-import { LAMBDA_BUILD_OPTIONS } from '../scripts/bundle.ts';
+import { LAMBDA_BUILD_OPTIONS } from '../api/bundle.ts';
 import { STORE_CREDENTIALS } from './lib/asset-table.ts';
 import type { BenchContext } from './lib/context.ts';
 import { createFigureList, type Figure } from './lib/figures.ts';

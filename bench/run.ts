@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { api } from '../api/definition.ts';
 import { PROJECT_ROOT } from '../api/paths.ts';
-import { bundleAll } from '../scripts/bundle.ts';
+import { bundleAll } from '../api/bundle.ts';
 import { benchFanout } from './fanout.ts';
 import { benchLambda } from './lambda.ts';
 import { benchMedia } from './media.ts';

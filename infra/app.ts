@@ -6,7 +6,7 @@
 import { api } from '../api/definition.ts';
 import { isConfigError } from '../api/config-error.ts';
 import { validateDefinition } from '../api/validate.ts';
-import { bundleAll } from '../scripts/bundle.ts';
+import { bundleAll } from '../api/bundle.ts';
 import { createAssetApiApp } from './create-app.ts';
 
 try {

@@ -1,7 +1,7 @@
 /** `npm run build`: validate the definition and bundle every resolver and Lambda into `dist/`. */
 import { api } from '../api/definition.ts';
 import { validateDefinition } from '../api/validate.ts';
-import { bundleAll } from './bundle.ts';
+import { bundleAll } from '../api/bundle.ts';
 import { relative } from 'node:path';
 import { PROJECT_ROOT } from '../api/paths.ts';
 

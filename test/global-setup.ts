@@ -3,7 +3,7 @@ import { api } from '../api/definition.ts';
 import { validateDefinition } from '../api/validate.ts';
 import { DEFAULT_STATE_DIR } from '../local/config.ts';
 import { loadLocalCa } from '../local/tls/local-ca.ts';
-import { bundleAll } from '../scripts/bundle.ts';
+import { bundleAll } from '../api/bundle.ts';
 
 export default function setup(): void {
   validateDefinition(api);

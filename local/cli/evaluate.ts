@@ -8,7 +8,7 @@ import { buildSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { evaluateCode, type EvaluateCodeResult } from '../runtime/index.ts';
-import { RESOLVER_BUILD_OPTIONS } from '../../scripts/bundle.ts';
+import { RESOLVER_BUILD_OPTIONS } from '../../api/bundle.ts';
 
 const USAGE = 'usage: npm run evaluate -- --code <file.js|file.ts> --function request|response|before|after --context <context.json>';
 

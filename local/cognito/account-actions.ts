@@ -6,34 +6,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CognitoError, COGNITO_ERROR_MESSAGE, COGNITO_ERROR_TYPE, invalidParameter, notAuthorized } from './cognito-error.ts';
+import { createStoredUser, isNameTaken, readNewUserAttributes } from './new-user.ts';
 import { checkCode, createCode, maskEmail, RESET_CODE_VALIDITY_MS, SIGN_UP_CODE_VALIDITY_MS } from './one-time-codes.ts';
-import { assertClientId, assertPasswordPolicy, type PoolSettings } from './pool-settings.ts';
+import { assertClientId, assertPasswordPolicy } from './pool-settings.ts';
 import type { CognitoAction } from './sign-in.ts';
-import { createPasswordVerifier, poolNameOf } from './srp.ts';
-import type { TokenService } from './token-service.ts';
+import { createPasswordVerifier } from './srp.ts';
+import { resolveUserActionContext, type UserActionContext, type UserActionDeps } from './user-action-context.ts';
 import { attributesOf, isEmailAddress } from './user-view.ts';
-import type { StoredUser, UserStore } from './user-store.ts';
-import { attributeList, RULE, requiredString, type WireBody } from './wire.ts';
+import type { StoredUser } from './user-store.ts';
+import { RULE, requiredString, type WireBody } from './wire.ts';
 
 /** ForgotPassword requests allowed per user and hour before LimitExceededException. */
 export const MAX_RESET_REQUESTS_PER_HOUR = 5;
 /** Attributes a caller may not set. */
 const READ_ONLY_ATTRIBUTES = new Set(['sub', 'email_verified', 'phone_number_verified', 'cognito:user_status']);
 
-export interface AccountDeps {
-  readonly settings: PoolSettings;
-  readonly store: UserStore;
-  readonly tokens: TokenService;
-  /** Server log line (where the codes go). */
-  readonly log: (line: string) => void;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
-
 /** The account actions' dependencies, resolved once by `createAccountActions`. */
-interface AccountContext extends Required<AccountDeps> {
-  /** The pool name SRP hashes into verifiers. */
-  readonly poolName: string;
+interface AccountContext extends UserActionContext {
   /** The app client's PreventUserExistenceErrors. */
   readonly prevent: boolean;
 }
@@ -66,18 +55,8 @@ async function signUp(ctx: AccountContext, body: WireBody): Promise<unknown> {
   if (settings.definition.signUp !== 'self') throw notAuthorized('SignUp is not permitted for this user pool');
   const name = requiredString(body, 'Username', RULE.USERNAME);
   const password = requiredString(body, 'Password', RULE.PASSWORD);
-  const attributes: Record<string, string> = {};
-  for (const { Name, Value } of attributeList(body, 'UserAttributes')) {
-    if (READ_ONLY_ATTRIBUTES.has(Name)) throw invalidParameter(`Cannot modify the non-mutable attribute ${Name}`);
-    attributes[Name] = Value;
-  }
-  const byEmail = settings.definition.signInWith === 'email';
-  if (byEmail) {
-    if (!isEmailAddress(name)) throw invalidParameter('Username should be an email.');
-    attributes['email'] = name;
-  }
-  if (attributes['email'] !== undefined && !isEmailAddress(attributes['email'])) throw invalidParameter('Invalid email address format.');
-  if (byEmail ? store.findUser(name) !== null : store.getUser(name) !== null) {
+  const { attributes, byEmail } = readNewUserAttributes(settings, body, name, READ_ONLY_ATTRIBUTES);
+  if (isNameTaken(store, byEmail, name)) {
     throw new CognitoError(COGNITO_ERROR_TYPE.USERNAME_EXISTS, byEmail ? 'An account with the given email already exists.' : 'User already exists');
   }
   assertPasswordPolicy(settings.definition.passwordPolicy, password);
@@ -85,23 +64,17 @@ async function signUp(ctx: AccountContext, body: WireBody): Promise<unknown> {
   const username = byEmail ? sub : name;
   const at = now();
   const confirmed = settings.autoConfirm;
-  let user: StoredUser = {
-    username,
-    sub,
-    attributes: { ...attributes, ...(attributes['email'] !== undefined ? { email_verified: String(confirmed) } : {}) },
-    status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
-    enabled: true,
-    createdAt: at,
-    updatedAt: at,
-    password: createPasswordVerifier(poolName, username, password),
-    temporaryPasswordExpiresAt: null,
-    groups: [],
-    softwareToken: null,
-    pendingSoftwareTokenSecret: null,
-    confirmationCode: null,
-    resetCode: null,
-    resetRequests: [],
-  };
+  let user = createStoredUser(
+    {
+      username,
+      sub,
+      attributes: { ...attributes, ...(attributes['email'] !== undefined ? { email_verified: String(confirmed) } : {}) },
+      status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED',
+      password: createPasswordVerifier(poolName, username, password),
+      temporaryPasswordExpiresAt: null,
+    },
+    at,
+  );
   if (!confirmed) user = sendSignUpCode(ctx, user);
   store.putUser(user);
   const email = user.attributes['email'];
@@ -126,30 +99,35 @@ async function confirmSignUp(ctx: AccountContext, body: WireBody): Promise<unkno
   return {};
 }
 
-async function resendConfirmationCode(ctx: AccountContext, body: WireBody): Promise<unknown> {
+/**
+ * The user a code is asked for, or, for a name no user has and PreventUserExistenceErrors on, the
+ * answer to give instead: "a response indicating a code was sent to a simulated destination".
+ */
+function findCodeRecipient(ctx: AccountContext, body: WireBody): { readonly user: StoredUser } | { readonly user: null; readonly simulated: { CodeDeliveryDetails: ReturnType<typeof delivery> } } {
   const { store, prevent } = ctx;
   readClient(ctx, body);
   const name = requiredString(body, 'Username', RULE.USERNAME);
   const user = store.findUser(name);
-  if (user === null) {
-    if (prevent) return { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) };
-    throw userNotFound();
-  }
+  if (user !== null) return { user };
+  if (prevent) return { user, simulated: { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) } };
+  throw userNotFound();
+}
+
+async function resendConfirmationCode(ctx: AccountContext, body: WireBody): Promise<unknown> {
+  const { store } = ctx;
+  const found = findCodeRecipient(ctx, body);
+  if (found.user === null) return found.simulated;
+  const { user } = found;
   if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
   store.putUser(sendSignUpCode(ctx, user));
   return { CodeDeliveryDetails: delivery(user.attributes['email'] ?? user.username) };
 }
 
 async function forgotPassword(ctx: AccountContext, body: WireBody): Promise<unknown> {
-  const { store, log, now, prevent } = ctx;
-  readClient(ctx, body);
-  const name = requiredString(body, 'Username', RULE.USERNAME);
-  const user = store.findUser(name);
-  if (user === null) {
-    // PreventUserExistenceErrors: "a response indicating a code was sent to a simulated destination".
-    if (prevent) return { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) };
-    throw userNotFound();
-  }
+  const { store, log, now } = ctx;
+  const found = findCodeRecipient(ctx, body);
+  if (found.user === null) return found.simulated;
+  const { user } = found;
   const email = user.attributes['email'];
   if (email === undefined || user.attributes['email_verified'] !== 'true') {
     throw invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
@@ -207,17 +185,8 @@ async function revokeToken(ctx: AccountContext, body: WireBody): Promise<unknown
   return {};
 }
 
-export function createAccountActions(deps: AccountDeps): Record<string, CognitoAction> {
-  const { settings, store, tokens, log } = deps;
-  const ctx: AccountContext = {
-    settings,
-    store,
-    tokens,
-    log,
-    now: deps.now ?? Date.now,
-    poolName: poolNameOf(settings.userPoolId),
-    prevent: settings.definition.preventUserExistenceErrors,
-  };
+export function createAccountActions(deps: UserActionDeps): Record<string, CognitoAction> {
+  const ctx: AccountContext = { ...resolveUserActionContext(deps), prevent: deps.settings.definition.preventUserExistenceErrors };
   return {
     SignUp: (body) => signUp(ctx, body),
     ConfirmSignUp: (body) => confirmSignUp(ctx, body),

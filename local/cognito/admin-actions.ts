@@ -7,23 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CognitoError, COGNITO_ERROR_MESSAGE, COGNITO_ERROR_TYPE, invalidParameter } from './cognito-error.ts';
+import { createStoredUser, isNameTaken, readNewUserAttributes } from './new-user.ts';
 import { createCode, RESET_CODE_VALIDITY_MS } from './one-time-codes.ts';
 import { assertPasswordPolicy, assertUserPoolId, generateTemporaryPassword, type PoolSettings } from './pool-settings.ts';
 import type { CognitoAction } from './sign-in.ts';
-import { createPasswordVerifier, poolNameOf } from './srp.ts';
-import type { TokenService } from './token-service.ts';
-import { isEmailAddress, toUserType } from './user-view.ts';
-import type { StoredUser, UserStore } from './user-store.ts';
-import { attributeList, optionalBoolean, optionalInteger, optionalString, requiredString, RULE, type WireBody } from './wire.ts';
+import { createPasswordVerifier } from './srp.ts';
+import { resolveUserActionContext, type UserActionContext, type UserActionDeps } from './user-action-context.ts';
+import { toUserType } from './user-view.ts';
+import type { StoredUser } from './user-store.ts';
+import { optionalBoolean, optionalInteger, optionalString, requiredString, RULE, type WireBody } from './wire.ts';
 
-export interface AdminDeps {
-  readonly settings: PoolSettings;
-  readonly store: UserStore;
-  readonly tokens: TokenService;
-  readonly log: (line: string) => void;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
+/** The only attribute AdminCreateUser may not set. */
+const READ_ONLY_ATTRIBUTES = new Set(['sub']);
 
 /** ListUsers filter attributes and what they read. https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-manage-user-accounts.html#cognito-user-pools-searching-for-users-using-listusers-api */
 const FILTER_ATTRIBUTES: Readonly<Record<string, (user: StoredUser) => string | undefined>> = {
@@ -48,9 +43,7 @@ function parseFilter(filter: string): ((user: StoredUser) => boolean) | null {
 }
 
 /** The admin actions' dependencies, resolved once by `createAdminActions`. */
-interface AdminContext extends Required<AdminDeps> {
-  /** The pool name SRP hashes into verifiers. */
-  readonly poolName: string;
+interface AdminContext extends UserActionContext {
   readonly policy: PoolSettings['definition']['passwordPolicy'];
 }
 
@@ -78,40 +71,24 @@ async function adminCreateUser(ctx: AdminContext, body: WireBody): Promise<unkno
   const given = optionalString(body, 'TemporaryPassword', RULE.PASSWORD);
   const action = optionalString(body, 'MessageAction', { max: 16, pattern: /^(RESEND|SUPPRESS)$/ });
   if (action === 'RESEND') throw invalidParameter('MessageAction RESEND is not supported by the local user pool; use AdminSetUserPassword.');
-  const attributes: Record<string, string> = {};
-  for (const { Name, Value } of attributeList(body, 'UserAttributes')) {
-    if (Name === 'sub') throw invalidParameter('Cannot modify the non-mutable attribute sub');
-    attributes[Name] = Value;
-  }
-  const byEmail = settings.definition.signInWith === 'email';
-  if (byEmail) {
-    if (!isEmailAddress(name)) throw invalidParameter('Username should be an email.');
-    attributes['email'] = name;
-  }
-  if (attributes['email'] !== undefined && !isEmailAddress(attributes['email'])) throw invalidParameter('Invalid email address format.');
-  if (byEmail ? store.findUser(name) !== null : store.getUser(name) !== null) throw new CognitoError(COGNITO_ERROR_TYPE.USERNAME_EXISTS, 'User account already exists');
+  const { attributes, byEmail } = readNewUserAttributes(settings, body, name, READ_ONLY_ATTRIBUTES);
+  if (isNameTaken(store, byEmail, name)) throw new CognitoError(COGNITO_ERROR_TYPE.USERNAME_EXISTS, 'User account already exists');
   if (given !== undefined) assertPasswordPolicy(policy, given);
   const password = given ?? generateTemporaryPassword(policy);
   const sub = randomUUID();
   const username = byEmail ? sub : name;
   const at = now();
-  const user: StoredUser = {
-    username,
-    sub,
-    attributes,
-    status: 'FORCE_CHANGE_PASSWORD',
-    enabled: true,
-    createdAt: at,
-    updatedAt: at,
-    password: createPasswordVerifier(poolName, username, password),
-    temporaryPasswordExpiresAt: temporaryPasswordExpiry(ctx),
-    groups: [],
-    softwareToken: null,
-    pendingSoftwareTokenSecret: null,
-    confirmationCode: null,
-    resetCode: null,
-    resetRequests: [],
-  };
+  const user = createStoredUser(
+    {
+      username,
+      sub,
+      attributes,
+      status: 'FORCE_CHANGE_PASSWORD',
+      password: createPasswordVerifier(poolName, username, password),
+      temporaryPasswordExpiresAt: temporaryPasswordExpiry(ctx),
+    },
+    at,
+  );
   store.putUser(user);
   // Cognito e-mails the invitation; the local pool logs it (MessageAction SUPPRESS: no message).
   if (action !== 'SUPPRESS') log(`[cognito] invitation for ${attributes['email'] ?? name}: temporary password ${password}`);
@@ -186,17 +163,8 @@ async function listUsers(ctx: AdminContext, body: WireBody): Promise<unknown> {
   return { Users: page.map((u) => toUserType(u, attributesToGet)), ...(next < matching.length ? { PaginationToken: Buffer.from(String(next)).toString('base64url') } : {}) };
 }
 
-export function createAdminActions(deps: AdminDeps): Record<string, CognitoAction> {
-  const { settings, store, tokens, log } = deps;
-  const ctx: AdminContext = {
-    settings,
-    store,
-    tokens,
-    log,
-    now: deps.now ?? Date.now,
-    poolName: poolNameOf(settings.userPoolId),
-    policy: settings.definition.passwordPolicy,
-  };
+export function createAdminActions(deps: UserActionDeps): Record<string, CognitoAction> {
+  const ctx: AdminContext = { ...resolveUserActionContext(deps), policy: deps.settings.definition.passwordPolicy };
   return {
     AdminCreateUser: (body) => adminCreateUser(ctx, body),
     AdminSetUserPassword: (body) => adminSetUserPassword(ctx, body),

@@ -7,15 +7,19 @@ import type { SignInState, SignInSteps } from './sign-in-steps.ts';
 import type { TokenService } from './token-service.ts';
 import type { UserStore } from './user-store.ts';
 
-/** The sign-in actions' dependencies, resolved once by `createSignInActions`. */
-export interface SignInActionContext {
+export interface SignInDeps {
   readonly settings: PoolSettings;
   readonly store: UserStore;
   readonly sessions: ChallengeSessions<SignInState>;
   readonly steps: SignInSteps;
   readonly tokens: TokenService;
   readonly lockout: Lockout;
-  readonly now: () => number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** The sign-in actions' dependencies, resolved once by `createSignInActions`. */
+export interface SignInActionContext extends Required<SignInDeps> {
   /** The pool name SRP hashes into verifiers (`poolNameOf(userPoolId)`). */
   readonly poolName: string;
   /** Keys the decoy salts of unknown names, which must not change between attempts, or a second try would tell. */

@@ -12,31 +12,16 @@
  * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html
  */
 import { randomBytes } from 'node:crypto';
-import type { ChallengeSessions } from './challenge-sessions.ts';
 import { CognitoError, invalidParameter } from './cognito-error.ts';
-import type { Lockout } from './lockout.ts';
-import { assertClientId, assertUserPoolId, type PoolSettings } from './pool-settings.ts';
-import type { AuthResponse, SignInState, SignInSteps } from './sign-in-steps.ts';
+import { assertClientId, assertUserPoolId } from './pool-settings.ts';
+import type { AuthResponse } from './sign-in-steps.ts';
 import { answerMfaSetup, answerNewPassword, answerSoftwareToken } from './sign-in-challenges.ts';
-import { missing, param, type SignInActionContext } from './sign-in-context.ts';
+import { missing, param, type SignInActionContext, type SignInDeps } from './sign-in-context.ts';
 import { answerPasswordVerifier, passwordSignIn, startSrp } from './sign-in-password.ts';
 import { poolNameOf } from './srp.ts';
-import type { TokenService } from './token-service.ts';
-import type { UserStore } from './user-store.ts';
 import { RULE, optionalString, requiredString, stringMap, type WireBody } from './wire.ts';
 
 export type CognitoAction = (body: WireBody) => Promise<unknown>;
-
-export interface SignInDeps {
-  readonly settings: PoolSettings;
-  readonly store: UserStore;
-  readonly sessions: ChallengeSessions<SignInState>;
-  readonly steps: SignInSteps;
-  readonly tokens: TokenService;
-  readonly lockout: Lockout;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
 
 const USER_FLOWS = ['USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'USER_AUTH'] as const;
 

@@ -18,6 +18,7 @@ export interface UploadRowDeps {
   readonly store: AssetStore;
 }
 
+// Alike only in shape to host/startup-failure.ts (three fields, then two constants): nothing to share.
 export interface UploadRequest {
   readonly file: File;
   readonly contentType: string;

@@ -8,7 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import { DIST_DIR, lambdaBundlePath, projectPath, resolverBundlePath, PROJECT_ROOT } from '../../api/paths.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import { validateDefinition } from '../../api/validate.ts';
-import { bundleAll, resolverSources } from '../../scripts/bundle.ts';
+import { bundleAll, resolverSources } from '../../api/bundle.ts';
 import { checkBuildRecord, readBuildRecord, writeBuildRecord, type Freshness } from './build-record.mjs';
 
 /** The build record of the resolver and Lambda bundles. */

@@ -21,6 +21,9 @@ export const HTTP_ERROR_TYPE = {
   INTERNAL: 'InternalFailureException',
 } as const;
 
+// Laid out like cognito/cognito-error.ts (types, then messages, then a branded class on
+// api/branded-error.ts), but not shared: AppSync and Cognito name and word their errors differently,
+// and each wire format keeps its own closed list and formatter (STYLE 6).
 export type HttpErrorType = (typeof HTTP_ERROR_TYPE)[keyof typeof HTTP_ERROR_TYPE];
 
 /** Messages observed from AppSync (docs/APPSYNC-BEHAVIOUR.md#http-responses-and-status-codes), reused wherever the same failure happens. */

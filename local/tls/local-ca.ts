@@ -131,13 +131,19 @@ function isUsableCa(certPem: string): boolean {
   }
 }
 
-function createCaCertificatePem(keyPem: string): string {
-  const privateKey = forge.pki.privateKeyFromPem(keyPem);
+/** An unsigned certificate for `key`'s public key, valid from a day ago (clock skew) for `days` days. */
+function createUnsignedCertificate(key: forge.pki.rsa.PrivateKey, days: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   cert.serialNumber = serialNumber();
   cert.validity.notBefore = new Date(Date.now() - DAY_MS);
-  cert.validity.notAfter = new Date(Date.now() + CA_DAYS * DAY_MS);
+  cert.validity.notAfter = new Date(Date.now() + days * DAY_MS);
+  return cert;
+}
+
+function createCaCertificatePem(keyPem: string): string {
+  const privateKey = forge.pki.privateKeyFromPem(keyPem);
+  const cert = createUnsignedCertificate(privateKey, CA_DAYS);
   const subject = [
     { name: 'commonName', value: 'Asset API local CA' },
     { name: 'organizationName', value: 'Asset API local development' },
@@ -178,12 +184,7 @@ export function loadLocalCa(stateDir: string): LocalCa {
     const caKey = forge.pki.privateKeyFromPem(caKeyPem);
     const caCert = forge.pki.certificateFromPem(caCertPem);
     const keyPem = rsaKeyPem();
-    const key = forge.pki.privateKeyFromPem(keyPem);
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-    cert.serialNumber = serialNumber();
-    cert.validity.notBefore = new Date(Date.now() - DAY_MS);
-    cert.validity.notAfter = new Date(Date.now() + SERVER_CERT_DAYS * DAY_MS);
+    const cert = createUnsignedCertificate(forge.pki.privateKeyFromPem(keyPem), SERVER_CERT_DAYS);
     // Names live in subjectAltName only: OpenSSL checks a host-like common name against the CA's
     // name constraints too, so an IP address there would fail the DNS constraint.
     cert.setSubject([{ name: 'commonName', value: 'Asset API local server' }]);

@@ -6,27 +6,13 @@
  * Passes `ctx.prev.result` on.
  * https://docs.aws.amazon.com/appsync/latest/devguide/js-aws-appsync-resolver-reference-dynamodb-batch-get-item.html
  */
-import { runtime, util } from '@aws-appsync/utils';
-import type { Context, DynamoDBBatchGetItemRequest } from '@aws-appsync/utils';
-import { batchGetRequest, readBatchResult, type BatchGetResult } from '../shared/batch.ts';
-import type { AssetBatch } from '../shared/stash.ts';
+import type { DynamoDBBatchGetItemRequest } from '@aws-appsync/utils';
+import { batchGetOrSkip, storeBatchResult, type BatchFunctionContext, type BatchGetResult } from '../shared/batch.ts';
 
-export function request(ctx: Context<Record<string, unknown>, { batch?: AssetBatch }, { result: unknown }>): DynamoDBBatchGetItemRequest {
-  const batch = ctx.stash.batch;
-  if (batch === undefined || batch.ids.length === 0) {
-    runtime.earlyReturn(ctx.prev.result);
-  }
-  return batchGetRequest(ctx.env, batch.ids);
+export function request(ctx: BatchFunctionContext): DynamoDBBatchGetItemRequest {
+  return batchGetOrSkip(ctx, ctx.stash.batch?.ids ?? []);
 }
 
-export function response(ctx: Context<Record<string, unknown>, { batch?: AssetBatch }, { result: unknown }, undefined, BatchGetResult>): unknown {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
-  const batch = ctx.stash.batch;
-  if (batch !== undefined) {
-    const read = readBatchResult(ctx.env, ctx.result);
-    ctx.stash.batch = { ids: batch.ids, items: read.items, unprocessedIds: read.unprocessedIds };
-  }
-  return ctx.prev.result;
+export function response(ctx: BatchFunctionContext<BatchGetResult>): unknown {
+  return storeBatchResult(ctx, 'replace');
 }

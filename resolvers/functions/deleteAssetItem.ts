@@ -6,6 +6,7 @@ import { util } from '@aws-appsync/utils';
 import type { Context, DynamoDBDeleteItemRequest } from '@aws-appsync/utils';
 import type { MutationDeleteAssetArgs } from '../../generated/schema-types.ts';
 import type { AssetItem } from '../shared/asset.ts';
+import { passOnPrevResult } from '../shared/pipeline.ts';
 import type { DeleteAssetStash } from '../shared/stash.ts';
 
 export function request(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash>): DynamoDBDeleteItemRequest {
@@ -23,8 +24,5 @@ export function request(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash>)
 export function response(
   ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, { result: AssetItem }, undefined, unknown>,
 ): AssetItem {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
-  return ctx.prev.result;
+  return passOnPrevResult(ctx);
 }

@@ -1,8 +1,9 @@
 /** Pipeline function deleteObject (data source: the assetUrls Lambda): removes the asset's object. */
-import { runtime, util } from '@aws-appsync/utils';
+import { runtime } from '@aws-appsync/utils';
 import type { Context, LambdaRequest } from '@aws-appsync/utils';
 import type { MutationDeleteAssetArgs } from '../../generated/schema-types.ts';
 import type { AssetItem, AssetUrlsPayload } from '../shared/asset.ts';
+import { passOnPrevResult } from '../shared/pipeline.ts';
 import type { DeleteAssetStash } from '../shared/stash.ts';
 
 export function request(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, { result: AssetItem | null }>): LambdaRequest {
@@ -17,8 +18,5 @@ export function request(ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, 
 export function response(
   ctx: Context<MutationDeleteAssetArgs, DeleteAssetStash, { result: AssetItem }, undefined, unknown>,
 ): AssetItem {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
-  return ctx.prev.result;
+  return passOnPrevResult(ctx);
 }

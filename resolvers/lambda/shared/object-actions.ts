@@ -74,7 +74,7 @@ export async function mintDownloadUrl(deps: PresignDeps, payload: Record<string,
   return { url: presigned.url, expiresAt: presigned.expiresAt };
 }
 
-/** What deleteObject reads. */
+/** What deleteObject reads: not `PresignDeps`, since it signs one S3 request and presigns nothing (narrow deps, STYLE 5). */
 export interface DeleteDeps {
   readonly aws: AwsContext;
   readonly bucket: BucketConfig;

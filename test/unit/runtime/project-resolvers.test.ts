@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../../../api/definition.ts';
 import { resolverBundlePath } from '../../../api/paths.ts';
 import { compileResolver, loadResolverFile, type ResolverContextInput } from '../../../local/runtime/index.ts';
-import { resolverSources } from '../../../scripts/bundle.ts';
+import { resolverSources } from '../../../api/bundle.ts';
 import { ENV, USER_A, USER_B, assetItem, contextOf, type Call, type Caller } from '../resolvers/harness.ts';
 import { RUNTIME } from './runtime-mode.ts';
 

@@ -7,9 +7,9 @@
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from '../api/config-error.ts';
-import { lambdaBundlePath, projectPath, resolverBundlePath, PROJECT_ROOT } from '../api/paths.ts';
-import type { ApiDefinition } from '../api/types.ts';
+import { ConfigError } from './config-error.ts';
+import { lambdaBundlePath, projectPath, resolverBundlePath, PROJECT_ROOT } from './paths.ts';
+import type { ApiDefinition } from './types.ts';
 
 /** AppSync's limit on a resolver's or function's `code` (characters). */
 export const APPSYNC_CODE_LIMIT = 32_768;
