@@ -18,6 +18,7 @@ const changed: ApiDefinition = {
   ...api,
   name: 'asset-api-changed',
   tables: {
+    ...api.tables,
     assets: {
       ...api.tables.assets,
       globalSecondaryIndexes: [

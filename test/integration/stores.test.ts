@@ -37,7 +37,7 @@ const NOW_SECONDS = NOW.getTime() / 1000;
 
 describe('localTableNames', () => {
   base('prefixes each logical table with the API name', () => {
-    expect(localTableNames(api)).toEqual({ assets: 'asset-api-assets' });
+    expect(localTableNames(api)).toEqual({ assets: 'asset-api-assets', assetTags: 'asset-api-assetTags' });
   });
 });
 
@@ -139,7 +139,7 @@ for (const { name: target, start, timeoutMs: timeout } of selected) {
       const expired: ExpiredItem[] = [];
       const result = await sweepExpiredItems({ client: store.client, api, tableNames, now: () => NOW }, (item) => void expired.push(item));
 
-      expect(result).toEqual({ deleted: { assets: 1 } });
+      expect(result).toEqual({ deleted: { assets: 1, assetTags: 0 } });
       expect(expired).toEqual([
         {
           table: 'assets',
@@ -170,7 +170,7 @@ for (const { name: target, start, timeoutMs: timeout } of selected) {
       const result = await sweepExpiredItems({ client: racingClient, api, tableNames, now: () => NOW }, (item) => void expired.push(item));
       racingClient.destroy();
 
-      expect(result).toEqual({ deleted: { assets: 0 } });
+      expect(result).toEqual({ deleted: { assets: 0, assetTags: 0 } });
       expect(expired).toEqual([]);
       const { Item } = await store.client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'ttl-raced' } } }));
       expect(Item).toEqual({ id: { S: 'ttl-raced' }, owner: { S: 'ttl-owner' }, createdAt: { S: '2029-12-31T00:00:00Z' }, status: { S: 'READY' } });
@@ -189,7 +189,7 @@ for (const { name: target, start, timeoutMs: timeout } of selected) {
       await sweeper.close();
       await sweeper.close();
       expect(seen).toEqual(['ttl-interval']);
-      expect(await sweeper.sweepOnce()).toEqual({ deleted: { assets: 0 } });
+      expect(await sweeper.sweepOnce()).toEqual({ deleted: { assets: 0, assetTags: 0 } });
     });
   });
 
