@@ -19,10 +19,16 @@ export interface DrainLimits {
   readonly bytes: number;
   /** How long to wait for the rest of the body after the answer, at most. @default 5000 */
   readonly ms: number;
+  /**
+   * When a bound is reached: how long reading stays paused before the socket is closed. The client's
+   * writes then block on TCP flow control, so even a busy client gets to read the answer before the
+   * close (whose reset would discard it). @default 1000
+   */
+  readonly graceMs?: number;
 }
 
 /** The drain bound: about three times the 5 MiB body limit, arriving within a few seconds on a local network. */
-export const DRAIN_LIMITS: DrainLimits = Object.freeze({ bytes: 16 * 1024 * 1024, ms: 5_000 });
+export const DRAIN_LIMITS: DrainLimits = Object.freeze({ bytes: 16 * 1024 * 1024, ms: 5_000, graceMs: 1_000 });
 
 /** How a drain ended: the body was complete, the client went away, or a bound was reached. */
 export type DrainOutcome = 'complete' | 'closed' | 'bytes-limit' | 'time-limit';
@@ -85,6 +91,12 @@ export function drainNodeBody(req: IncomingMessage, limits: DrainLimits = DRAIN_
       req.off('end', onEnd);
       req.off('close', onClose);
       req.off('error', onClose);
+      if (outcome === 'bytes-limit' || outcome === 'time-limit') {
+        // Stop reading, then close after the grace (see DrainLimits.graceMs).
+        req.pause();
+        setTimeout(() => resolve(outcome), limits.graceMs ?? 1_000).unref();
+        return;
+      }
       resolve(outcome);
     };
     const onReadable = (): void => {

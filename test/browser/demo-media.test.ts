@@ -63,8 +63,9 @@ describe.skipIf(!hasChromium)('demo: large and media files', { timeout: BROWSER_
       const laterParts = (url: URL): boolean => url.searchParams.has('partNumber') && url.searchParams.get('partNumber') !== '1';
       await page.route(laterParts, async (route) => {
         await released;
-        // The page aborted these requests when it paused; there is nothing left to continue.
-        await route.continue().catch(() => undefined);
+        // Held requests never reach the server: the pause cancels them in the page, and the network drops
+        // them here, whichever comes first (continuing them could land part 2 after the pause).
+        await route.abort().catch(() => undefined);
       });
       await page.goto(`${server.origin}/demo`);
       await expect.poll(() => page.getByTestId('live-status').getAttribute('data-status'), POLL).toBe('live');
