@@ -21,7 +21,7 @@ import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
 import type FilesystemStore from 's3rver/lib/stores/filesystem.js';
 import { DEV_ACCOUNT_ID } from '../config.ts';
-import { createHostAllowList, type HostVerdict } from '../http/host-allow-list.ts';
+import { createHostAllowList, type HostAllowList, type HostVerdict } from '../http/host-allow-list.ts';
 import { createKeyLocks } from './conditional-writes.ts';
 import { ConfinedFilesystemStore } from './confined-store.ts';
 import { createCorsRule } from './cors.ts';
@@ -114,9 +114,11 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
     nextSequencer: createSequencer(),
     workDir,
   };
+  // Only this listener's own names and port; the allow-list is built once, at the first request (after listening).
+  let ownHosts: HostAllowList | null = null;
   const server = createServer((req, res) => {
-    // Only this listener's own names and port.
-    if (refuseForeignHost(req, res, (raw, defaultPort) => createHostAllowList({ boundHost: '127.0.0.1', port }).check(raw, defaultPort), 80)) return;
+    ownHosts ??= createHostAllowList({ boundHost: '127.0.0.1', port: (server.address() as AddressInfo).port });
+    if (refuseForeignHost(req, res, ownHosts.check, 80)) return;
     handleS3Request(deps, req, res).catch((error: unknown) => sendError(res, error, 'unknown', 'unknown'));
   });
   server.on('clientError', answerClientError);
