@@ -22,7 +22,7 @@ import {
 } from '../../generated/operations.ts';
 import { HOST_ID, REQUEST_ID } from './fixtures/s3-fixtures.ts';
 import { objectStore } from '../support/store-readers.ts';
-import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { storeBackedFixture, type StoreBackedTestServer } from '../support/test-server.ts';
 import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
 import { connectRealtime } from '../support/realtime-client.ts';
 import { putToTicket } from './lib/upload.ts';
@@ -32,22 +32,8 @@ import { TEST_CREDENTIALS } from '../support/credentials.ts';
 const SHORT_TICKETS = { ...api, assets: { ...api.assets, uploadUrlExpirySeconds: 1 } };
 
 const test = base.extend<{ assets: StoreBackedTestServer; shortTickets: StoreBackedTestServer }>({
-  assets: [
-    async ({}, use) => {
-      const assets = await startTestServer({ store: 'dynalite' });
-      await use(assets);
-      await assets.close();
-    },
-    { scope: 'file' },
-  ],
-  shortTickets: [
-    async ({}, use) => {
-      const assets = await startTestServer({ store: 'dynalite', api: SHORT_TICKETS });
-      await use(assets);
-      await assets.close();
-    },
-    { scope: 'file' },
-  ],
+  assets: storeBackedFixture(),
+  shortTickets: storeBackedFixture({ api: SHORT_TICKETS }),
 });
 
 const BYTES = Buffer.from('hello, asset');

@@ -14,21 +14,12 @@ import {
   OnAssetUpdatedDocument,
 } from '../../generated/operations.ts';
 import { objectStore } from '../support/store-readers.ts';
-import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { storeBackedFixture, type StoreBackedTestServer } from '../support/test-server.ts';
 import { createGraphQLCall } from '../support/graphql-client.ts';
 import { connectRealtime } from '../support/realtime-client.ts';
 import { putToTicket } from './lib/upload.ts';
 
-const test = base.extend<{ assets: StoreBackedTestServer }>({
-  assets: [
-    async ({}, use) => {
-      const assets = await startTestServer({ store: 'dynalite' });
-      await use(assets);
-      await assets.close();
-    },
-    { scope: 'file' },
-  ],
-});
+const test = base.extend<{ assets: StoreBackedTestServer }>({ assets: storeBackedFixture() });
 
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/;

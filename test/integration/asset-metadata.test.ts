@@ -10,21 +10,12 @@ import { CreateUploadDocument, DeleteAssetDocument, GetAssetsDocument, ListAsset
 import { fromAttributeMap } from '../../local/datasources/dynamodb-values.ts';
 import { sweepExpiredItems } from '../../local/stores/ttl-sweeper.ts';
 import { localTableNames } from '../../local/stores/tables.ts';
-import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { storeBackedFixture, type StoreBackedTestServer } from '../support/test-server.ts';
 import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
 import { connectRealtime } from '../support/realtime-client.ts';
 import { putToTicket, type Ticket } from './lib/upload.ts';
 
-const test = base.extend<{ assets: StoreBackedTestServer }>({
-  assets: [
-    async ({}, use) => {
-      const assets = await startTestServer({ store: 'dynalite' });
-      await use(assets);
-      await assets.close();
-    },
-    { scope: 'file' },
-  ],
-});
+const test = base.extend<{ assets: StoreBackedTestServer }>({ assets: storeBackedFixture() });
 
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const LOCATION = [{ line: 2, column: 3, sourceName: null }];

@@ -21,20 +21,11 @@ import {
 import { LOCAL_BUCKET_NAME } from '../../local/server.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 import { readS3Error } from './fixtures/s3-fixtures.ts';
-import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { storeBackedFixture, type StoreBackedTestServer } from '../support/test-server.ts';
 import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
 import { connectRealtime } from '../support/realtime-client.ts';
 
-const test = base.extend<{ assets: StoreBackedTestServer }>({
-  assets: [
-    async ({}, use) => {
-      const assets = await startTestServer({ store: 'dynalite' });
-      await use(assets);
-      await assets.close();
-    },
-    { scope: 'file' },
-  ],
-});
+const test = base.extend<{ assets: StoreBackedTestServer }>({ assets: storeBackedFixture() });
 
 const MIB = 1024 * 1024;
 const PART = 8 * MIB;

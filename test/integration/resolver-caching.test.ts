@@ -8,22 +8,13 @@ import { describe, test as base } from 'vitest';
 import { api } from '../../api/definition.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import { CreateUploadDocument, GetAssetDocument, GetAssetsDocument, ListAssetsDocument, UpdateAssetDocument } from '../../generated/operations.ts';
-import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
+import { storeBackedFixture, type StoreBackedTestServer } from '../support/test-server.ts';
 import { createGraphQLCall } from '../support/graphql-client.ts';
 
 const TTL_SECONDS = 2;
 const CACHED_API: ApiDefinition = { ...api, cache: { ttlSeconds: TTL_SECONDS, type: 'SMALL', atRestEncryption: true, transitEncryption: true } };
 
-const test = base.extend<{ assets: StoreBackedTestServer }>({
-  assets: [
-    async ({}, use) => {
-      const assets = await startTestServer({ store: 'dynalite', api: CACHED_API });
-      await use(assets);
-      await assets.close();
-    },
-    { scope: 'file' },
-  ],
-});
+const test = base.extend<{ assets: StoreBackedTestServer }>({ assets: storeBackedFixture({ api: CACHED_API }) });
 
 describe('per-resolver caching (definition with a cache)', () => {
   test('getAsset and getAssets answer from the cache until the TTL passes; listAssets is not cached; keys separate callers', async ({ assets, expect }) => {

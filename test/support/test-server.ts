@@ -109,3 +109,19 @@ export const serverTest = base.extend<{ local: TestServer }>({
     { scope: 'file' },
   ],
 });
+
+/**
+ * A file-scoped fixture: one server on its own DynamoDB store (`options` as for `startTestServer`),
+ * closed when the file is done. `base.extend({ assets: storeBackedFixture() })`.
+ */
+export function storeBackedFixture(options: TestServerOptions = {}): [(context: object, use: (server: StoreBackedTestServer) => Promise<void>) => Promise<void>, { scope: 'file' }] {
+  return [
+    // vitest reads a fixture's dependencies from its destructuring; this one has none.
+    async ({}, use) => {
+      const server = await startTestServer({ ...options, store: 'dynalite' });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'file' },
+  ];
+}
