@@ -7,12 +7,13 @@
  * own process, as in `scale.ts`, whose seeding helpers are reused; the tag items are written here the
  * way `putAssetTags` writes them.
  */
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { api } from '../api/definition.ts';
 import { localTableNames } from '../local/stores/tables.ts';
 import type { BenchContext } from './lib/context.ts';
 import { createFigureList, type Figure } from './lib/figures.ts';
-import { API_KEY_OWNER, createStoreClient, seedAssets, seededAssetId } from './lib/asset-table.ts';
+import { API_KEY_OWNER, createStoreClient, seedAssets, seededAssetId, writeInBatches } from './lib/asset-table.ts';
+import { pageLatencies } from './lib/page-latency.ts';
 import { OPERATIONS, queryData } from './lib/graphql-client.ts';
 import { runHttpLoad } from './lib/load.ts';
 import { requireLocalServer, startStack } from './lib/stack.ts';
@@ -30,43 +31,18 @@ const LIST_BY_TAG = `query ListAssets($limit: Int, $tag: String) { listAssets(li
 
 /** Writes the tag items of seeded assets `from`..`from + count - 1` (the same keys `putAssetTags` writes). */
 async function seedTagItems(client: DynamoDBClient, options: { from?: number; count: number; parallel?: number }): Promise<void> {
-  const from = options.from ?? 0;
-  const batches: WriteRequest[][] = [];
-  for (let i = from; i < from + options.count; i += 25) {
-    const batch: WriteRequest[] = [];
-    for (let j = i; j < Math.min(i + 25, from + options.count); j++) {
-      const id = seededAssetId(j);
-      const createdAt = new Date(Date.UTC(2024, 0, 1) + j * 1000).toISOString();
-      batch.push({ PutRequest: { Item: { ownerTag: { S: `${API_KEY_OWNER}#${TAG}` }, createdAtId: { S: `${createdAt}#${id}` }, assetId: { S: id } } } });
-    }
-    batches.push(batch);
-  }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      let pending: WriteRequest[] | undefined = batches[next++];
-      while (pending !== undefined && pending.length > 0) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [TAG_TABLE_NAME]: pending } }));
-        pending = out.UnprocessedItems?.[TAG_TABLE_NAME];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.parallel ?? 8 }, worker));
+  await writeInBatches(
+    client,
+    TAG_TABLE_NAME,
+    (index) => {
+      const id = seededAssetId(index);
+      const createdAt = new Date(Date.UTC(2024, 0, 1) + index * 1000).toISOString();
+      return { ownerTag: { S: `${API_KEY_OWNER}#${TAG}` }, createdAtId: { S: `${createdAt}#${id}` }, assetId: { S: id } };
+    },
+    options,
+  );
 }
 
-async function tagPageLatencies(url: string, apiKey: string, warmup: number, count: number): Promise<number[]> {
-  const request = { query: LIST_BY_TAG, variables: { limit: 20, tag: TAG } };
-  for (let i = 0; i < warmup; i++) await queryData(url, request, { apiKey });
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    const data = await queryData(url, request, { apiKey });
-    latencies.push(performance.now() - start);
-    const items = (data['listAssets'] as { items?: unknown[] } | null)?.items;
-    if (!Array.isArray(items) || items.length !== 20) throw new Error(`listAssets(tag:) returned ${JSON.stringify(data).slice(0, 300)}`);
-  }
-  return latencies;
-}
 
 export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
   requireLocalServer();
@@ -108,12 +84,12 @@ export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
       list.add({ name: `getAssets(${BATCH_IDS}) p50 vs getAsset p50`, unit: 'ms', ours: batch.p50Ms, baselineName: 'getAsset', baseline: single.p50Ms });
 
       // (b) listAssets(tag:) page latency at 1,000 and at `large` tagged assets.
-      const small = await tagPageLatencies(url, apiKey, 50, requests);
+      const small = await pageLatencies(url, apiKey, { query: LIST_BY_TAG, variables: { limit: 20, tag: TAG } }, 50, requests);
       const seedStart = performance.now();
       await seedAssets(client, stack.store.info.tableName, { from: SMALL, count: large - SMALL });
       await seedTagItems(client, { from: SMALL, count: large - SMALL });
       context.log(`  seeded ${large.toLocaleString('en-US')} tagged assets in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-      const big = await tagPageLatencies(url, apiKey, 50, requests);
+      const big = await pageLatencies(url, apiKey, { query: LIST_BY_TAG, variables: { limit: 20, tag: TAG } }, 50, requests);
       const sizes = `${large.toLocaleString('en-US')} vs ${SMALL.toLocaleString('en-US')} tagged assets`;
       list.add({
         name: `listAssets(tag:) page p50, ${sizes}`,

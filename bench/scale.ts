@@ -11,26 +11,14 @@ import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BenchContext } from './lib/context.ts';
 import { createFigureList, type Figure } from './lib/figures.ts';
 import { API_KEY_OWNER, createStoreClient, seedAssets } from './lib/asset-table.ts';
-import { OPERATIONS, queryData } from './lib/graphql-client.ts';
+import { OPERATIONS } from './lib/graphql-client.ts';
+import { pageLatencies } from './lib/page-latency.ts';
 import { requireLocalServer, startStack } from './lib/stack.ts';
 import { quantile } from './lib/stats.ts';
 
 const SMALL = 1_000;
 const MIB = 1024 * 1024;
 
-async function pageLatencies(url: string, apiKey: string, warmup: number, count: number): Promise<number[]> {
-  const request = { query: OPERATIONS.listAssets, variables: { limit: 20 } };
-  for (let i = 0; i < warmup; i++) await queryData(url, request, { apiKey });
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    const data = await queryData(url, request, { apiKey });
-    latencies.push(performance.now() - start);
-    const items = (data['listAssets'] as { items?: unknown[] } | null)?.items;
-    if (!Array.isArray(items) || items.length !== 20) throw new Error(`listAssets returned ${JSON.stringify(data).slice(0, 300)}`);
-  }
-  return latencies;
-}
 
 async function storeLatencies(client: DynamoDBClient, tableName: string, warmup: number, count: number): Promise<number[]> {
   const query = new QueryCommand({
@@ -66,13 +54,13 @@ export async function benchScale(context: BenchContext): Promise<Figure[]> {
     const client = createStoreClient(store.info.endpoint);
     try {
       await seedAssets(client, store.info.tableName, { count: SMALL });
-      const small = await pageLatencies(ours.info.url, ours.info.apiKey, 50, requests);
+      const small = await pageLatencies(ours.info.url, ours.info.apiKey, { query: OPERATIONS.listAssets, variables: { limit: 20 } }, 50, requests);
       const smallStore = await storeLatencies(client, store.info.tableName, 50, requests);
       const smallRss = await ours.rss();
       const seedStart = performance.now();
       await seedAssets(client, store.info.tableName, { from: SMALL, count: large - SMALL });
       context.log(`  seeded ${large.toLocaleString('en-US')} assets in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-      const big = await pageLatencies(ours.info.url, ours.info.apiKey, 50, requests);
+      const big = await pageLatencies(ours.info.url, ours.info.apiKey, { query: OPERATIONS.listAssets, variables: { limit: 20 } }, 50, requests);
       const bigStore = await storeLatencies(client, store.info.tableName, 50, requests);
       const bigRss = await ours.rss();
       const storeRss = await store.rss();

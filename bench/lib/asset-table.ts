@@ -3,7 +3,7 @@
  * the same `ensureTables` our server uses, under the same physical name, and seeded with asset items,
  * so ours, the simulator and the raw SDK baseline all read the same rows.
  */
-import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { api } from '../../api/definition.ts';
 
 import { ensureTables, localTableNames } from '../../local/stores/tables.ts';
@@ -72,14 +72,21 @@ function seededItem(index: number, owner: string): Record<string, { S: string } 
   };
 }
 
-/** Writes `count` READY assets with BatchWriteItem (25 per call), retrying unprocessed items. */
-export async function seedAssets(client: DynamoDBClient, tableName: string, options: SeedOptions): Promise<void> {
+/**
+ * Writes the items `item(from)`..`item(from + count - 1)` into `tableName` with BatchWriteItem (25 per
+ * call, `parallel` calls at a time), retrying unprocessed items.
+ */
+export async function writeInBatches(
+  client: DynamoDBClient,
+  tableName: string,
+  item: (index: number) => Record<string, AttributeValue>,
+  options: { readonly from?: number; readonly count: number; readonly parallel?: number },
+): Promise<void> {
   const from = options.from ?? 0;
-  const owner = options.owner ?? API_KEY_OWNER;
   const batches: WriteRequest[][] = [];
   for (let i = from; i < from + options.count; i += 25) {
     const batch: WriteRequest[] = [];
-    for (let j = i; j < Math.min(i + 25, from + options.count); j++) batch.push({ PutRequest: { Item: seededItem(j, owner) } });
+    for (let j = i; j < Math.min(i + 25, from + options.count); j++) batch.push({ PutRequest: { Item: item(j) } });
     batches.push(batch);
   }
   let next = 0;
@@ -93,4 +100,10 @@ export async function seedAssets(client: DynamoDBClient, tableName: string, opti
     }
   };
   await Promise.all(Array.from({ length: options.parallel ?? 8 }, worker));
+}
+
+/** Writes `count` READY assets with BatchWriteItem (25 per call), retrying unprocessed items. */
+export async function seedAssets(client: DynamoDBClient, tableName: string, options: SeedOptions): Promise<void> {
+  const owner = options.owner ?? API_KEY_OWNER;
+  await writeInBatches(client, tableName, (index) => seededItem(index, owner), options);
 }
