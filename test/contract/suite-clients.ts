@@ -8,19 +8,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { ApolloClient, ApolloLink, InMemoryCache } from '@apollo/client';
-import type { GeneratedMutation, GeneratedSubscription } from '@aws-amplify/api-graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { decodeJWT } from 'aws-amplify/auth';
 import { createAuthLink } from 'aws-appsync-auth-link';
 import { createSubscriptionHandshakeLink } from 'aws-appsync-subscription-link';
-import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateUploadDocument, OnAssetCreatedDocument } from '../../generated/operations.ts';
 import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
 import { createCallers, ISO_MILLIS, sendToTicket, uniqueName, type Callers } from './kit.ts';
 import type { ContractTarget } from './target.ts';
+import { amplifyMutation, amplifySubscription } from '../support/amplify-documents.ts';
 
 const BYTES = Buffer.from('hello from a real client');
 
@@ -34,13 +32,6 @@ function assertProcessTrusts(target: ContractTarget): void {
   }
 }
 
-/* Our typed documents in the form Amplify's codegen emits (typed strings): Amplify types `query` with its own graphql 15 DocumentNode. */
-function amplifyMutation<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedMutation<TVariables, TData> {
-  return print(document) as GeneratedMutation<TVariables, TData>;
-}
-function amplifySubscription<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedSubscription<TVariables, TData> {
-  return print(document) as GeneratedSubscription<TVariables, TData>;
-}
 
 export function describeClients(getTarget: () => ContractTarget): void {
   describe('clients: Amplify JS v6 and Apollo with the AppSync links', () => {

@@ -6,12 +6,9 @@
  * call to that URL). Runs in the `trusts-local-ca` project (vitest.config.ts): Amplify dials wss://.
  */
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { GeneratedMutation, GeneratedQuery, GeneratedSubscription } from '@aws-amplify/api-graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { confirmSignIn, confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from 'aws-amplify/auth';
-import { print } from 'graphql';
 import { describe, test as base } from 'vitest';
 import { api } from '../../api/definition.ts';
 import type { ApiDefinition } from '../../api/types.ts';
@@ -22,6 +19,7 @@ import { startTestServer } from '../support/test-server.ts';
 import { CreateUploadDocument as CreateUploadNode, GetAssetDocument as GetAssetNode, OnAssetCreatedDocument as OnAssetCreatedNode } from '../../generated/operations.ts';
 import { putToTicket } from './lib/upload.ts';
 import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
+import { amplifyQuery, amplifyMutation, amplifySubscription } from '../support/amplify-documents.ts';
 
 interface PoolServer {
   readonly server: LocalServer;
@@ -71,15 +69,6 @@ const test = base.extend<{ openPool: PoolServer; mfaPool: PoolServer }>({
   ],
 });
 
-function amplifyQuery<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedQuery<TVariables, TData> {
-  return print(document) as GeneratedQuery<TVariables, TData>;
-}
-function amplifyMutation<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedMutation<TVariables, TData> {
-  return print(document) as GeneratedMutation<TVariables, TData>;
-}
-function amplifySubscription<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedSubscription<TVariables, TData> {
-  return print(document) as GeneratedSubscription<TVariables, TData>;
-}
 const CreateUploadDocument = amplifyMutation(CreateUploadNode);
 const GetAssetDocument = amplifyQuery(GetAssetNode);
 const OnAssetCreatedDocument = amplifySubscription(OnAssetCreatedNode);

@@ -13,12 +13,9 @@
  * - For user pools, a token provider: `Amplify.configure(config, { Auth: { tokenProvider } })` handing
  *   out an access token of the local issuer (what Amplify Auth would hand out after sign-in).
  */
-import type { GeneratedMutation, GeneratedQuery, GeneratedSubscription } from '@aws-amplify/api-graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { decodeJWT } from 'aws-amplify/auth';
-import { print } from 'graphql';
 import { describe, test as base } from 'vitest';
 import {
   CreateUploadDocument as CreateUploadNode,
@@ -29,6 +26,7 @@ import {
 import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
 import { putToTicket, singlePutTicket } from './lib/upload.ts';
 import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
+import { amplifyQuery, amplifyMutation, amplifySubscription } from '../support/amplify-documents.ts';
 
 interface AmplifyFixture {
   readonly assets: StoreBackedTestServer;
@@ -62,20 +60,6 @@ const test = base.extend<{ amplify: AmplifyFixture }>({
   ],
 });
 
-/*
- * Our typed documents in the form Amplify's own codegen emits (typed operation strings), so results
- * and variables are typed. Amplify types `query` against its own graphql 15 `DocumentNode` (it pins
- * graphql 15.8), which our graphql 16 documents do not satisfy; at run time either form works.
- */
-function amplifyQuery<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedQuery<TVariables, TData> {
-  return print(document) as GeneratedQuery<TVariables, TData>;
-}
-function amplifyMutation<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedMutation<TVariables, TData> {
-  return print(document) as GeneratedMutation<TVariables, TData>;
-}
-function amplifySubscription<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>): GeneratedSubscription<TVariables, TData> {
-  return print(document) as GeneratedSubscription<TVariables, TData>;
-}
 const CreateUploadDocument = amplifyMutation(CreateUploadNode);
 const GetAssetDocument = amplifyQuery(GetAssetNode);
 const ListAssetsDocument = amplifyQuery(ListAssetsNode);
