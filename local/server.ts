@@ -190,14 +190,16 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
 
     // 2. Local identities and the TLS certificate (both kept in the state folder).
     const identities = createLocalIdentities(definition, config, { log, onError });
-    const tls = config.tls ? loadServerTls({ stateDir: config.stateDir, boundHost: config.host, publicHost: config.publicHost, interfaceAddresses: localInterfaceAddresses() }, log) : null;
+    // Read once at start: the certificate and the announced origin name the same addresses.
+    const interfaceAddresses = localInterfaceAddresses();
+    const tls = config.tls ? loadServerTls({ stateDir: config.stateDir, boundHost: config.host, publicHost: config.publicHost, interfaceAddresses }, log) : null;
     mark('issuer key and TLS certificate');
 
     // 3. Listen first: the Lambdas need this server's URL.
     const front = await listenFirst(config, tls, onError);
     started.port = front.port;
     const graphqlUrl = localGraphqlUrl(config.host, front.port.port);
-    const origin = announcedOrigin({ publicUrl: config.publicUrl, boundHost: config.host, port: front.port.port, tls: tls !== null, interfaceAddresses: localInterfaceAddresses() });
+    const origin = announcedOrigin({ publicUrl: config.publicUrl, boundHost: config.host, port: front.port.port, tls: tls !== null, interfaceAddresses });
     mark('listening');
 
     // 4. Stores. Bucket events go to the Lambdas of step 5 (built after the store: they need its

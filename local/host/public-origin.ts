@@ -28,7 +28,8 @@ export function createPublicOrigin(options: PublicOriginOptions = {}): PublicOri
   const storage = new AsyncLocalStorage<string>();
   return {
     run: function runWithRequestOrigin(requestOrigin, fn) {
-      return storage.run(requestOrigin, fn);
+      // With a public URL the request's own origin is never read: no need to carry it.
+      return publicUrl === null ? storage.run(requestOrigin, fn) : fn();
     },
     current: function currentPublicOrigin() {
       return publicUrl ?? storage.getStore();
