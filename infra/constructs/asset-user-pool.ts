@@ -77,6 +77,10 @@ export class AssetUserPool extends Construct {
       // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html
       authFlows: { userSrp: settings.authFlows.userSrp, userPassword: settings.authFlows.userPassword, adminUserPassword: settings.authFlows.adminUserPassword },
       preventUserExistenceErrors: settings.preventUserExistenceErrors,
+      // No hosted UI or OAuth flows: apps sign in through the user-pool API. Without this CDK would
+      // enable the implicit and code grants with an example.com callback URL.
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
+      disableOAuth: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.minutes(settings.tokenValidity.accessTokenMinutes),
       idTokenValidity: Duration.minutes(settings.tokenValidity.idTokenMinutes),

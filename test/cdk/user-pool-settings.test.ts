@@ -41,6 +41,12 @@ describe('cdk: user pool from the definition', () => {
       RefreshTokenValidity: 43200,
       TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
     });
+    // No OAuth grants or callback URLs: apps sign in through the user-pool API only.
+    const [client] = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+    const clientProperties = (client?.['Properties'] ?? {}) as Record<string, unknown>;
+    expect(clientProperties['AllowedOAuthFlowsUserPoolClient']).not.toBe(true);
+    expect(clientProperties['AllowedOAuthFlows']).toBeUndefined();
+    expect(clientProperties['CallbackURLs']).toBeUndefined();
     const groups = template.findResources('AWS::Cognito::UserPoolGroup');
     expect(Object.values(groups).map((g) => (g['Properties'] as Record<string, unknown>)['GroupName'])).toEqual(api.userPool.groups);
   });
