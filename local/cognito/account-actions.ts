@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { CognitoError, COGNITO_ERROR_MESSAGE, COGNITO_ERROR_TYPE, invalidParameter, notAuthorized } from './cognito-error.ts';
 import { createStoredUser, isNameTaken, readNewUserAttributes } from './new-user.ts';
-import { checkCode, createCode, maskEmail, RESET_CODE_VALIDITY_MS, SIGN_UP_CODE_VALIDITY_MS } from './one-time-codes.ts';
+import { checkCode, createCode, emailDelivery, RESET_CODE_VALIDITY_MS, SIGN_UP_CODE_VALIDITY_MS, type EmailDelivery } from './one-time-codes.ts';
 import { assertClientId, assertPasswordPolicy } from './pool-settings.ts';
 import type { CognitoAction } from './sign-in.ts';
 import { createPasswordVerifier } from './srp.ts';
@@ -32,10 +32,6 @@ function readClient(ctx: AccountContext, body: WireBody): string {
   const clientId = requiredString(body, 'ClientId', RULE.CLIENT_ID);
   assertClientId(settings, clientId);
   return clientId;
-}
-
-function delivery(email: string): { Destination: string; DeliveryMedium: 'EMAIL'; AttributeName: 'email' } {
-  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
 
 function userNotFound(): CognitoError {
@@ -78,7 +74,7 @@ async function signUp(ctx: AccountContext, body: WireBody): Promise<unknown> {
   if (!confirmed) user = sendSignUpCode(ctx, user);
   store.putUser(user);
   const email = user.attributes['email'];
-  return { UserConfirmed: confirmed, UserSub: sub, ...(!confirmed && email !== undefined ? { CodeDeliveryDetails: delivery(email) } : {}) };
+  return { UserConfirmed: confirmed, UserSub: sub, ...(!confirmed && email !== undefined ? { CodeDeliveryDetails: emailDelivery(email) } : {}) };
 }
 
 async function confirmSignUp(ctx: AccountContext, body: WireBody): Promise<unknown> {
@@ -103,13 +99,13 @@ async function confirmSignUp(ctx: AccountContext, body: WireBody): Promise<unkno
  * The user a code is asked for, or, for a name no user has and PreventUserExistenceErrors on, the
  * answer to give instead: "a response indicating a code was sent to a simulated destination".
  */
-function findCodeRecipient(ctx: AccountContext, body: WireBody): { readonly user: StoredUser } | { readonly user: null; readonly simulated: { CodeDeliveryDetails: ReturnType<typeof delivery> } } {
+function findCodeRecipient(ctx: AccountContext, body: WireBody): { readonly user: StoredUser } | { readonly user: null; readonly simulated: { CodeDeliveryDetails: EmailDelivery } } {
   const { store, prevent } = ctx;
   readClient(ctx, body);
   const name = requiredString(body, 'Username', RULE.USERNAME);
   const user = store.findUser(name);
   if (user !== null) return { user };
-  if (prevent) return { user, simulated: { CodeDeliveryDetails: delivery(isEmailAddress(name) ? name : `${name}@example.com`) } };
+  if (prevent) return { user, simulated: { CodeDeliveryDetails: emailDelivery(isEmailAddress(name) ? name : `${name}@example.com`) } };
   throw userNotFound();
 }
 
@@ -120,7 +116,7 @@ async function resendConfirmationCode(ctx: AccountContext, body: WireBody): Prom
   const { user } = found;
   if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
   store.putUser(sendSignUpCode(ctx, user));
-  return { CodeDeliveryDetails: delivery(user.attributes['email'] ?? user.username) };
+  return { CodeDeliveryDetails: emailDelivery(user.attributes['email'] ?? user.username) };
 }
 
 async function forgotPassword(ctx: AccountContext, body: WireBody): Promise<unknown> {
@@ -137,7 +133,7 @@ async function forgotPassword(ctx: AccountContext, body: WireBody): Promise<unkn
   const { code, pending } = createCode(now(), RESET_CODE_VALIDITY_MS);
   log(`[cognito] password reset code for ${email}: ${code}`);
   store.putUser({ ...user, resetCode: pending, resetRequests: [...recent, now()] });
-  return { CodeDeliveryDetails: delivery(email) };
+  return { CodeDeliveryDetails: emailDelivery(email) };
 }
 
 async function confirmForgotPassword(ctx: AccountContext, body: WireBody): Promise<unknown> {

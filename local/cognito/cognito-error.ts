@@ -15,6 +15,7 @@ export const COGNITO_ERROR_TYPE = {
   NOT_AUTHORIZED: 'NotAuthorizedException',
   USER_NOT_FOUND: 'UserNotFoundException',
   USERNAME_EXISTS: 'UsernameExistsException',
+  ALIAS_EXISTS: 'AliasExistsException',
   CODE_MISMATCH: 'CodeMismatchException',
   EXPIRED_CODE: 'ExpiredCodeException',
   INVALID_PASSWORD: 'InvalidPasswordException',

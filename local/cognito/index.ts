@@ -9,11 +9,13 @@ import type { LocalIssuer } from '../auth/local-issuer.ts';
 import type { AwsCredentials } from '../config.ts';
 import { createAccountActions } from './account-actions.ts';
 import { createAdminActions } from './admin-actions.ts';
+import { createAttributeActions } from './attribute-actions.ts';
 import { createChallengeSessions } from './challenge-sessions.ts';
 import { COGNITO_PATH, createCognitoHandler } from './handler.ts';
 import { createLockout } from './lockout.ts';
 import { createMfaActions } from './mfa-actions.ts';
 import { createPoolSettings, type PoolSettings } from './pool-settings.ts';
+import { createProfileActions } from './profile-actions.ts';
 import { createSignInActions } from './sign-in.ts';
 import { createSignInSteps, type SignInState } from './sign-in-steps.ts';
 import { createTokenService } from './token-service.ts';
@@ -53,6 +55,14 @@ export interface LocalUserPool {
   readonly storePath: string | null;
   /** Answers `/cognito-idp/`; null for other paths. */
   handle(request: Request): Promise<Response | null>;
+  /**
+   * True when verified token claims come from a sign-in this pool revoked (RevokeToken, GlobalSignOut,
+   * DeleteUser, AdminDeleteUser): the tokens Cognito's own actions refuse. The local API does not ask,
+   * as AppSync only checks signature, issuer, client and expiry
+   * (https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html); a host that
+   * wants the stricter check can. Tokens of `npm run token` are never revoked.
+   */
+  isTokenRevoked(claims: Readonly<Record<string, unknown>>): boolean;
 }
 
 export function createLocalUserPool(deps: LocalUserPoolDeps, options: LocalUserPoolOptions): LocalUserPool {
@@ -73,10 +83,21 @@ export function createLocalUserPool(deps: LocalUserPoolDeps, options: LocalUserP
     ...createAccountActions({ settings, store, tokens, log: deps.log, now }),
     ...createMfaActions({ settings, store, sessions, tokens, now }),
     ...createAdminActions({ settings, store, tokens, log: deps.log, now }),
+    ...createProfileActions({ settings, store, tokens, log: deps.log, now }),
+    ...createAttributeActions({ settings, store, tokens, log: deps.log, now }),
   };
   const handle = createCognitoHandler(
     { actions, adminCredentials: deps.adminCredentials, region: settings.region, onError: deps.onError, now: () => new Date(now()) },
     options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond },
   );
-  return { settings, path: COGNITO_PATH, storePath: store.path, handle };
+  return {
+    settings,
+    path: COGNITO_PATH,
+    storePath: store.path,
+    handle,
+    isTokenRevoked: function isTokenRevoked(claims) {
+      const originJti = claims['origin_jti'];
+      return typeof originJti === 'string' && store.isOriginRevoked(originJti);
+    },
+  };
 }

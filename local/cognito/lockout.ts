@@ -12,6 +12,8 @@ export const MAX_LOCKOUT_MS = 15 * 60 * 1000;
 export const LOCKOUT_RESET_IDLE_MS = 15 * 60 * 1000;
 
 export interface Lockout {
+  /** True while `key` is locked out. */
+  isLockedOut(key: string): boolean;
   /** Throws "Password attempts exceeded" while `key` is locked out. */
   assertNotLockedOut(key: string): void;
   /** Counts a failure and starts the next lockout once FREE_FAILURES is reached. */
@@ -39,10 +41,15 @@ export function createLockout(deps: { readonly now?: () => number } = {}): Locko
     return state;
   }
 
+  function isLockedOut(key: string): boolean {
+    const state = current(key);
+    return state !== null && now() < state.lockedUntil;
+  }
+
   return {
+    isLockedOut,
     assertNotLockedOut: function assertNotLockedOut(key) {
-      const state = current(key);
-      if (state !== null && now() < state.lockedUntil) throw notAuthorized(COGNITO_ERROR_MESSAGE.PASSWORD_ATTEMPTS_EXCEEDED);
+      if (isLockedOut(key)) throw notAuthorized(COGNITO_ERROR_MESSAGE.PASSWORD_ATTEMPTS_EXCEEDED);
     },
     recordFailure: function recordFailure(key) {
       const failures = (current(key)?.failures ?? 0) + 1;

@@ -54,5 +54,7 @@ export function createStoredUser(fields: Pick<StoredUser, 'username' | 'sub' | '
     confirmationCode: null,
     resetCode: null,
     resetRequests: [],
+    attributeCodes: {},
+    attributeCodeRequests: [],
   };
 }

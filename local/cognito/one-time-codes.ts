@@ -1,7 +1,8 @@
 /**
  * Confirmation and password-reset codes. Cognito e-mails them; the local pool writes them to the
  * server log. Six digits, kept as a hash; five wrong guesses use the code up (LimitExceededException,
- * as Cognito answers repeated wrong codes), and a code expires (sign-up: 24 hours; reset: 1 hour).
+ * as Cognito answers repeated wrong codes), and a code expires (sign-up and attribute verification:
+ * 24 hours; reset: 1 hour).
  * https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
@@ -10,6 +11,8 @@ import type { PendingCode } from './user-store.ts';
 
 export const SIGN_UP_CODE_VALIDITY_MS = 24 * 3600 * 1000;
 export const RESET_CODE_VALIDITY_MS = 3600 * 1000;
+/** Attribute verification codes (a changed e-mail address), like sign-up codes: 24 hours. */
+export const ATTRIBUTE_CODE_VALIDITY_MS = 24 * 3600 * 1000;
 export const MAX_CODE_ATTEMPTS = 5;
 
 function hashCode(code: string): string {
@@ -39,4 +42,15 @@ export function checkCode(pending: PendingCode | null, given: string, now: numbe
 export function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.charAt(0)}***@${domain.charAt(0)}***`;
+}
+
+/** CodeDeliveryDetailsType of a code e-mailed to `email`. */
+export interface EmailDelivery {
+  readonly Destination: string;
+  readonly DeliveryMedium: 'EMAIL';
+  readonly AttributeName: 'email';
+}
+
+export function emailDelivery(email: string): EmailDelivery {
+  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }

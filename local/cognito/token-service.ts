@@ -1,10 +1,10 @@
 /**
  * The pool's tokens: ID and access JWTs signed by the local issuer (the key the API already verifies,
  * local/auth/local-issuer.ts) with Cognito's claims and the pool's lifetimes, and opaque refresh
- * tokens kept as hashes. Revocation (RevokeToken, GlobalSignOut, AdminDeleteUser) revokes the refresh
- * token and its `origin_jti`, so access tokens of that sign-in fail GetUser from then on, as Cognito
- * checks them; the GraphQL API keeps accepting them until they expire, as AppSync does (it only
- * checks signature and expiry).
+ * tokens kept as hashes. Revocation (RevokeToken, GlobalSignOut, DeleteUser, AdminDeleteUser)
+ * revokes the refresh token and its `origin_jti`, so access tokens of that sign-in fail GetUser from
+ * then on, as Cognito checks them; the GraphQL API keeps accepting them until they expire, as AppSync
+ * does (it only checks signature and expiry).
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html
  * https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html
  */

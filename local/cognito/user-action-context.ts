@@ -1,4 +1,4 @@
-/** What the account actions and the admin actions share: their dependencies, resolved once. */
+/** What the account, profile, attribute and admin actions share: their dependencies, resolved once. */
 import type { PoolSettings } from './pool-settings.ts';
 import { poolNameOf } from './srp.ts';
 import type { TokenService } from './token-service.ts';
@@ -14,7 +14,7 @@ export interface UserActionDeps {
   readonly now?: () => number;
 }
 
-/** The dependencies with their defaults applied, as `createAccountActions` and `createAdminActions` resolve them. */
+/** The dependencies with their defaults applied, as the `create*Actions` factories resolve them. */
 export interface UserActionContext extends Required<UserActionDeps> {
   /** The pool name SRP hashes into verifiers. */
   readonly poolName: string;

@@ -57,6 +57,18 @@ export interface StoredUser {
   readonly resetCode: PendingCode | null;
   /** Epoch ms of recent ForgotPassword requests (rate limit). */
   readonly resetRequests: readonly number[];
+  /** Attribute verification codes (UpdateUserAttributes, GetUserAttributeVerificationCode), by attribute name. */
+  readonly attributeCodes: Readonly<Record<string, PendingCode>>;
+  /** Epoch ms of recent attribute verification messages (rate limit). */
+  readonly attributeCodeRequests: readonly number[];
+}
+
+/** Fields added after the file's first version: a user read from an older file may lack them. */
+type AddedUserFields = 'attributeCodes' | 'attributeCodeRequests';
+type FileUser = Omit<StoredUser, AddedUserFields> & Partial<Pick<StoredUser, AddedUserFields>>;
+
+function withAddedFields(user: FileUser): StoredUser {
+  return { ...user, attributeCodes: user.attributeCodes ?? {}, attributeCodeRequests: user.attributeCodeRequests ?? [] };
 }
 
 export interface RefreshRecord {
@@ -100,7 +112,7 @@ export interface UserStoreOptions {
 
 interface StoreFile {
   readonly version: number;
-  readonly users: readonly StoredUser[];
+  readonly users: readonly FileUser[];
   readonly refreshTokens: readonly RefreshRecord[];
 }
 
@@ -134,7 +146,7 @@ export function createUserStore(options: UserStoreOptions): UserStore {
   const now = options.now ?? Date.now;
   const path = options.dataDir === null ? null : join(options.dataDir, USER_STORE_FILE);
   const loaded = path === null ? null : readStoreFile(path);
-  const users = new Map<string, StoredUser>((loaded?.users ?? []).map((u) => [u.username, u]));
+  const users = new Map<string, StoredUser>((loaded?.users ?? []).map((u) => [u.username, withAddedFields(u)]));
   const refresh = new Map<string, RefreshRecord>((loaded?.refreshTokens ?? []).filter((r) => r.expiresAt > now()).map((r) => [r.hash, r]));
   const revokedOrigins = new Set<string>([...refresh.values()].filter((r) => r.revoked).map((r) => r.originJti));
 

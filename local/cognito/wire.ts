@@ -115,6 +115,23 @@ export function stringMap(body: WireBody, name: string, limits: { readonly maxEn
   return out;
 }
 
+/** A required member that is present (possibly empty), or Cognito's "must not be null". */
+export function assertMember(body: WireBody, name: string): void {
+  if (body[name] === undefined || body[name] === null) throw invalidParameter(`1 validation error detected: Value null at '${wireName(name)}' failed to satisfy constraint: Member must not be null`);
+}
+
+/** A list of strings (`UserAttributeNames`), each checked against `rule`. */
+export function stringList(body: WireBody, name: string, rule: StringRule): readonly string[] {
+  const value = body[name];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw serialization(`${name}: expected an array, got ${describe(value)}.`);
+  if (value.length > 64) throw constraint(name, 'Member must have length less than or equal to 64');
+  return value.map((item: unknown, index) => {
+    if (typeof item !== 'string') throw serialization(`${name}[${index}]: expected a string, got ${describe(item)}.`);
+    return checkString(name, item, rule);
+  });
+}
+
 /** `[{ "Name": "email", "Value": "a@example.com" }]` (AttributeType). */
 export function attributeList(body: WireBody, name: string): readonly AttributeType[] {
   const value = body[name];
@@ -125,7 +142,7 @@ export function attributeList(body: WireBody, name: string): readonly AttributeT
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw serialization(`${name}[${index}]: expected an object, got ${describe(item)}.`);
     const entry = item as WireBody;
     return {
-      Name: requiredString(entry, 'Name', { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u }),
+      Name: requiredString(entry, 'Name', RULE.ATTRIBUTE_NAME),
       Value: optionalString(entry, 'Value', { max: 2048 }) ?? '',
     };
   });
@@ -145,4 +162,5 @@ export const RULE = {
   PAGINATION_TOKEN: { min: 1, max: 1024 },
   FILTER: { max: 256 },
   DEVICE_NAME: { min: 0, max: 256 },
+  ATTRIBUTE_NAME: { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u },
 } as const satisfies Record<string, StringRule>;
