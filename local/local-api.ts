@@ -22,7 +22,7 @@ import type { HostVerdict } from './http/host-allow-list.ts';
 import type { WebHandler } from './http/node-adapter.ts';
 import type { NodeRequestListener } from './http/path-mount.ts';
 import { createHttpRouter, GRAPHQL_PATH, type OptionalHandler } from './http/router.ts';
-import type { LambdaInvoker } from './lambda/load-lambda.ts';
+import type { OriginLambdaInvoker } from './lambda/per-origin-invoker.ts';
 import { createSubscriptionRegistry } from './realtime/registry.ts';
 import type { RealtimeSessionOptions } from './realtime/session.ts';
 import { createRealtimeServer, type RealtimeServer } from './realtime/ws-adapter.ts';
@@ -37,7 +37,8 @@ export interface LocalApiDeps {
   readonly tables: { readonly client: DynamoDBClient; readonly transport: DynamoDBTransportOptions; readonly names: Readonly<Record<string, string>> };
   /** The embedded S3 front, mounted at `s3Path`; null with a configured S3 endpoint. */
   readonly s3: Pick<S3Store, 'mount'> | null;
-  readonly lambdas: LambdaInvoker;
+  /** Called with the GraphQL request's origin, for the URLs the Lambdas mint. */
+  readonly lambdas: OriginLambdaInvoker;
   readonly authenticator: Authenticator;
   /** Which browser origins may read API answers and open realtime connections. */
   readonly cors: CorsPolicy;
@@ -84,7 +85,7 @@ export function createLocalApi(deps: LocalApiDeps, options: LocalApiOptions): Lo
         dynamodb: tables.client,
         dynamodbTransport: tables.transport,
         tableNames: tables.names,
-        invokeLambda: (name, event) => deps.lambdas.invoke(name, event),
+        invokeLambda: (name, event, origin) => deps.lambdas.invoke(name, event, origin),
         env: { ...resolverEnvironment(definition), ...tableEnvironment(tables.names) },
         onMutation: (event) => void registry.publish(event),
         onInvalidate: (event) => void registry.invalidate(event),
@@ -95,7 +96,7 @@ export function createLocalApi(deps: LocalApiDeps, options: LocalApiOptions): Lo
   const executors = createHotSwap(createExecutor(deps.schema));
   // Each call reads the current executor, so a reload never cuts a request in half.
   const service: GraphQLService = {
-    execute: (request, auth) => executors.current().execute(request, auth),
+    execute: (request, auth, executeOptions) => executors.current().execute(request, auth, executeOptions),
     prepareSubscription: (request, auth) => executors.current().prepareSubscription(request, auth),
   };
   const realtime = createRealtimeServer(

@@ -25,13 +25,12 @@ import { createLocalIdentities, type LocalIdentities } from './host/local-identi
 import { describeLocalServer, localGraphqlUrl, type LocalServer } from './host/local-server-info.ts';
 import { LOCAL_BUCKET_NAME, prepareTables, startLocalStores, type LocalStores } from './host/local-stores.ts';
 import { announcedOrigin, S3_PATH } from './host/public-endpoints.ts';
-import { createPublicOrigin } from './host/public-origin.ts';
 import type { SourceWatcher } from './host/watch.ts';
 import { createCorsPolicy } from './http/cors.ts';
 import { createFrontDoor } from './http/front-door.ts';
 import { createHostAllowList, localInterfaceAddresses, type HostAllowList, type HostVerdict } from './http/host-allow-list.ts';
 import { GRAPHQL_PATH } from './http/router.ts';
-import type { LambdaInvoker } from './lambda/load-lambda.ts';
+import type { OriginLambdaInvoker } from './lambda/per-origin-invoker.ts';
 import { createLocalLambdas } from './lambda/local-lambdas.ts';
 import { createLocalApi, type LocalApi, type LocalApiDeps } from './local-api.ts';
 import { REALTIME_PATH } from './realtime/ws-adapter.ts';
@@ -120,20 +119,18 @@ async function listenFirst(config: Config, tls: ServerTls | null, onError: (erro
   const hosts = createLateBound<HostAllowList>('the Host allow-list');
   const served = createLateBound<LocalApi>('the local API');
   const checkHost = (host: string | undefined, defaultPort: number): HostVerdict => hosts.current()?.check(host, defaultPort) ?? STARTING_HOST;
-  // Each request runs with its origin (or --public-url) as the one its URLs name (local/host/public-origin.ts).
-  const publicOrigin = createPublicOrigin({ publicUrl: config.publicUrl });
-  const frontDoor = createFrontDoor({ api: served.current, s3Path: S3_PATH, checkHost, runWithOrigin: publicOrigin.run, onError });
+  const frontDoor = createFrontDoor({ api: served.current, s3Path: S3_PATH, checkHost, onError });
   const port = await listenOnePort(frontDoor, { host: config.host, port: config.port, limits: config.connectionLimits, tls });
   hosts.bind(createHostAllowList({ boundHost: config.host, port: port.port, publicHost: config.publicHost, publicPort: publicPortOf(config.publicUrl) }));
   const isOwnOrigin = (origin: URL): boolean => hosts.current()?.isOwnOrigin(origin) === true;
-  return { port, served, checkHost, isOwnOrigin, currentOrigin: publicOrigin.current };
+  return { port, served, checkHost, isOwnOrigin };
 }
 
 interface ApiParts {
   readonly schema: LocalApiDeps['schema'];
   readonly stores: LocalStores;
   readonly tableNames: Readonly<Record<string, string>>;
-  readonly lambdas: LambdaInvoker;
+  readonly lambdas: LocalApiDeps['lambdas'];
   readonly identities: LocalIdentities;
   readonly caCertPem: string | null;
   readonly checkHost: LocalApiDeps['checkHost'];
@@ -204,7 +201,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
 
     // 4. Stores. Bucket events go to the Lambdas of step 5 (built after the store: they need its
     // endpoint); an event before then fails and the store retries it.
-    const eventLambdas = createLateBound<LambdaInvoker>('the Lambda invoker');
+    const eventLambdas = createLateBound<OriginLambdaInvoker>('the Lambda invoker');
     const onObjectCreated = async (event: unknown): Promise<void> => void (await eventLambdas.require().invoke(definition.bucket.onObjectCreated, event));
     const onEventError = (error: unknown, _event: unknown, attempt: number, givenUp: boolean): void => log(`[error] object-created event, attempt ${attempt}${givenUp ? ' (given up)' : ''}: ${describeError(error)}`);
     const { dataDir, dynamodbEndpoint, s3Endpoint, region, accountId, storeCredentials } = config;
@@ -216,7 +213,8 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     // 5. Lambdas: the same environment the stack gives them, plus where the local resources are.
     const presign = stores.s3 === null ? null : { path: S3_PATH, defaultOrigin: origin };
     const lambdaOptions = { graphqlUrl, bucketName: LOCAL_BUCKET_NAME, region: config.region, accountId: config.accountId, credentials: stores.lambdaS3.credentials, s3Endpoint: stores.lambdaS3.endpoint, presign };
-    const lambdas = createLocalLambdas({ definition, currentOrigin: front.currentOrigin }, lambdaOptions);
+    // A Lambda invoked for a request presigns for that request's origin (or --public-url); S3 events have none.
+    const lambdas = createLocalLambdas({ definition, publicUrl: config.publicUrl }, lambdaOptions);
     eventLambdas.bind(lambdas);
 
     // 6. Tables, then the API is served (executor, realtime, routes), then TTL sweeps.

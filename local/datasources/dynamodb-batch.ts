@@ -11,12 +11,45 @@ import { dynamoDBError } from './dynamodb-errors.ts';
 import type { DynamoDBTransport } from './dynamodb-transport.ts';
 import { expressionAttributes, list, physicalTable, readProjection, requestError } from './dynamodb-request.ts';
 import { transactGetItems, transactWriteItems } from './dynamodb-transact.ts';
-import { fromAttributeMap, sameAttributeValue, toAttributeMap, type AttributeMap } from './dynamodb-values.ts';
+import { attributeValueKey, fromAttributeMap, sameAttributeValue, toAttributeMap, type AttributeMap } from './dynamodb-values.ts';
 
 type Operation = (request: Record<string, unknown>, call: DataSourceCall) => Promise<DataSourceOutcome>;
 
-function matches(item: Readonly<Record<string, AttributeValue>>, key: AttributeMap): boolean {
-  return Object.entries(key).every(([name, value]) => sameAttributeValue(item[name], value));
+type StoredItem = Readonly<Record<string, AttributeValue>>;
+
+/** The values of `names` in `map` as one text (`attributeValueKey` of each); null when one is missing. */
+function identityOf(map: StoredItem, names: readonly string[]): string | null {
+  const parts: string[] = [];
+  for (const name of names) {
+    const value = map[name];
+    if (value === undefined) return null;
+    parts.push(attributeValueKey(value));
+  }
+  return JSON.stringify(parts);
+}
+
+/**
+ * For each key, the first of `found` whose attributes named in the key all equal the key's (as
+ * `sameAttributeValue` compares them), or undefined. Each item is indexed once per set of key names
+ * (one for a table's keys), so matching 100 keys costs 100 lookups instead of up to 10,000 comparisons.
+ */
+function matchKeys(keys: readonly AttributeMap[], found: readonly StoredItem[]): (StoredItem | undefined)[] {
+  const indexes = new Map<string, Map<string, StoredItem>>();
+  return keys.map((key) => {
+    const names = Object.keys(key);
+    const signature = JSON.stringify(names);
+    let index = indexes.get(signature);
+    if (index === undefined) {
+      index = new Map();
+      for (const item of found) {
+        const identity = identityOf(item, names);
+        if (identity !== null && !index.has(identity)) index.set(identity, item);
+      }
+      indexes.set(signature, index);
+    }
+    const identity = identityOf(key, names);
+    return identity === null ? undefined : index.get(identity);
+  });
 }
 
 function tablesOf(request: Record<string, unknown>): Record<string, unknown> {
@@ -53,10 +86,7 @@ async function batchGetItem(deps: BatchDeps, request: Record<string, unknown>): 
     for (const t of plan) {
       const found = out.Responses?.[t.physical] ?? [];
       const unprocessed = out.UnprocessedKeys?.[t.physical]?.Keys ?? [];
-      data[t.name] = t.keys.map((key) => {
-        const item = found.find((i) => matches(i, key));
-        return item ? fromAttributeMap(item) : null;
-      });
+      data[t.name] = matchKeys(t.keys, found).map((item) => (item ? fromAttributeMap(item) : null));
       unprocessedKeys[t.name] = unprocessed.map(fromAttributeMap);
     }
     return { result: { data, unprocessedKeys } };

@@ -66,14 +66,20 @@ export function createDynamoDBHttpTransport(options: DynamoDBTransportOptions): 
   const httpAgent = new HttpAgent(AGENT_OPTIONS);
   const httpsAgent = new HttpsAgent(AGENT_OPTIONS);
 
+  const agent = endpoint.secure ? httpsAgent : httpAgent;
+  const send = endpoint.secure ? httpsRequest : httpRequest;
+
+  /** POSTs `body` with the signed `headers` (to which it adds `content-length`). */
   function post(headers: Record<string, string>, body: string): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
+      headers['content-length'] = String(Buffer.byteLength(body));
       const requestOptions = {
         method: 'POST',
         hostname: endpoint.hostname,
         ...(endpoint.port === undefined ? {} : { port: endpoint.port }),
         path: endpoint.path,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers,
+        agent,
       };
       const onResponse = (res: IncomingMessage): void => {
         const chunks: Buffer[] = [];
@@ -81,16 +87,16 @@ export function createDynamoDBHttpTransport(options: DynamoDBTransportOptions): 
         res.on('error', reject);
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
       };
-      const req = endpoint.secure
-        ? httpsRequest({ ...requestOptions, agent: httpsAgent }, onResponse)
-        : httpRequest({ ...requestOptions, agent: httpAgent }, onResponse);
+      const req = send(requestOptions, onResponse);
       req.on('error', reject);
       req.end(body);
     });
   }
 
   async function attempt(target: string, body: string): Promise<unknown> {
-    const response = await post(await sign(endpoint, target, body), body);
+    const signed = sign(endpoint, target, body);
+    // Fixed credentials sign synchronously: no extra promise per call.
+    const response = await post(signed instanceof Promise ? await signed : signed, body);
     if (response.status >= 200 && response.status < 300) return parseJson(response.text);
     throw serviceError(response.status, response.headers, response.text);
   }

@@ -108,10 +108,23 @@ export function toTypedJsonMap(map: Readonly<Record<string, AttributeValue>>): R
   return out;
 }
 
+/** A text that two SDK values share exactly when they are equal (numbers and sets normalised): what `sameAttributeValue` compares. */
+export function attributeValueKey(value: AttributeValue): string {
+  // A lone string (every key here is one) has nothing to normalise: the same text without the replacer.
+  if (typeof value.S === 'string' && isLoneMember(value)) return `{"S":${JSON.stringify(value.S)}}`;
+  return JSON.stringify(toTypedJson(value), normaliseNumbers);
+}
+
+function isLoneMember(value: object): boolean {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && ++count > 1) return false;
+  return true;
+}
+
 /** True when two SDK values are equal (for matching batch results to keys and short-circuits). */
 export function sameAttributeValue(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return JSON.stringify(toTypedJson(a), normaliseNumbers) === JSON.stringify(toTypedJson(b), normaliseNumbers);
+  return attributeValueKey(a) === attributeValueKey(b);
 }
 
 function normaliseNumbers(key: string, v: unknown): unknown {

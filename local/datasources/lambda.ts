@@ -7,7 +7,8 @@
 import { AppSyncResolverError, ERROR_TYPE, toError } from '../graphql/errors.ts';
 import type { DataSource, DataSourceCall, DataSourceOutcome } from './types.ts';
 
-export type InvokeLambda = (lambdaName: string, event: unknown) => Promise<unknown>;
+/** Invokes a Lambda by its name in the definition; `origin` is the GraphQL request's (`DataSourceCall.origin`). */
+export type InvokeLambda = (lambdaName: string, event: unknown, origin?: string) => Promise<unknown>;
 
 export interface LambdaDataSourceDeps {
   readonly lambdaName: string;
@@ -42,18 +43,18 @@ function batchElement(element: unknown): DataSourceOutcome {
   return { result: element ?? null };
 }
 
-async function invokeOnce(invokeLambda: InvokeLambda, lambdaName: string, event: unknown): Promise<DataSourceOutcome> {
+async function invokeOnce(invokeLambda: InvokeLambda, lambdaName: string, event: unknown, origin: string | undefined): Promise<DataSourceOutcome> {
   try {
-    return { result: asJson(await invokeLambda(lambdaName, event)) };
+    return { result: asJson(await invokeLambda(lambdaName, event, origin)) };
   } catch (e) {
     return unhandled(e);
   }
 }
 
 /** Invokes once with a chunk of batched payloads and settles each with its element of the answer. */
-async function flushChunk(invokeLambda: InvokeLambda, lambdaName: string, chunk: readonly Pending[]): Promise<void> {
+async function flushChunk(invokeLambda: InvokeLambda, lambdaName: string, chunk: readonly Pending[], origin: string | undefined): Promise<void> {
   try {
-    const response = asJson(await invokeLambda(lambdaName, chunk.map((p) => p.payload)));
+    const response = asJson(await invokeLambda(lambdaName, chunk.map((p) => p.payload), origin));
     if (!Array.isArray(response) || response.length !== chunk.length) {
       const got = Array.isArray(response) ? `an array of ${response.length}` : typeof response;
       const error = {
@@ -75,11 +76,12 @@ export function createLambdaDataSource(deps: LambdaDataSourceDeps): DataSource {
   /** Per GraphQL request, per calling resolver: the payloads waiting for this tick's flush. */
   const queues = new WeakMap<object, Map<string, Pending[]>>();
 
-  function flush(requestKey: object, scope: string, maxBatchSize: number): void {
+  // One request key is one GraphQL request, so every call of a batch has the same origin.
+  function flush(requestKey: object, scope: string, maxBatchSize: number, origin: string | undefined): void {
     const byScope = queues.get(requestKey);
     const pending = byScope?.get(scope) ?? [];
     byScope?.delete(scope);
-    for (let i = 0; i < pending.length; i += maxBatchSize) void flushChunk(invokeLambda, lambdaName, pending.slice(i, i + maxBatchSize));
+    for (let i = 0; i < pending.length; i += maxBatchSize) void flushChunk(invokeLambda, lambdaName, pending.slice(i, i + maxBatchSize), origin);
   }
 
   function enqueue(call: DataSourceCall, payload: unknown): Promise<DataSourceOutcome> {
@@ -95,7 +97,7 @@ export function createLambdaDataSource(deps: LambdaDataSourceDeps): DataSource {
         byScope.set(call.scope, pending);
         const maxBatchSize = Math.max(1, call.maxBatchSize);
         // Wait for the current promise jobs to drain (siblings resolve in them), as DataLoader does.
-        void Promise.resolve().then(() => process.nextTick(() => flush(call.requestKey, call.scope, maxBatchSize)));
+        void Promise.resolve().then(() => process.nextTick(() => flush(call.requestKey, call.scope, maxBatchSize, call.origin)));
       }
       pending.push({ payload, resolve });
     });
@@ -112,10 +114,10 @@ export function createLambdaDataSource(deps: LambdaDataSourceDeps): DataSource {
       if (operation === 'Invoke') {
         if (invocationType === 'Event') {
           // Asynchronous invocation: the field resolves to null at once (docs/APPSYNC-BEHAVIOUR.md#lambda-invoke).
-          invokeLambda(lambdaName, event).catch((e: unknown) => deps.log(`Lambda ${lambdaName} (Event invocation) failed: ${toError(e).message}`));
+          invokeLambda(lambdaName, event, call.origin).catch((e: unknown) => deps.log(`Lambda ${lambdaName} (Event invocation) failed: ${toError(e).message}`));
           return { result: null };
         }
-        return invokeOnce(invokeLambda, lambdaName, event);
+        return invokeOnce(invokeLambda, lambdaName, event, call.origin);
       }
       if (operation === 'BatchInvoke') return enqueue(call, event);
       throw new AppSyncResolverError({

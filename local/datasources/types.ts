@@ -28,6 +28,8 @@ export interface DataSourceCall {
   readonly requestKey: object;
   /** Lambda BatchInvoke: the most payloads one invocation takes (the resolver's `maxBatchSize`). */
   readonly maxBatchSize: number;
+  /** The origin the GraphQL request was sent to, handed to the Lambda invoker; undefined outside HTTP requests. @default undefined */
+  readonly origin?: string | undefined;
 }
 
 export interface DataSource {

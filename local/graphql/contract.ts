@@ -63,9 +63,18 @@ export type PrepareSubscriptionResult =
   | { readonly ok: true; readonly subscription: PreparedSubscription }
   | { readonly ok: false; readonly errors: readonly AppSyncGraphQLError[] };
 
+/** Facts about the transport's request that the executor only hands on to data sources. */
+export interface ExecuteOptions {
+  /**
+   * The origin the request was sent to (`http(s)://<checked host>:<port>`): Lambda data sources pass
+   * it to the invoker, which presigns URLs for it (docs/devices.md). Undefined outside HTTP requests.
+   */
+  readonly origin?: string;
+}
+
 export interface GraphQLService {
   /** Queries and mutations. Never throws for bad input: errors come back in the body. */
-  execute(request: GraphQLRequest, auth: RequestAuth): Promise<AppSyncResponseBody>;
+  execute(request: GraphQLRequest, auth: RequestAuth, options?: ExecuteOptions): Promise<AppSyncResponseBody>;
   /** Validates a subscription operation, checks auth and runs its resolver (filters). */
   prepareSubscription(request: GraphQLRequest, auth: RequestAuth): Promise<PrepareSubscriptionResult>;
 }

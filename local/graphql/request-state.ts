@@ -16,6 +16,8 @@ export interface RootFieldCall {
 export interface RequestState {
   readonly auth: RequestAuth;
   readonly mode: ExecutionMode;
+  /** The origin the request was sent to, for Lambda data sources (`ExecuteOptions.origin`). */
+  readonly origin: string | undefined;
   /** `util.appendError` errors, located at their field. */
   readonly appendedErrors: GraphQLError[];
   /** Root fields of the operation by response key, with their coerced arguments. */
@@ -28,10 +30,11 @@ export interface RequestState {
   resolverCount: number;
 }
 
-export function createRequestState(auth: RequestAuth, mode: ExecutionMode): RequestState {
+export function createRequestState(auth: RequestAuth, mode: ExecutionMode, origin?: string): RequestState {
   return {
     auth,
     mode,
+    origin,
     appendedErrors: [],
     rootFields: new Map(),
     invalidations: [],

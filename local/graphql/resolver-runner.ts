@@ -78,7 +78,7 @@ export function createResolverRunner(deps: ResolverRunnerDeps, options: Resolver
   async function runStep(plan: ResolverPlan, step: Step, ctx: ResolverContextInput, state: RequestState, info: GraphQLResolveInfo): Promise<{ value: unknown; skipToEnd: boolean }> {
     const request = evaluate(evaluation, plan, step.code, 'request', `${step.label}request`, ctx, state, info);
     if (request.earlyReturn) return { value: request.earlyReturn.value, skipToEnd: request.earlyReturn.skipTo === 'END' };
-    const ds = await step.dataSource.invoke({ request: request.value, scope: step.scope, requestKey: state, maxBatchSize: step.maxBatchSize });
+    const ds = await step.dataSource.invoke({ request: request.value, scope: step.scope, requestKey: state, maxBatchSize: step.maxBatchSize, origin: state.origin });
     const response = evaluate(evaluation, plan, step.code, 'response', `${step.label}response`, withResult(ctx, ds.result, ds.error), state, info);
     return { value: response.earlyReturn ? response.earlyReturn.value : response.value, skipToEnd: false };
   }

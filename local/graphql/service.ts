@@ -13,7 +13,7 @@ import { createPaginationTokens } from '../datasources/dynamodb-token.ts';
 import { createLambdaDataSource, type InvokeLambda } from '../datasources/lambda.ts';
 import { createNoneDataSource, type DataSource } from '../datasources/types.ts';
 import { createFieldAuthorizer } from './auth.ts';
-import type { AppSyncGraphQLError, AppSyncResponseBody, GraphQLService, MutationEvent } from './contract.ts';
+import type { AppSyncGraphQLError, AppSyncResponseBody, ExecuteOptions, GraphQLRequest, GraphQLService, MutationEvent, RequestAuth } from './contract.ts';
 import { createDocumentCache } from './document-cache.ts';
 import { ERROR_TYPE, toError } from './errors.ts';
 import { buildExecutableSchema } from './executable-schema.ts';
@@ -108,7 +108,7 @@ function publish(log: (line: string) => void, callback: () => void, what: string
 }
 
 /** Runs one query or mutation and announces its mutation results and invalidations. */
-async function run(ctx: ExecutionContext, request: Parameters<GraphQLService['execute']>[0], auth: Parameters<GraphQLService['execute']>[1]): Promise<AppSyncResponseBody> {
+async function run(ctx: ExecutionContext, request: GraphQLRequest, auth: RequestAuth, options: ExecuteOptions | undefined): Promise<AppSyncResponseBody> {
   const { schema, getDocument, formatError, deps } = ctx;
   const prepared = getDocument(request.query);
   if (!prepared.ok) return { data: null, errors: prepared.errors.map(formatError) };
@@ -119,7 +119,7 @@ async function run(ctx: ExecutionContext, request: Parameters<GraphQLService['ex
     // Subscriptions go through the realtime endpoint (docs/APPSYNC-BEHAVIOUR.md#http-endpoint-and-methods).
     return { data: null, errors: [{ errorType: 'UnsupportedOperation', message: 'subscription not supported through HTTP' }] };
   }
-  const state = createRequestState(auth, 'execute');
+  const state = createRequestState(auth, 'execute', options?.origin);
   const result = await execute({ schema, document, variableValues: request.variables ?? {}, operationName, contextValue: state });
   const errors = [...(result.errors ?? []), ...state.appendedErrors].map(formatError);
   const body: AppSyncResponseBody = { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) };
@@ -170,9 +170,9 @@ export function createGraphQLService(deps: GraphQLServiceDeps, options: GraphQLS
   }
 
   return {
-    execute: function executeGraphQL(request, auth) {
+    execute: function executeGraphQL(request, auth, executeOptions) {
       return track(
-        run(ctx, request, auth).catch((e: unknown) => {
+        run(ctx, request, auth, executeOptions).catch((e: unknown) => {
           deps.log(`[error] execute: ${toError(e).stack ?? String(e)}`);
           return INTERNAL_FAILURE;
         }),

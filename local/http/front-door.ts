@@ -1,7 +1,6 @@
 /**
  * What the port's servers call: the S3 front under `/s3` (`path-mount.ts`), every other request
- * through the Web adapter (`node-adapter.ts`) run with its origin as the public one
- * (`local/host/public-origin.ts`), and WebSocket upgrades. Until the API is served, requests are
+ * through the Web adapter (`node-adapter.ts`), and WebSocket upgrades. Until the API is served, requests are
  * answered 503 "The local server is starting." and upgrades 404, so the port can listen before the
  * stores and the executor exist.
  */
@@ -27,8 +26,6 @@ export interface FrontDoorDeps {
   readonly s3Path: string;
   /** Judges the `Host` header (`host-allow-list.ts`). */
   readonly checkHost: (host: string | undefined, defaultPort: number) => HostVerdict;
-  /** Runs the handling of a request whose URL has `origin`. */
-  readonly runWithOrigin: <T>(origin: string, fn: () => T) => T;
   readonly onError: (error: unknown) => void;
 }
 
@@ -49,11 +46,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     if (ready === null) return formatHttpError(startingError());
     return ready.handle(request, connection);
   };
-  const webListener = createNodeListener(
-    (request, connection) => deps.runWithOrigin(new URL(request.url).origin, () => handleWeb(request, connection)),
-    deps.onError,
-    { checkHost: deps.checkHost },
-  );
+  const webListener = createNodeListener(handleWeb, deps.onError, { checkHost: deps.checkHost });
   return {
     onRequest: createPathMount({ prefix: deps.s3Path, mounted: () => api()?.s3Front ?? null, fallback: webListener }),
     onUpgrade: function upgradeWhenReady(request, socket, head) {

@@ -64,7 +64,8 @@ export function createGraphQLHttpHandler(deps: GraphQLHttpDeps, options: GraphQL
         sourceIp: connection.remoteAddress,
       });
       const graphqlRequest = isPost ? parseGraphQLBody(body) : parseGraphQLQueryString(url.searchParams);
-      return jsonResponse(await deps.service.execute(graphqlRequest, auth), requestId);
+      // The request's own origin (its URL is built from the checked Host): Lambda data sources presign URLs for it.
+      return jsonResponse(await deps.service.execute(graphqlRequest, auth, { origin: url.origin }), requestId);
     } catch (error) {
       // A body refused before it was read (413) leaves the rest of it on the socket: close the connection.
       // A 405 names the methods that are allowed (RFC 9110 §15.5.6).

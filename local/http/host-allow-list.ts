@@ -81,6 +81,9 @@ export interface HostAllowList {
   isOwnOrigin(origin: URL): boolean;
 }
 
+/** Verdicts kept per allow-list (each request is judged by its Host; clients send few distinct ones). */
+const MAX_CACHED_VERDICTS = 64;
+
 /** Loopback names a local server always answers to. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'] as const;
 
@@ -97,6 +100,8 @@ export function createHostAllowList(options: HostAllowListOptions): HostAllowLis
     if (names.includes(hostname)) return true;
     return wildcard && interfaceAddresses().some((address) => normalizeHostname(address) === hostname);
   }
+  /** True when judging `hostname` reads the interface addresses, which may change (a new DHCP lease). */
+  const dependsOnInterfaces = (hostname: string): boolean => wildcard && !names.includes(hostname);
 
   const publicHostname = options.publicHost ? normalizeHostname(options.publicHost) : null;
   function isPublicHostThroughProxy(parsed: ParsedHost): boolean {
@@ -104,16 +109,29 @@ export function createHostAllowList(options: HostAllowListOptions): HostAllowLis
     return publicPort !== null && parsed.hostname === publicHostname && (parsed.port === null || parsed.port === publicPort);
   }
 
+  /** The verdict on a present Host, and whether it may be kept (it did not read the interface addresses). */
+  function judgeHost(raw: string, defaultPort: number): { readonly verdict: HostVerdict; readonly keep: boolean } {
+    const parsed = parseHostHeader(raw);
+    if (parsed === null) return { verdict: { ok: false, status: 400, message: 'The Host header is not a valid host name and port.' }, keep: true };
+    const port = parsed.port ?? defaultPort;
+    if (isPublicHostThroughProxy(parsed)) return { verdict: { ok: true, authority: `${formatHostname(parsed.hostname)}:${port}` }, keep: true };
+    const keep = port !== options.port || !dependsOnInterfaces(parsed.hostname);
+    if (port !== options.port || !isOwnHostname(parsed.hostname)) {
+      return { verdict: { ok: false, status: 403, message: 'The Host header names a host this server does not serve.' }, keep };
+    }
+    return { verdict: { ok: true, authority: `${formatHostname(parsed.hostname)}:${port}` }, keep };
+  }
+
+  // Verdicts that depend only on the Host and the scheme's port, so each request does one lookup.
+  const verdicts = new Map<string, HostVerdict>();
   function checkHost(raw: string | undefined, defaultPort: number): HostVerdict {
     if (raw === undefined || raw === '') return { ok: false, status: 400, message: 'The Host header is missing.' };
-    const parsed = parseHostHeader(raw);
-    if (parsed === null) return { ok: false, status: 400, message: 'The Host header is not a valid host name and port.' };
-    const port = parsed.port ?? defaultPort;
-    if (isPublicHostThroughProxy(parsed)) return { ok: true, authority: `${formatHostname(parsed.hostname)}:${port}` };
-    if (port !== options.port || !isOwnHostname(parsed.hostname)) {
-      return { ok: false, status: 403, message: 'The Host header names a host this server does not serve.' };
-    }
-    return { ok: true, authority: `${formatHostname(parsed.hostname)}:${port}` };
+    const id = `${defaultPort} ${raw}`;
+    const known = verdicts.get(id);
+    if (known !== undefined) return known;
+    const { verdict, keep } = judgeHost(raw, defaultPort);
+    if (keep && verdicts.size < MAX_CACHED_VERDICTS) verdicts.set(id, Object.freeze(verdict));
+    return verdict;
   }
 
   return {

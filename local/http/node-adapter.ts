@@ -64,6 +64,25 @@ export function requestTargetPath(target: string): string | null {
   }
 }
 
+/** Paths made only of characters a URL path or query takes as they are (anything else is checked by the parser itself). */
+const SIMPLE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+const parsableOrigins = new Map<string, boolean>();
+const MAX_KEPT_ORIGINS = 64;
+
+/**
+ * Whether `origin` + a path starting with `/` is a URL: the URL parser refuses nothing once it is past
+ * the authority, so for simple paths only the origin decides (an accepted Host can still be a host
+ * the parser refuses, such as `1.2.3.999`). Kept per origin; origins come from accepted Hosts.
+ */
+function isParsableTarget(origin: string, path: string): boolean {
+  let parsable = parsableOrigins.get(origin);
+  if (parsable === undefined) {
+    parsable = URL.canParse(`${origin}/`);
+    if (parsableOrigins.size < MAX_KEPT_ORIGINS) parsableOrigins.set(origin, parsable);
+  }
+  return parsable && (SIMPLE_PATH.test(path) || URL.canParse(`${origin}${path}`));
+}
+
 /** Accepts any well-formed Host: what the listener does when no allow-list is given. */
 function acceptWellFormedHost(raw: string | undefined, defaultPort: number): HostVerdict {
   const parsed = raw === undefined ? null : parseHostHeader(raw);
@@ -114,7 +133,7 @@ export function screenRequest(req: IncomingMessage, checkHost: NonNullable<NodeL
   }
   const path = requestTargetPath(req.url ?? '');
   const origin = `${encrypted ? 'https' : 'http'}://${verdict.authority}`;
-  if (path === null || !URL.canParse(`${origin}${path}`)) return { refusal: formatHttpError(new AppSyncHttpError(400, HTTP_ERROR_TYPE.BAD_REQUEST, 'The request target is not a path.')) };
+  if (path === null || !isParsableTarget(origin, path)) return { refusal: formatHttpError(new AppSyncHttpError(400, HTTP_ERROR_TYPE.BAD_REQUEST, 'The request target is not a path.')) };
   return { origin, path };
 }
 

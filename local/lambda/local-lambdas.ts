@@ -8,13 +8,13 @@
 import { lambdaEnvironment } from '../../api/environment.ts';
 import type { ApiDefinition } from '../../api/types.ts';
 import type { AwsCredentials } from '../config.ts';
-import { createLambdaInvoker, type LambdaInvoker } from './load-lambda.ts';
-import { createPerOriginInvoker } from './per-origin-invoker.ts';
+import { createLambdaInvoker } from './load-lambda.ts';
+import { createPerOriginInvoker, type OriginLambdaInvoker } from './per-origin-invoker.ts';
 
 export interface LocalLambdasDeps {
   readonly definition: ApiDefinition;
-  /** The public origin of the request being answered; undefined outside any request (S3 events). */
-  readonly currentOrigin: () => string | undefined;
+  /** `--public-url`: the origin of every presigned URL when set. */
+  readonly publicUrl: string | null;
 }
 
 export interface LocalLambdasOptions {
@@ -31,7 +31,7 @@ export interface LocalLambdasOptions {
   readonly presign: { readonly path: string; readonly defaultOrigin: string } | null;
 }
 
-export function createLocalLambdas(deps: LocalLambdasDeps, options: LocalLambdasOptions): LambdaInvoker {
+export function createLocalLambdas(deps: LocalLambdasDeps, options: LocalLambdasOptions): OriginLambdaInvoker {
   const { credentials, presign } = options;
   const environmentFor = (origin: string | undefined): Record<string, string> => ({
     ...lambdaEnvironment(deps.definition, {
@@ -46,7 +46,7 @@ export function createLocalLambdas(deps: LocalLambdasDeps, options: LocalLambdas
     ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
   });
   return createPerOriginInvoker({
-    currentOrigin: deps.currentOrigin,
+    publicUrl: deps.publicUrl,
     createInvoker: (origin) => createLambdaInvoker({ api: deps.definition, env: environmentFor(origin), accountId: options.accountId }),
   });
 }

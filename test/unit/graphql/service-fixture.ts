@@ -42,7 +42,7 @@ export function cognitoAuth(sub: string, groups: readonly string[] = []): Reques
 const DEFAULT_AUTH: ApiDefinition['auth'] = { default: { type: 'API_KEY' } as AuthModeDefinition, additional: [] };
 
 export function createServiceFixture(input: ServiceFixtureInput) {
-  const lambdaCalls: { name: string; event: unknown }[] = [];
+  const lambdaCalls: { name: string; event: unknown; origin?: string }[] = [];
   const mutations: MutationEvent[] = [];
   const invalidations: InvalidationEvent[] = [];
   const logs: string[] = [];
@@ -72,8 +72,8 @@ export function createServiceFixture(input: ServiceFixtureInput) {
       },
       dynamodb: input.dynamodb ?? new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
       tableNames: input.tableNames ?? {},
-      invokeLambda: async (name, event) => {
-        lambdaCalls.push({ name, event });
+      invokeLambda: async (name, event, origin) => {
+        lambdaCalls.push({ name, event, ...(origin === undefined ? {} : { origin }) });
         if (input.invokeLambda) return input.invokeLambda(name, event);
         const fn = input.lambdas?.[name];
         if (!fn) throw new Error(`fixture: no lambda ${name}`);
