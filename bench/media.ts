@@ -1,6 +1,7 @@
 /**
  * Figure 7, large media: multipart upload throughput through the local S3 front (client helper,
- * 8 parts in flight) vs writing the same bytes to a local file with Node streams, and vs one single
+ * 8 parts in flight) vs writing the same bytes to a local file with Node streams (run before and
+ * after the upload; the faster run counts), and vs one single
  * PUT of the same bytes (a bench-only copy of the definition raises the multipart threshold); the
  * server's RSS growth while it receives the upload; the share of bytes a resumed upload sends again
  * after a pause at 50 %; and the READY latency after the PUT under a burst of 16 callers × 4 uploads
@@ -26,7 +27,7 @@ import type { MediaHostInfo } from './hosts/media-host.ts';
 import { connectRealtime, type RealtimeConnection } from './lib/appsync-ws-client.ts';
 import { startChildHost, type ChildHost } from './lib/child-host.ts';
 import type { BenchContext, BenchModule } from './lib/context.ts';
-import { createFigureList } from './lib/figures.ts';
+import { createFigureList, type FigureInput } from './lib/figures.ts';
 import { OPERATIONS } from './lib/graphql-client.ts';
 import { quantile } from './lib/stats.ts';
 
@@ -169,6 +170,51 @@ function sampleRss(host: ChildHost<MediaHostInfo>): { stop(): Promise<number> } 
   };
 }
 
+/** The baseline: `file`'s bytes written to a local file through Node streams; MB/s. */
+async function copyThroughStreams(file: Blob, dir: string): Promise<number> {
+  const copy = join(dir, 'copy.bin');
+  const start = performance.now();
+  await pipeline(Readable.fromWeb(file.stream() as never), createWriteStream(copy));
+  const mbps = file.size / MIB / ((performance.now() - start) / 1000);
+  await rm(copy);
+  return mbps;
+}
+
+/** The multipart figures: throughput against the baseline, and the server's RSS growth meanwhile. */
+async function measureMultipart(context: BenchContext, running: Running, file: Blob, dir: string, baselineBefore: number): Promise<{ figures: FigureInput[]; multipartMBps: number }> {
+  const size = file.size;
+  const uploader = createUploader({ graphql: running.graphql });
+  const watcher = await subscribeAnnouncements(running, 'movie');
+  const rssBefore = await running.host.rss();
+  const rss = sampleRss(running.host);
+  const start = performance.now();
+  const result = await uploader.upload(file, { name: 'movie.mp4', contentType: 'video/mp4' }, { concurrency: 8 });
+  const multipartMBps = size / MIB / ((performance.now() - start) / 1000);
+  const rssPeak = await rss.stop();
+  await watcher.announced(result.assetId);
+  await watcher.connection.close();
+  // A file write's speed on a VM depends on whether its page-cache pages are fresh (2-3x here): the
+  // baseline runs before and after the upload, and the faster run is the one compared.
+  const baselineAfter = await copyThroughStreams(file, dir);
+  const baseline = Math.max(baselineBefore, baselineAfter);
+  context.log(`  multipart ${multipartMBps.toFixed(0)} MB/s, baseline ${baselineBefore.toFixed(0)} / ${baselineAfter.toFixed(0)} MB/s (before / after)`);
+  return {
+    multipartMBps,
+    figures: [
+      {
+        name: `multipart upload ${size / MIB} MiB, 8 parts in flight`,
+        unit: 'MB/s',
+        ours: multipartMBps,
+        baselineName: 'Node streams to a local file',
+        baseline,
+        goal: { op: '>=', ratio: 0.7 },
+        note: `baseline: the faster of ${baselineBefore.toFixed(0)} and ${baselineAfter.toFixed(0)} MB/s (before and after the upload)`,
+      },
+      { name: `server RSS growth while receiving ${size / MIB} MiB`, unit: 'MiB', ours: (rssPeak - rssBefore) / MIB, note: 'goal: <= 64 MiB (the server process alone)' },
+    ],
+  };
+}
+
 export const benchMedia: BenchModule = async (context: BenchContext) => {
   const list = createFigureList('media');
   const size = context.quick ? 64 * MIB : 1024 * MIB;
@@ -177,29 +223,15 @@ export const benchMedia: BenchModule = async (context: BenchContext) => {
     const source = join(dir, 'source.bin');
     await writeRandomFile(source, size);
     const file = await openAsBlob(source);
-
-    // Baseline: the same bytes written to a local file through Node streams.
-    const baseStart = performance.now();
-    await pipeline(Readable.fromWeb(file.stream() as never), createWriteStream(join(dir, 'copy.bin')));
-    const baselineMBps = size / MIB / ((performance.now() - baseStart) / 1000);
-    await rm(join(dir, 'copy.bin'));
+    const baselineBefore = await copyThroughStreams(file, dir);
 
     const running = await startServer();
     let multipartMBps = 0;
     try {
       const uploader = createUploader({ graphql: running.graphql });
-      const watcher = await subscribeAnnouncements(running, 'movie');
-      const rssBefore = await running.host.rss();
-      const rss = sampleRss(running.host);
-      const start = performance.now();
-      const result = await uploader.upload(file, { name: 'movie.mp4', contentType: 'video/mp4' }, { concurrency: 8 });
-      multipartMBps = size / MIB / ((performance.now() - start) / 1000);
-      const rssPeak = await rss.stop();
-      await watcher.announced(result.assetId);
-      await watcher.connection.close();
-      context.log(`  multipart ${multipartMBps.toFixed(0)} MB/s, baseline ${baselineMBps.toFixed(0)} MB/s`);
-      list.add({ name: `multipart upload ${size / MIB} MiB, 8 parts in flight`, unit: 'MB/s', ours: multipartMBps, baselineName: 'Node streams to a local file', baseline: baselineMBps, goal: { op: '>=', ratio: 0.7 } });
-      list.add({ name: `server RSS growth while receiving ${size / MIB} MiB`, unit: 'MiB', ours: (rssPeak - rssBefore) / MIB, note: 'goal: <= 64 MiB (the server process alone)' });
+      const measured = await measureMultipart(context, running, file, dir, baselineBefore);
+      multipartMBps = measured.multipartMBps;
+      for (const figure of measured.figures) list.add(figure);
 
       // Resume: pause once half the bytes are confirmed, then resume from uploadedParts.
       const pause = new AbortController();

@@ -7,6 +7,8 @@ import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
 
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+/** A checksum algorithm, or MD5 (Content-MD5 and ETags). */
+export type DigestAlgorithm = ChecksumAlgorithm | 'MD5';
 
 const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
 
@@ -33,7 +35,7 @@ export interface Hasher {
   digest(): Promise<Buffer>;
 }
 
-export function createHasher(algorithm: ChecksumAlgorithm | 'MD5'): Hasher {
+export function createHasher(algorithm: DigestAlgorithm): Hasher {
   switch (algorithm) {
     case 'SHA1':
     case 'SHA256':

@@ -1,21 +1,21 @@
 /**
  * UploadPart on disk for `multipart-store.ts`: where a part's bytes go (its slot of the shared
  * `data` file, or a file of its own) and the streaming write that measures, hashes and only then
- * records the part. See the header of `multipart-store.ts` for the slot layout, and
+ * records the part. The bytes are hashed and written by a digest worker (`digest-workers.ts`), each
+ * digest once: MD5 for the ETag, the upload's checksum, and those the request's checks need. See
+ * the header of `multipart-store.ts` for the slot layout, and
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html for the part rules.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type ChecksumAlgorithm, createHasher } from './checksums.ts';
+import { type ChecksumAlgorithm, type DigestAlgorithm, createHasher } from './checksums.ts';
+import { type DigestWorkerPool, type JobTarget, WORKER_DIGEST_ALGORITHMS, type WorkerDigestAlgorithm } from './digest-workers.ts';
 import { MAX_PART_BYTES, MIN_PART_BYTES, type PartRecord, SLOT_FILE, type UploadRecord, noSuchUpload, readPart, readUpload, uploadDirOf } from './multipart-records.ts';
+import type { PartPayloadVerifier } from './payload-verifier.ts';
 import { S3Error } from './s3-errors.ts';
-
-/** Bytes gathered before one write to disk. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** A part's place in the slot file: `offset` = (n - 1) × `stride`. */
 interface PartSlot {
@@ -33,17 +33,17 @@ interface PartTarget {
 }
 
 /**
- * Streams `source` through `verifier` into part `partNumber` of the upload and records it.
- * `slotsInFlight` (`<uploadId>/<n>`, one set per store) holds the slots being written now: a second
- * upload of the same part number goes to a file of its own.
+ * Streams `source` through `verifier` into part `partNumber` of the upload, checks the digests
+ * `verifier` needs, and records the part. `slotsInFlight` (`<uploadId>/<n>`, one set per store)
+ * holds the slots being written now: a second upload of the same part number goes to a file of its own.
  */
 export async function putPart(
-  uploadsDir: string,
-  slotsInFlight: Set<string>,
+  uploads: { readonly uploadsDir: string; readonly slotsInFlight: Set<string>; readonly digestWorkers: DigestWorkerPool },
   part: { readonly uploadId: string; readonly key: string; readonly partNumber: number; readonly declaredSize: number | undefined },
   source: Readable,
-  verifier: Transform,
+  verifier: PartPayloadVerifier,
 ): Promise<PartRecord> {
+  const { uploadsDir, slotsInFlight, digestWorkers } = uploads;
   const { uploadId, partNumber } = part;
   const upload = await readUpload(uploadsDir, uploadId, part.key);
   const dir = uploadDirOf(uploadsDir, uploadId);
@@ -53,7 +53,7 @@ export async function putPart(
   if (slot !== null && slotsInFlight.has(slotKey)) slot = null;
   if (slot !== null) slotsInFlight.add(slotKey);
   try {
-    return await writePart(upload, { uploadsDir, uploadId, dir, partNumber, slot }, source, verifier);
+    return await writePart(digestWorkers, upload, { uploadsDir, uploadId, dir, partNumber, slot }, source, verifier);
   } finally {
     if (slot !== null) slotsInFlight.delete(slotKey);
   }
@@ -90,23 +90,31 @@ async function slotFor(uploadsDir: string, uploadId: string, dir: string, partNu
   return { offset: (partNumber - 1) * stride, stride };
 }
 
-async function writePart(upload: UploadRecord, target: PartTarget, source: Readable, verifier: Transform): Promise<PartRecord> {
+async function writePart(digestWorkers: DigestWorkerPool, upload: UploadRecord, target: PartTarget, source: Readable, verifier: PartPayloadVerifier): Promise<PartRecord> {
   const { dir, partNumber, slot } = target;
   const file = `part-${randomBytes(8).toString('hex')}`;
-  const measure = createPartMeasure(upload.checksumAlgorithm, partNumber, slot);
-  const out = slot === null ? createWriteStream(join(dir, file)) : createWriteStream(join(dir, SLOT_FILE), { flags: 'r+', start: slot.offset });
+  const destination: JobTarget = slot === null ? { path: join(dir, file), flags: 'w', position: 0 } : { path: join(dir, SLOT_FILE), flags: 'r+', position: slot.offset };
+  const sink = createPartSink(digestWorkers, destination, partDigestAlgorithms(upload.checksumAlgorithm, verifier.digestAlgorithms), partNumber, slot);
+  let digests: Map<DigestAlgorithm, Buffer>;
   try {
-    await pipeline(source, verifier, measure.stream, out);
+    await pipeline(source, verifier, sink.stream);
+    digests = await sink.digests();
+    verifier.checkDigests(digests);
   } catch (error) {
+    // The worker may still hold the file: the slot is released (and a part file removed) only once it does not.
+    await sink.abort();
     // A slot keeps what was half-written: no record points at it, and a later upload rewrites it.
     if (slot === null) await rm(join(dir, file), { force: true });
     throw error;
   }
+  const md5 = digests.get('MD5');
+  if (md5 === undefined) throw new Error(`part ${partNumber}: no MD5 was computed`);
+  const checksum = upload.checksumAlgorithm === null ? undefined : digests.get(upload.checksumAlgorithm);
   const record: PartRecord = {
     partNumber,
-    etag: measure.etag(),
-    size: measure.size(),
-    checksum: await measure.checksum(),
+    etag: `"${md5.toString('hex')}"`,
+    size: sink.size(),
+    checksum: checksum === undefined ? null : checksum.toString('base64'),
     lastModified: new Date().toISOString(),
     file: slot === null ? file : SLOT_FILE,
     offset: slot?.offset ?? 0,
@@ -132,44 +140,67 @@ async function storePartRecord(target: PartTarget, record: PartRecord, file: str
   if (previous !== null && previous.file !== record.file && previous.file !== SLOT_FILE) await rm(join(dir, previous.file), { force: true });
 }
 
-interface PartMeasure {
-  /** Counts, checks the size limits, hashes, and passes the bytes on in batches. */
-  readonly stream: Transform;
-  size(): number;
-  /** Quoted MD5 hex; call once, after the stream finished. */
-  etag(): string;
-  /** Base64 digest of the upload's checksum algorithm, or null without one; call once. */
-  checksum(): Promise<string | null>;
+/** MD5 (the ETag), the upload's checksum and whatever the request's checks need, each computed once. */
+function partDigestAlgorithms(checksumAlgorithm: ChecksumAlgorithm | null, verifierNeeds: readonly DigestAlgorithm[]): DigestAlgorithm[] {
+  return [...new Set<DigestAlgorithm>(['MD5', ...(checksumAlgorithm === null ? [] : [checksumAlgorithm]), ...verifierNeeds])];
 }
 
-function createPartMeasure(checksumAlgorithm: ChecksumAlgorithm | null, partNumber: number, slot: PartSlot | null): PartMeasure {
-  const md5 = createHash('md5');
-  const checksum = checksumAlgorithm === null ? undefined : createHasher(checksumAlgorithm);
+function isWorkerDigest(algorithm: DigestAlgorithm): algorithm is WorkerDigestAlgorithm {
+  return (WORKER_DIGEST_ALGORITHMS as readonly string[]).includes(algorithm);
+}
+
+interface PartSink {
+  /** Counts, checks the size limits, hashes CRCs here and hands the bytes to a digest worker. */
+  readonly stream: Writable;
+  size(): number;
+  /** Every digest of `algorithms`; call once, after the stream finished. */
+  digests(): Promise<Map<DigestAlgorithm, Buffer>>;
+  /** Resolves once the worker no longer touches the file. */
+  abort(): Promise<void>;
+}
+
+function createPartSink(digestWorkers: DigestWorkerPool, destination: JobTarget, algorithms: readonly DigestAlgorithm[], partNumber: number, slot: PartSlot | null): PartSink {
+  const job = digestWorkers.open(destination, algorithms.filter(isWorkerDigest));
+  // CRCs (the SDK's implementations) are not available to the eval'd worker: hashed here.
+  const local = algorithms.filter((a) => !isWorkerDigest(a)).map((algorithm) => [algorithm, createHasher(algorithm)] as const);
   let size = 0;
-  // Socket reads arrive in chunks of tens of KiB; one file write per chunk cost more main-thread
-  // time than the hashing (CPU profile of a 256 MiB upload), so chunks go to disk in batches.
-  const batch = createWriteBatch();
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
+  let workerDigests: Map<WorkerDigestAlgorithm, Buffer> | undefined;
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       const tooLong = partLengthError(size, partNumber, slot);
       if (tooLong !== undefined) {
         callback(tooLong);
         return;
       }
-      md5.update(chunk);
-      checksum?.update(chunk);
-      callback(null, batch.add(chunk));
+      for (const [, hasher] of local) hasher.update(chunk);
+      job.write(chunk, callback);
     },
-    flush(callback) {
-      callback(null, batch.rest());
+    final(callback) {
+      job.end().then(
+        (digests) => {
+          workerDigests = digests;
+          callback();
+        },
+        (error: unknown) => callback(error as Error),
+      );
+    },
+    destroy(error, callback) {
+      job.abort().then(() => callback(error), () => callback(error));
     },
   });
   return {
     stream,
     size: () => size,
-    etag: () => `"${md5.digest('hex')}"`,
-    checksum: async () => (checksum === undefined ? null : (await checksum.digest()).toString('base64')),
+    digests: async function collectDigests() {
+      const digests = new Map<DigestAlgorithm, Buffer>(workerDigests ?? []);
+      for (const [algorithm, hasher] of local) digests.set(algorithm, await hasher.digest());
+      return digests;
+    },
+    abort: function abortPartSink() {
+      stream.destroy();
+      return job.abort();
+    },
   };
 }
 
@@ -180,26 +211,4 @@ function partLengthError(size: number, partNumber: number, slot: PartSlot | null
     return new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', [['ProposedSize', String(size)], ['MaxSizeAllowed', String(MAX_PART_BYTES)]]);
   }
   return undefined;
-}
-
-/** Gathers chunks until `WRITE_BATCH_BYTES`; `add` answers the batch to write, or undefined to wait. */
-function createWriteBatch(): { add(chunk: Buffer): Buffer | undefined; rest(): Buffer | undefined } {
-  const pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const take = (): Buffer => {
-    const batch = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-    pending.length = 0;
-    pendingBytes = 0;
-    return batch;
-  };
-  return {
-    add: function addChunk(chunk) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      return pendingBytes < WRITE_BATCH_BYTES ? undefined : take();
-    },
-    rest: function takeRest() {
-      return pendingBytes > 0 ? take() : undefined;
-    },
-  };
 }

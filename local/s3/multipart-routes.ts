@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumHeaderName } from './checksums.ts';
 import { type KeyLocks, preconditionFailed } from './conditional-writes.ts';
 import { type CompletedPartRequest, type MultipartStore, noSuchUpload } from './multipart-store.ts';
-import { createPayloadVerifier } from './payload-verifier.ts';
+import { createPartPayloadVerifier, createPayloadVerifier } from './payload-verifier.ts';
 import type { ObjectTarget } from './request-scope.ts';
 import { S3Error, escapeXml, isS3Error } from './s3-errors.ts';
 import type { VerifiedRequest } from './sigv4-verifier.ts';
@@ -180,7 +180,7 @@ async function uploadPart({ store }: MultipartRoutesDeps, { req, res, verified, 
   }
   let record;
   try {
-    record = await store.putPart(uploadId, target.key, partNumber, req, createPayloadVerifier(verified.payload), verified.payload.decodedLength);
+    record = await store.putPart(uploadId, target.key, partNumber, req, createPartPayloadVerifier(verified.payload), verified.payload.decodedLength);
   } catch (error) {
     if (isS3Error(error)) throw error;
     throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');

@@ -27,10 +27,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ChecksumAlgorithm } from './checksums.ts';
+import { type DigestWorkerPoolOptions, createDigestWorkerPool } from './digest-workers.ts';
 import { assembleUpload } from './multipart-assembly.ts';
 import { putPart } from './multipart-part-writer.ts';
+import type { PartPayloadVerifier } from './payload-verifier.ts';
 import {
   type AssembledObject,
   type CompletedPartRequest,
@@ -52,10 +54,11 @@ export interface MultipartStore {
   get(uploadId: string, key: string): Promise<UploadRecord>;
   /**
    * Streams `source` through `verifier` (the request's payload checks) into part `partNumber`; the
-   * upload's checksum is hashed on the way. Nothing is recorded unless every check passed.
-   * `declaredSize` (the decoded Content-Length, when known) lets the part go straight to its slot.
+   * bytes are hashed on the way (off the main thread) and the digests `verifier` needs checked.
+   * Nothing is recorded unless every check passed. `declaredSize` (the decoded Content-Length, when
+   * known) lets the part go straight to its slot.
    */
-  putPart(uploadId: string, key: string, partNumber: number, source: Readable, verifier: Transform, declaredSize?: number): Promise<PartRecord>;
+  putPart(uploadId: string, key: string, partNumber: number, source: Readable, verifier: PartPayloadVerifier, declaredSize?: number): Promise<PartRecord>;
   listParts(uploadId: string, key: string): Promise<PartRecord[]>;
   /**
    * Checks the list and puts the assembled object at `destination` (a temp path, renamed by the
@@ -66,11 +69,14 @@ export interface MultipartStore {
   remove(uploadId: string): Promise<void>;
   /** Upload ids initiated before `before`. */
   initiatedBefore(before: Date): Promise<string[]>;
+  /** Stops the digest workers (parts still arriving fail). Safe to call twice. */
+  close(): Promise<void>;
 }
 
-export function createMultipartStore(uploadsDir: string): MultipartStore {
+export function createMultipartStore(uploadsDir: string, options: DigestWorkerPoolOptions = {}): MultipartStore {
   /** Slots being written now, `<uploadId>/<n>`: a second upload of the same part number goes elsewhere. */
   const slotsInFlight = new Set<string>();
+  const digestWorkers = createDigestWorkerPool(options);
   return {
     create: async function createUpload(key, metadata, checksumAlgorithm) {
       const uploadId = randomBytes(16).toString('hex');
@@ -81,7 +87,7 @@ export function createMultipartStore(uploadsDir: string): MultipartStore {
       return readUpload(uploadsDir, uploadId, key);
     },
     putPart: function putUploadPart(uploadId, key, partNumber, source, verifier, declaredSize) {
-      return putPart(uploadsDir, slotsInFlight, { uploadId, key, partNumber, declaredSize }, source, verifier);
+      return putPart({ uploadsDir, slotsInFlight, digestWorkers }, { uploadId, key, partNumber, declaredSize }, source, verifier);
     },
     listParts: function listParts(uploadId, key) {
       return listPartRecords(uploadsDir, uploadId, key);
@@ -94,6 +100,9 @@ export function createMultipartStore(uploadsDir: string): MultipartStore {
     },
     initiatedBefore: function initiatedBefore(before) {
       return uploadsInitiatedBefore(uploadsDir, before);
+    },
+    close: function closeMultipartStore() {
+      return digestWorkers.close();
     },
   };
 }

@@ -133,7 +133,7 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
       return abortIncompleteMultipartUploads();
     },
     close: function closeS3Store() {
-      closing ??= shutDownStore({ lifecycleTimer, server, dispatcher, agent, internal: internal.server, workDir });
+      closing ??= shutDownStore({ lifecycleTimer, server, dispatcher, agent, internal: internal.server, multipartStore, workDir });
       return closing;
     },
   };
@@ -204,6 +204,7 @@ interface StoreParts {
   readonly dispatcher: EventDispatcher;
   readonly agent: Agent;
   readonly internal: Server;
+  readonly multipartStore: MultipartStore;
   readonly workDir: string;
 }
 
@@ -219,6 +220,7 @@ async function shutDownStore(parts: StoreParts): Promise<void> {
     parts.internal.close(() => resolve());
     parts.internal.closeAllConnections();
   });
+  await parts.multipartStore.close();
   await rm(parts.workDir, { recursive: true, force: true });
 }
 

@@ -1,7 +1,8 @@
 /**
  * The local S3 front's multipart uploads and ranges, driven by the AWS SDK and presigned requests:
- * CreateMultipartUpload, UploadPart, ListParts, CompleteMultipartUpload (order, ETags, EntityTooSmall,
- * the multipart ETag, one event on completion), AbortMultipartUpload, presigned UploadPart expiry,
+ * CreateMultipartUpload, UploadPart (checksum and Content-MD5 checks), ListParts, CompleteMultipartUpload
+ * (order, ETags, EntityTooSmall, the multipart ETag, one event on completion), AbortMultipartUpload,
+ * presigned UploadPart expiry,
  * and Range GETs (206, suffix ranges, 416 InvalidRange, malformed ranges ignored).
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -110,6 +111,40 @@ describe('s3 front: multipart upload', () => {
     await s3.client.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId }));
     expect(await s3ErrorOf(s3.client.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId })))).toEqual(expect.objectContaining({ status: 404, code: 'NoSuchUpload' }));
     expect(s3.log.events.filter((e) => e.detail.object.key === key)).toEqual([]);
+  });
+
+  test('checks each part against its x-amz-checksum-sha256 and Content-MD5, answers the MD5 ETag, and keeps the stored part on a mismatch', async ({ s3, expect }) => {
+    const key = `${KEY_PREFIX}/u/4/checked.bin`;
+    const { UploadId } = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'SHA256' }));
+    const body = randomBytes(5 * MIB + 3);
+    const sha256 = createHash('sha256').update(body).digest('base64');
+    const signedPart = (checksum: string, contentMd5?: string): Promise<string> =>
+      getSignedUrl(s3.client, new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, ChecksumSHA256: checksum, ...(contentMd5 === undefined ? {} : { ContentMD5: contentMd5 }) }), {
+        expiresIn: 60,
+        // Signed headers the client must send, as the API's part URLs have them.
+        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+        signableHeaders: new Set(['x-amz-checksum-sha256', ...(contentMd5 === undefined ? [] : ['content-md5'])]),
+      });
+    const send = async (url: string, headers: Record<string, string>): Promise<{ status: number; etag: string | null; checksum: string | null; error: unknown }> => {
+      const response = await fetch(url, { method: 'PUT', body, headers });
+      const text = await response.text();
+      return { status: response.status, etag: response.headers.get('etag'), checksum: response.headers.get('x-amz-checksum-sha256'), error: text === '' ? null : readS3Error(text) };
+    };
+
+    const stored = await send(await signedPart(sha256), { 'x-amz-checksum-sha256': sha256 });
+    const otherSha256 = createHash('sha256').update('other').digest('base64');
+    const wrongChecksum = await send(await signedPart(otherSha256), { 'x-amz-checksum-sha256': otherSha256 });
+    const otherMd5 = createHash('md5').update('other').digest('base64');
+    const wrongMd5 = await send(await signedPart(sha256, otherMd5), { 'x-amz-checksum-sha256': sha256, 'content-md5': otherMd5 });
+    const listed = await s3.client.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId }));
+
+    expect({ stored, wrongChecksum, wrongMd5, listed: listed.Parts?.map((p) => ({ PartNumber: p.PartNumber, ETag: p.ETag, Size: p.Size, ChecksumSHA256: p.ChecksumSHA256 })) }).toEqual({
+      stored: { status: 200, etag: `"${md5Hex(body)}"`, checksum: sha256, error: null },
+      wrongChecksum: { status: 400, etag: null, checksum: null, error: expect.objectContaining({ Code: 'BadDigest', Message: 'The SHA256 you specified did not match the calculated checksum.' }) },
+      wrongMd5: { status: 400, etag: null, checksum: null, error: expect.objectContaining({ Code: 'BadDigest', Message: 'The Content-MD5 you specified did not match what we received.' }) },
+      listed: [{ PartNumber: 1, ETag: `"${md5Hex(body)}"`, Size: body.length, ChecksumSHA256: sha256 }],
+    });
+    await s3.client.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId }));
   });
 
   test('a presigned UploadPart URL works once signed and not after it expires', async ({ s3, expect }) => {

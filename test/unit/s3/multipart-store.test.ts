@@ -3,15 +3,16 @@
  * straight into their slot of one file, completion of parts 1…k in their slots moves that file
  * instead of copying it, and every part that cannot use its slot (a retry over a stored part, a
  * part larger than the stride, a list that skips a part) still completes to the right bytes.
- * Real files in a temp folder; the request's payload checks are a pass-through here.
+ * Real files in a temp folder and real digest workers; the request's payload checks are framing and length only here.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { MIN_PART_BYTES, createMultipartStore, type MultipartStore } from '../../../local/s3/multipart-store.ts';
+import { type PartPayloadVerifier, createPartPayloadVerifier } from '../../../local/s3/payload-verifier.ts';
 
 const KEY = 'assets/apikey/1/movie.mp4';
 const STRIDE = MIN_PART_BYTES;
@@ -24,6 +25,7 @@ beforeEach(async () => {
   store = createMultipartStore(join(dir, 'uploads'));
 });
 afterEach(async () => {
+  await store.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -31,10 +33,15 @@ function md5Etag(bytes: Buffer): string {
   return `"${createHash('md5').update(bytes).digest('hex')}"`;
 }
 
+/** The request's payload checks of a presigned part with no checksum: framing and length only. */
+function noChecks(): PartPayloadVerifier {
+  return createPartPayloadVerifier({ encoding: 'identity', decodedLength: undefined, sha256Hex: undefined, checksum: undefined, trailerChecksum: undefined, contentMd5: undefined });
+}
+
 /** Sends `bytes` as part `n`, in 64 KiB chunks as a socket would, declaring its length (or not). */
 function putPart(uploadId: string, n: number, bytes: Buffer, declared: 'length' | 'unknown' = 'length') {
   const chunks = Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
-  return store.putPart(uploadId, KEY, n, Readable.from(chunks), new PassThrough(), declared === 'length' ? bytes.length : undefined);
+  return store.putPart(uploadId, KEY, n, Readable.from(chunks), noChecks(), declared === 'length' ? bytes.length : undefined);
 }
 
 async function uploadFiles(uploadId: string): Promise<string[]> {
@@ -89,7 +96,7 @@ describe('multipart store: parts outside their slot', () => {
         throw new Error('client went away');
       })(),
     );
-    await expect(store.putPart(uploadId, KEY, 1, broken, new PassThrough(), STRIDE)).rejects.toThrow('client went away');
+    await expect(store.putPart(uploadId, KEY, 1, broken, noChecks(), STRIDE)).rejects.toThrow('client went away');
     const listed = await store.listParts(uploadId, KEY);
     expect(listed.map((p) => ({ partNumber: p.partNumber, file: p.file, etag: p.etag }))).toEqual([
       { partNumber: 1, file: 'data', etag: md5Etag(first) },
