@@ -27,6 +27,7 @@ import type { ApiDefinition } from '../../api/types.ts';
 import { GetAssetDocument as GetAssetNode } from '../../generated/operations.ts';
 import { amplifyQuery } from '../support/amplify-documents.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { rejectionOf } from '../support/rejection.ts';
 
 /** Self sign-up (confirmed at once), e-mail sign-in, MFA off: the account calls without challenges in the way. */
 const SELF_SIGN_UP: ApiDefinition = { ...api, userPool: { ...api.userPool, signUp: 'self', mfa: 'OFF' } };
@@ -50,16 +51,6 @@ const test = base.extend<{ pool: TestServer }>({
 const GetAssetDocument = amplifyQuery(GetAssetNode);
 const PASSWORD = 'Correct-Horse-9!';
 const NEW_PASSWORD = 'Battery-Staple-7?';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to be rejected');
-}
 
 /** The last code the server logged for `email` (`[cognito] verification code for …`). */
 function loggedCode(logs: readonly string[], email: string): string {

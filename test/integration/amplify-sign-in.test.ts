@@ -20,6 +20,7 @@ import { CreateUploadDocument as CreateUploadNode, GetAssetDocument as GetAssetN
 import { putToTicket } from './lib/upload.ts';
 import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
 import { amplifyQuery, amplifyMutation, amplifySubscription } from '../support/amplify-documents.ts';
+import { rejectionOf } from '../support/rejection.ts';
 
 interface PoolServer {
   readonly server: LocalServer;
@@ -79,16 +80,6 @@ const BYTES = Buffer.from('signed in with amplify');
 function present<T>(value: T | null): T {
   if (value === null) throw new Error('expected a value, got null');
   return value;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to be rejected');
 }
 
 /** The server's answer to GetUser for an access token (what Cognito checks revocation with). */
