@@ -169,6 +169,59 @@ function createResultQueue() {
   };
 }
 
+/** One subscription's state, as its socket's frames change it. */
+interface SubscriptionSession {
+  readonly id: string;
+  readonly request: SubscribeRequest;
+  readonly queue: ReturnType<typeof createResultQueue>;
+  readonly send: (frame: object) => void;
+  readonly finish: (error?: Error) => void;
+  /** The start frame was sent (after the first `connection_ack`). */
+  started: boolean;
+}
+
+/** What one server frame does to `session`: start on ack, results, errors, completion. */
+function onServerFrame(session: SubscriptionSession, data: unknown): void {
+  const { id, request, queue, send, finish } = session;
+  const frame = parseServerFrame(data);
+  if (frame instanceof Error) return finish(frame);
+  switch (frame.type) {
+    case MESSAGE_TYPE.CONNECTION_ACK:
+      if (session.started) return;
+      session.started = true;
+      send({
+        id,
+        type: MESSAGE_TYPE.START,
+        payload: {
+          data: JSON.stringify({ query: request.query, variables: request.variables ?? {} }),
+          extensions: { authorization: request.authorization },
+        },
+      });
+      return;
+    case MESSAGE_TYPE.CONNECTION_ERROR:
+      // Shown to the user as a GraphQL result, so the AppSync error shape stays visible.
+      queue.push({ errors: errorsOf(frame.payload) });
+      return finish();
+    case MESSAGE_TYPE.DATA:
+      if (frame.id !== id) return;
+      queue.push(typeof frame.payload === 'object' && frame.payload !== null ? (frame.payload as RealtimeResult) : {});
+      return;
+    case MESSAGE_TYPE.ERROR:
+      if (frame.id !== undefined && frame.id !== id) return;
+      queue.push({ errors: errorsOf(frame.payload) });
+      return finish();
+    case MESSAGE_TYPE.COMPLETE:
+      if (frame.id === id) finish();
+      return;
+    case MESSAGE_TYPE.START_ACK:
+      if (frame.id === id) request.onStatusChange?.('live');
+      return;
+    default:
+      // `ka` needs no action: each connection lives only as long as its one subscription.
+      return;
+  }
+}
+
 export function createAppSyncRealtimeClient(
   deps: AppSyncRealtimeClientDeps,
   options: AppSyncRealtimeClientOptions,
@@ -180,7 +233,6 @@ export function createAppSyncRealtimeClient(
       const id = createId();
       const queue = createResultQueue();
       const socket = deps.createSocket(realtimeConnectionUrl(options.realtimeUrl, request.authorization), ['graphql-ws']);
-      let started = false;
       let finished = false;
       request.onStatusChange?.('connecting');
 
@@ -196,45 +248,8 @@ export function createAppSyncRealtimeClient(
       };
 
       socket.addEventListener('open', () => send({ type: MESSAGE_TYPE.CONNECTION_INIT }));
-      socket.addEventListener('message', (event) => {
-        const frame = parseServerFrame(event.data);
-        if (frame instanceof Error) return finish(frame);
-        switch (frame.type) {
-          case MESSAGE_TYPE.CONNECTION_ACK:
-            if (started) return;
-            started = true;
-            send({
-              id,
-              type: MESSAGE_TYPE.START,
-              payload: {
-                data: JSON.stringify({ query: request.query, variables: request.variables ?? {} }),
-                extensions: { authorization: request.authorization },
-              },
-            });
-            return;
-          case MESSAGE_TYPE.CONNECTION_ERROR:
-            // Shown to the user as a GraphQL result, so the AppSync error shape stays visible.
-            queue.push({ errors: errorsOf(frame.payload) });
-            return finish();
-          case MESSAGE_TYPE.DATA:
-            if (frame.id !== id) return;
-            queue.push(typeof frame.payload === 'object' && frame.payload !== null ? (frame.payload as RealtimeResult) : {});
-            return;
-          case MESSAGE_TYPE.ERROR:
-            if (frame.id !== undefined && frame.id !== id) return;
-            queue.push({ errors: errorsOf(frame.payload) });
-            return finish();
-          case MESSAGE_TYPE.COMPLETE:
-            if (frame.id === id) finish();
-            return;
-          case MESSAGE_TYPE.START_ACK:
-            if (frame.id === id) request.onStatusChange?.('live');
-            return;
-          default:
-            // `ka` needs no action: each connection lives only as long as its one subscription.
-            return;
-        }
-      });
+      const session: SubscriptionSession = { id, request, queue, send, finish, started: false };
+      socket.addEventListener('message', (event) => onServerFrame(session, event.data));
       socket.addEventListener('close', (event) => {
         if (!finished) finish(new Error(`realtime: connection closed (code ${event.code}${event.reason ? `, ${event.reason}` : ''})`));
       });
