@@ -1,11 +1,11 @@
 /**
  * Figure 6 (asset metadata): (a) `getAssets` of 50 ids against 50 separate `getAsset` requests, in
- * ids per second, both at 16 connections through autocannon in the same run; (b) `listAssets(tag:)`
- * page latency (20 items) with 1,000 and then 100,000 tagged assets (quick: 10,000), all owned by the
- * caller and all carrying the tag, so every page comes from the largest tag partition. Requests of
- * (b) are sequential (latency, not throughput). Store, server and load generator each run in their
- * own process, as in `scale.ts`, whose seeding helpers are reused; the tag items are written here the
- * way `putAssetTags` writes them.
+ * ids per second, both at 16 connections through autocannon in the same run, and the server's CPU
+ * time per id of each; (b) `listAssets(tag:)` page latency (20 items) with 1,000 and then 100,000
+ * tagged assets (quick: 10,000), all owned by the caller and all carrying the tag, so every page
+ * comes from the largest tag partition. Requests of (b) are sequential (latency, not throughput).
+ * Store, server and load generator each run in their own process, as in `scale.ts`, whose seeding
+ * helpers are reused; the tag items are written here the way `putAssetTags` writes them.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { api } from '../api/definition.ts';
@@ -16,6 +16,7 @@ import { API_KEY_OWNER, createStoreClient, seedAssets, seededAssetId, writeInBat
 import { pageLatencies } from './lib/page-latency.ts';
 import { OPERATIONS, queryData } from './lib/graphql-client.ts';
 import { runHttpLoad } from './lib/load.ts';
+import type { LoadResult } from './lib/load-types.ts';
 import { requireLocalServer, startStack } from './lib/stack.ts';
 import { quantile } from './lib/stats.ts';
 
@@ -68,9 +69,15 @@ export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
       if (!Array.isArray(answered) || answered.length !== BATCH_IDS || answered.some((a) => a === null)) throw new Error(`getAssets returned ${JSON.stringify(answered).slice(0, 300)}`);
       await queryData(url, singleRequest, { apiKey });
       const load = (body: unknown) => runHttpLoad({ url, headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body), connections: CONNECTIONS, ...windows });
-      const single = await load(singleRequest);
-      const batch = await load(batchRequest);
-      context.log(`  getAsset: ${Math.round(single.requestsPerSecond)} req/s (${single.failed} failed); getAssets(${BATCH_IDS}): ${Math.round(batch.requestsPerSecond)} req/s (${batch.failed} failed)`);
+      // Server CPU per id: steadier than ids/s on a shared machine, whose load shifts between the two windows.
+      const cpuPerId = async (run: () => Promise<LoadResult>, idsPerRequest: number) => {
+        const before = await ours.cpuMicros();
+        const measured = await run();
+        return { ...measured, cpuMicrosPerId: (await ours.cpuMicros() - before) / Math.max(1, (measured.total + measured.warmupTotal) * idsPerRequest) };
+      };
+      const single = await cpuPerId(() => load(singleRequest), 1);
+      const batch = await cpuPerId(() => load(batchRequest), BATCH_IDS);
+      context.log(`  getAsset: ${Math.round(single.requestsPerSecond)} req/s, ${Math.round(single.cpuMicrosPerId)} µs server CPU/id (${single.failed} failed); getAssets(${BATCH_IDS}): ${Math.round(batch.requestsPerSecond)} req/s, ${Math.round(batch.cpuMicrosPerId)} µs server CPU/id (${batch.failed} failed)`);
       const failures = single.failed + batch.failed > 0 ? `failed answers: getAsset ${single.failed}, getAssets ${batch.failed}` : undefined;
       list.add({
         name: `getAssets(${BATCH_IDS}) ids/s vs ${BATCH_IDS} getAsset, ${CONNECTIONS} conns`,
@@ -82,6 +89,7 @@ export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
         ...(failures === undefined ? {} : { note: failures }),
       });
       list.add({ name: `getAssets(${BATCH_IDS}) p50 vs getAsset p50`, unit: 'ms', ours: batch.p50Ms, baselineName: 'getAsset', baseline: single.p50Ms });
+      list.add({ name: `getAssets(${BATCH_IDS}) server CPU per id vs getAsset`, unit: 'µs', ours: batch.cpuMicrosPerId, baselineName: 'getAsset', baseline: single.cpuMicrosPerId });
 
       // (b) listAssets(tag:) page latency at 1,000 and at `large` tagged assets.
       const small = await pageLatencies(url, apiKey, { query: LIST_BY_TAG, variables: { limit: 20, tag: TAG } }, 50, requests);

@@ -10,7 +10,7 @@ import type { Context } from '@aws-appsync/utils';
 import type { QueryGetAssetsArgs } from '../generated/schema-types.ts';
 import { UNPROCESSED_KEYS_ERROR, VALIDATION_ERROR, type AssetView } from './shared/asset.ts';
 import { toAsset } from './shared/asset-view.ts';
-import { BATCH_GET_MAX_KEYS, findAsset } from './shared/batch.ts';
+import { BATCH_GET_MAX_KEYS, findAsset, indexAssets } from './shared/batch.ts';
 import { requireOwner } from './shared/owner.ts';
 import type { GetAssetsStash } from './shared/stash.ts';
 
@@ -35,8 +35,9 @@ export function response(ctx: Context<QueryGetAssetsArgs, GetAssetsStash>): (Ass
   if (unprocessedIds.length > 0) {
     util.appendError(`${unprocessedIds.length} id(s) could not be read in this request; ask for them again`, UNPROCESSED_KEYS_ERROR, null, { ids: unprocessedIds });
   }
+  const index = indexAssets(items);
   return ctx.args.ids.map((id) => {
-    const item = findAsset(items, id);
+    const item = findAsset(index, id);
     return item !== null && item.owner === ctx.stash.owner ? toAsset(item) : null;
   });
 }

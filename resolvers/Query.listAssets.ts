@@ -13,7 +13,7 @@ import type { Context } from '@aws-appsync/utils';
 import type { QueryListAssetsArgs } from '../generated/schema-types.ts';
 import { UNPROCESSED_KEYS_ERROR, VALIDATION_ERROR, type AssetItem, type AssetView } from './shared/asset.ts';
 import { toAsset } from './shared/asset-view.ts';
-import { findAsset } from './shared/batch.ts';
+import { findAsset, indexAssets } from './shared/batch.ts';
 import { requireOwner } from './shared/owner.ts';
 import type { ListAssetsStash } from './shared/stash.ts';
 import { isValidTag, TAG_MAX_LENGTH } from './shared/validate.ts';
@@ -52,8 +52,9 @@ export function response(
     util.appendError(`${unprocessedIds.length} asset(s) of this page could not be read; ask for the page again`, UNPROCESSED_KEYS_ERROR, null, { ids: unprocessedIds });
   }
   const items: AssetView[] = [];
+  const index = indexAssets(found);
   (ctx.stash.taggedIds ?? []).forEach((id) => {
-    const item = findAsset(found, id);
+    const item = findAsset(index, id);
     if (
       item !== null &&
       item.owner === ctx.stash.owner &&

@@ -42,6 +42,8 @@ function ruleFromDirectives(directives: readonly ConstDirectiveNode[], legacyAut
 export interface FieldAuthorizer {
   /** Whether the caller may resolve `typeName.fieldName`. Unknown fields (introspection) are allowed. */
   isAllowed(typeName: string, fieldName: string, auth: RequestAuth): boolean;
+  /** `isAllowed` for one field, its rule looked up once: what each field's `resolve` calls per request. */
+  checkerFor(typeName: string, fieldName: string): (auth: RequestAuth) => boolean;
 }
 
 export function createFieldAuthorizer(api: ApiDefinition, schema: GraphQLSchema): FieldAuthorizer {
@@ -75,15 +77,24 @@ export function createFieldAuthorizer(api: ApiDefinition, schema: GraphQLSchema)
     return typeof claim === 'string' ? claim.split(',').map((g) => g.trim()) : [];
   }
 
+  function allowedBy(rule: FieldAuthRule | undefined, auth: RequestAuth): boolean {
+    if (!rule) return true;
+    const groups = rule.get(auth.authType);
+    if (groups === undefined) return false;
+    if (groups === null) return true;
+    const mine = callerGroups(auth);
+    return groups.some((g) => mine.includes(g));
+  }
+
   return {
     isAllowed: function isFieldAllowed(typeName, fieldName, auth) {
+      return allowedBy(rules.get(typeName)?.get(fieldName), auth);
+    },
+    checkerFor: function checkerFor(typeName, fieldName) {
       const rule = rules.get(typeName)?.get(fieldName);
-      if (!rule) return true;
-      const groups = rule.get(auth.authType);
-      if (groups === undefined) return false;
-      if (groups === null) return true;
-      const mine = callerGroups(auth);
-      return groups.some((g) => mine.includes(g));
+      return function isAllowed(auth) {
+        return allowedBy(rule, auth);
+      };
     },
   };
 }

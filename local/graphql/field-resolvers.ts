@@ -63,8 +63,8 @@ export function installFieldResolvers(schema: GraphQLSchema, deps: FieldResolver
   const countLimit = options.resolverCountLimit > 0 ? options.resolverCountLimit : DEFAULT_RESOLVER_COUNT_LIMIT;
   const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t !== null && t !== undefined));
 
-  function guard(typeName: string, fieldName: string, state: RequestState, info: GraphQLResolveInfo): void {
-    if (!authorizer.isAllowed(typeName, fieldName, state.auth)) throw unauthorizedFieldError(fieldName, typeName);
+  function guard(isAllowed: (auth: RequestState['auth']) => boolean, typeName: string, fieldName: string, state: RequestState, info: GraphQLResolveInfo): void {
+    if (!isAllowed(state.auth)) throw unauthorizedFieldError(fieldName, typeName);
     if (depthLimit > 0 && depthOf(info.path) > depthLimit) {
       throw new AppSyncResolverError({
         message: `Query depth limit of ${depthLimit} reached at field ${fieldName}.`,
@@ -75,16 +75,18 @@ export function installFieldResolvers(schema: GraphQLSchema, deps: FieldResolver
 
   function createResolve(typeName: string, fieldName: string, plan: ResolverPlan | undefined, isRoot: boolean): GraphQLFieldResolver<unknown, RequestState> {
     const where = `${typeName}.${fieldName}`;
+    // The field's auth rule is looked up once here, not on every resolution.
+    const isAllowed = authorizer.checkerFor(typeName, fieldName);
     if (!plan) {
       return function resolveProperty(source, args, state, info) {
-        guard(typeName, fieldName, state, info);
+        guard(isAllowed, typeName, fieldName, state, info);
         if (isRoot) state.rootFields.set(info.path.key as string, { fieldName, arguments: args });
         return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[fieldName] : null;
       };
     }
     return async function resolveWithResolver(source, rawArgs, state, info) {
       try {
-        guard(typeName, fieldName, state, info);
+        guard(isAllowed, typeName, fieldName, state, info);
         const args = withUnsuppliedVariables(rawArgs, info);
         if (isRoot) state.rootFields.set(info.path.key as string, { fieldName, arguments: args });
         // A subscription start runs the subscription field's resolver only, never nested ones.

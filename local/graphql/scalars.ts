@@ -135,7 +135,22 @@ function fail(name: string, place: ScalarErrorPlace, value: unknown): never {
   throw new ScalarError(name, place, `Unable to ${verb} \`${show(value)}\` as a valid ${noun}.`);
 }
 
-function stringScalar(name: string, isValid: (v: string) => boolean): ScalarBehaviour {
+/**
+ * `isValid` remembering the last string it accepted: an item's `createdAt` and `updatedAt` are often
+ * the same string, serialized one after the other. Only the verdict of a pure check is kept.
+ */
+function rememberingLastValid(isValid: (v: string) => boolean): (v: string) => boolean {
+  let lastValid: string | null = null;
+  return function isValidRemembered(v) {
+    if (v === lastValid) return true;
+    if (!isValid(v)) return false;
+    lastValid = v;
+    return true;
+  };
+}
+
+function stringScalar(name: string, isValidString: (v: string) => boolean): ScalarBehaviour {
+  const isValid = rememberingLastValid(isValidString);
   return {
     serialize(value) {
       if (typeof value !== 'string' || !isValid(value)) fail(name, 'output', value);

@@ -78,6 +78,15 @@ function shown(v: unknown): string {
 }
 
 describe('executor: AppSync scalars', () => {
+  it('AWSDateTime outputs: a value repeated after a valid one passes, an invalid one after it still fails', async () => {
+    const svc = service();
+    const valid = JSON.stringify(JSON.stringify('2025-03-01T09:30:15.120Z'));
+    const invalid = JSON.stringify(JSON.stringify('2025-03-01T09:30:15'));
+    const body = await svc.execute({ query: `{ a: out(value: ${valid}) { asAWSDateTime } b: out(value: ${valid}) { asAWSDateTime } c: out(value: ${invalid}) { asAWSDateTime } }` }, API_KEY_AUTH);
+    expect(body.data).toEqual({ a: { asAWSDateTime: '2025-03-01T09:30:15.120Z' }, b: { asAWSDateTime: '2025-03-01T09:30:15.120Z' }, c: { asAWSDateTime: null } });
+    expect(body.errors?.map((e) => e.message)).toEqual(['Can\'t serialize value (/c/asAWSDateTime) : Unable to serialize `2025-03-01T09:30:15` as a valid DateTime Object.']);
+  });
+
   for (const scalar of SCALARS) {
     it(`${scalar}: accepts the valid examples as variables, literals and outputs`, async () => {
       const svc = service();

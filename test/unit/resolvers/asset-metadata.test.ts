@@ -309,16 +309,65 @@ describe('getAssets', () => {
       result: { data: { [ASSETS_TABLE]: [READY, null, other, null] }, unprocessedKeys: { [ASSETS_TABLE]: [{ id: 'second-id' }] } },
     });
     expect(first.stash['batch']).toEqual({ ids: [ID, 'second-id', 'other-id', 'gone'], items: [READY, other], unprocessedIds: ['second-id'] });
-    expect(summary(run(RETRY, 'request', { stash: first.stash, prev: {} })).value).toEqual({ operation: 'BatchGetItem', tables: { [ASSETS_TABLE]: { keys: [{ id: { S: 'second-id' } }] } } });
-    const retried = run(RETRY, 'response', { stash: first.stash, prev: {}, result: { data: { [ASSETS_TABLE]: [second] }, unprocessedKeys: { [ASSETS_TABLE]: [] } } });
+    // The retry's request reads what is left from batchGetAssets' result, never the stash of found items.
+    expect(first.value).toEqual({ unprocessedIds: ['second-id'] });
+    expect(summary(run(RETRY, 'request', { stash: {}, prev: first.value })).value).toEqual({ operation: 'BatchGetItem', tables: { [ASSETS_TABLE]: { keys: [{ id: { S: 'second-id' } }] } } });
+    const retried = run(RETRY, 'response', { stash: first.stash, prev: first.value, result: { data: { [ASSETS_TABLE]: [second] }, unprocessedKeys: { [ASSETS_TABLE]: [] } } });
     expect(retried.stash['batch']).toEqual({ ids: [ID, 'second-id', 'other-id', 'gone'], items: [READY, other, second], unprocessedIds: [] });
-    expect(summary(run(RETRY, 'request', { stash: retried.stash, prev: {} })).earlyReturn).toEqual({ value: {} });
+    expect(retried.value).toEqual({ unprocessedIds: [] });
+    expect(summary(run(RETRY, 'request', { stash: retried.stash, prev: retried.value })).earlyReturn).toEqual({ value: { unprocessedIds: [] } });
+  });
+
+  it('keeps ids left unprocessed by the retry for the after handler', () => {
+    const stash: Record<string, unknown> = { owner: USER_A, batch: { ids: [ID, 'second-id'], items: [READY], unprocessedIds: ['second-id'] } };
+    const retried = run(RETRY, 'response', { stash, prev: { unprocessedIds: ['second-id'] }, result: { data: { [ASSETS_TABLE]: [] }, unprocessedKeys: { [ASSETS_TABLE]: [{ id: 'second-id' }] } } });
+    expect({ value: retried.value, batch: retried.stash['batch'] }).toEqual({ value: { unprocessedIds: ['second-id'] }, batch: { ids: [ID, 'second-id'], items: [READY], unprocessedIds: ['second-id'] } });
+  });
+
+  it('carries the ids through the whole pipeline as the runner passes ctx.prev.result: read, retried, reported', () => {
+    const args = { ids: ['second-id', ID, 'gone', 'third-id', ID] };
+    const third = assetItem({ id: 'third-id', status: 'READY', version: 3 });
+    const before = run(GET_ASSETS, 'request', { args });
+    const stash = before.stash;
+    expect(summary(run(BATCH_GET, 'request', { args, stash, prev: before.value })).value).toEqual({
+      operation: 'BatchGetItem',
+      tables: { [ASSETS_TABLE]: { keys: [{ id: { S: 'second-id' } }, { id: { S: ID } }, { id: { S: 'gone' } }, { id: { S: 'third-id' } }] } },
+    });
+    const first = run(BATCH_GET, 'response', {
+      args,
+      stash,
+      prev: before.value,
+      result: { data: { [ASSETS_TABLE]: [null, READY, null] }, unprocessedKeys: { [ASSETS_TABLE]: [{ id: 'second-id' }, { id: 'third-id' }] } },
+    });
+    expect(summary(run(RETRY, 'request', { args, stash, prev: first.value })).value).toEqual({
+      operation: 'BatchGetItem',
+      tables: { [ASSETS_TABLE]: { keys: [{ id: { S: 'second-id' } }, { id: { S: 'third-id' } }] } },
+    });
+    const retried = run(RETRY, 'response', { args, stash, prev: first.value, result: { data: { [ASSETS_TABLE]: [third] }, unprocessedKeys: { [ASSETS_TABLE]: [{ id: 'second-id' }] } } });
+    const after = run(GET_ASSETS, 'response', { args, stash, prev: retried.value, result: retried.value });
+    expect({ value: after.value, appended: after.appendedErrors }).toEqual({
+      value: [null, READY, null, third, READY],
+      appended: [{ message: '1 id(s) could not be read in this request; ask for them again', errorType: 'DynamoDB:UnprocessedKeys', data: null, errorInfo: { ids: ['second-id'] } }],
+    });
+  });
+
+  it('skips the retry after a skipped batchGetAssets, passing the previous result on', () => {
+    expect(summary(run(RETRY, 'request', { stash: {}, prev: {} })).earlyReturn).toEqual({ value: {} });
+    expect(summary(run(RETRY, 'request', { stash: {}, prev: null })).earlyReturn).toEqual({ value: null });
+    expect(summary(run(RETRY, 'request', { stash: {}, prev: { items: [], nextToken: null } })).earlyReturn).toEqual({ value: { items: [], nextToken: null } });
   });
 
   it("answers in the order asked, the same asset at a repeated id, null for missing ids and another owner's", () => {
     const stash = { owner: USER_A, batch: { ids: [ID, 'other-id', 'gone', 'second-id'], items: [second, other, READY], unprocessedIds: [] } };
     const outcome = run(GET_ASSETS, 'response', { args: { ids: [ID, 'other-id', 'gone', ID, 'second-id'] }, stash, prev: {} });
     expect({ ...summary(outcome), appended: outcome.appendedErrors }).toEqual({ value: [READY, null, null, READY, second], error: null, earlyReturn: null, appended: [] });
+  });
+
+  it('finds ids that name Object.prototype members only when such an item was read', () => {
+    const proto = assetItem({ id: '__proto__', status: 'READY', version: 2 });
+    const stash = { owner: USER_A, batch: { ids: ['__proto__', 'constructor', 'toString', '#x', ''], items: [proto], unprocessedIds: [] } };
+    const outcome = run(GET_ASSETS, 'response', { args: { ids: ['constructor', '__proto__', 'toString', '#x', '', '__proto__'] }, stash, prev: {} });
+    expect({ ...summary(outcome), appended: outcome.appendedErrors }).toEqual({ value: [null, proto, null, null, null, proto], error: null, earlyReturn: null, appended: [] });
   });
 
   it('answers null with one UnprocessedKeys error for ids still unprocessed after the retry', () => {

@@ -23,6 +23,9 @@ describe('getAsset', () => {
     // Written before versions existed: read as version 1.
     expect(summary(run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: ITEM }))).toEqual({ value: { ...ITEM, version: 1 }, error: null, earlyReturn: null });
     expect(summary(run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: { ...ITEM, version: 4 } })).value).toEqual({ ...ITEM, version: 4 });
+    // A null version reads as 1 too, in the item's own key order.
+    const nullVersion = run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: { ...ITEM, version: null } }).value;
+    expect(JSON.stringify(nullVersion)).toBe(JSON.stringify({ ...ITEM, version: 1 }));
   });
 
   it("refuses another owner's asset with Unauthorized", () => {
