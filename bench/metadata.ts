@@ -69,15 +69,17 @@ export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
       if (!Array.isArray(answered) || answered.length !== BATCH_IDS || answered.some((a) => a === null)) throw new Error(`getAssets returned ${JSON.stringify(answered).slice(0, 300)}`);
       await queryData(url, singleRequest, { apiKey });
       const load = (body: unknown) => runHttpLoad({ url, headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body), connections: CONNECTIONS, ...windows });
-      // Server CPU per id: steadier than ids/s on a shared machine, whose load shifts between the two windows.
+      // Server CPU per id: steadier than ids/s on a shared machine, whose load shifts between the two
+      // windows. The store's share of a core over the window says whether the store set the pace.
       const cpuPerId = async (run: () => Promise<LoadResult>, idsPerRequest: number) => {
-        const before = await ours.cpuMicros();
+        const [before, storeBefore, start] = [await ours.cpuMicros(), await stack.store.cpuMicros(), performance.now()];
         const measured = await run();
-        return { ...measured, cpuMicrosPerId: (await ours.cpuMicros() - before) / Math.max(1, (measured.total + measured.warmupTotal) * idsPerRequest) };
+        const storeShare = (await stack.store.cpuMicros() - storeBefore) / 1000 / (performance.now() - start);
+        return { ...measured, storeShare, cpuMicrosPerId: (await ours.cpuMicros() - before) / Math.max(1, (measured.total + measured.warmupTotal) * idsPerRequest) };
       };
       const single = await cpuPerId(() => load(singleRequest), 1);
       const batch = await cpuPerId(() => load(batchRequest), BATCH_IDS);
-      context.log(`  getAsset: ${Math.round(single.requestsPerSecond)} req/s, ${Math.round(single.cpuMicrosPerId)} µs server CPU/id (${single.failed} failed); getAssets(${BATCH_IDS}): ${Math.round(batch.requestsPerSecond)} req/s, ${Math.round(batch.cpuMicrosPerId)} µs server CPU/id (${batch.failed} failed)`);
+      context.log(`  getAsset: ${Math.round(single.requestsPerSecond)} req/s, ${Math.round(single.cpuMicrosPerId)} µs server CPU/id (${single.failed} failed); getAssets(${BATCH_IDS}): ${Math.round(batch.requestsPerSecond)} req/s, ${Math.round(batch.cpuMicrosPerId)} µs server CPU/id (${batch.failed} failed); store busy ${Math.round(single.storeShare * 100)} % / ${Math.round(batch.storeShare * 100)} % of a core`);
       const failures = single.failed + batch.failed > 0 ? `failed answers: getAsset ${single.failed}, getAssets ${batch.failed}` : undefined;
       list.add({
         name: `getAssets(${BATCH_IDS}) ids/s vs ${BATCH_IDS} getAsset, ${CONNECTIONS} conns`,
@@ -86,7 +88,7 @@ export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
         baselineName: 'getAsset, one id per request',
         baseline: single.requestsPerSecond,
         goal: { op: '>=', ratio: 10 },
-        ...(failures === undefined ? {} : { note: failures }),
+        note: `the store process was busy ${Math.round(single.storeShare * 100)} % / ${Math.round(batch.storeShare * 100)} % of a core (getAsset / getAssets windows)${failures === undefined ? '' : `; ${failures}`}`,
       });
       list.add({ name: `getAssets(${BATCH_IDS}) p50 vs getAsset p50`, unit: 'ms', ours: batch.p50Ms, baselineName: 'getAsset', baseline: single.p50Ms });
       list.add({ name: `getAssets(${BATCH_IDS}) server CPU per id vs getAsset`, unit: 'µs', ours: batch.cpuMicrosPerId, baselineName: 'getAsset', baseline: single.cpuMicrosPerId });
