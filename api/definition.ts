@@ -80,6 +80,9 @@ export const api = {
     removeAssetTags: { dataSource: 'assetTagsTable', code: 'resolvers/functions/removeAssetTags.ts' },
     getAssetForUpdate: { dataSource: 'assetsTable', code: 'resolvers/functions/getAssetForUpdate.ts' },
     updateAssetItem: { dataSource: 'assetsTable', code: 'resolvers/functions/updateAssetItem.ts' },
+    checkTagExpiry: { dataSource: 'assetsTable', code: 'resolvers/functions/checkTagExpiry.ts' },
+    // putAssetTags' code again, run after checkTagExpiry: the rewrite without a TTL when a completion raced the update.
+    rewriteAssetTags: { dataSource: 'assetTagsTable', code: 'resolvers/functions/putAssetTags.ts' },
     batchGetAssets: { dataSource: 'assetsTable', code: 'resolvers/functions/batchGetAssets.ts' },
     retryUnprocessedAssets: { dataSource: 'assetsTable', code: 'resolvers/functions/retryUnprocessedAssets.ts' },
     queryAssetsByOwner: { dataSource: 'assetsTable', code: 'resolvers/functions/queryAssetsByOwner.ts' },
@@ -147,7 +150,7 @@ export const api = {
       typeName: 'Mutation',
       fieldName: 'updateAsset',
       code: 'resolvers/Mutation.updateAsset.ts',
-      functions: ['getAssetForUpdate', 'updateAssetItem', 'removeAssetTags', 'putAssetTags'],
+      functions: ['getAssetForUpdate', 'updateAssetItem', 'removeAssetTags', 'putAssetTags', 'checkTagExpiry', 'rewriteAssetTags'],
     },
     {
       kind: 'PIPELINE',

@@ -1,6 +1,7 @@
 /**
  * Mutation.updateAsset (pipeline: getAssetForUpdate -> updateAssetItem -> removeAssetTags ->
- * putAssetTags). Optimistic locking: the change applies only if the asset is still at
+ * putAssetTags -> checkTagExpiry -> rewriteAssetTags, the last being putAssetTags' code again for a
+ * completion that raced the tag write). Optimistic locking: the change applies only if the asset is still at
  * `input.expectedVersion`; it then gets `version + 1` and a new `updatedAt`, and its tag items follow
  * the new tags (old ones deleted, new ones written). The before handler checks every field with
  * createUpload's rules. Answers the updated asset, or null when there is no such asset; the answer

@@ -36,7 +36,7 @@ export interface DeleteAssetStash {
   tagChange?: TagChange;
 }
 
-/** Mutation.updateAsset: getAssetForUpdate -> updateAssetItem -> removeAssetTags -> putAssetTags. */
+/** Mutation.updateAsset: getAssetForUpdate -> updateAssetItem -> removeAssetTags -> putAssetTags -> checkTagExpiry -> rewriteAssetTags. */
 export interface UpdateAssetStash {
   id: string;
   owner: string;

@@ -17,6 +17,7 @@ const GET_FOR_UPDATE = 'resolvers/functions/getAssetForUpdate.ts';
 const UPDATE_ITEM = 'resolvers/functions/updateAssetItem.ts';
 const PUT_TAGS = 'resolvers/functions/putAssetTags.ts';
 const REMOVE_TAGS = 'resolvers/functions/removeAssetTags.ts';
+const CHECK_EXPIRY = 'resolvers/functions/checkTagExpiry.ts';
 const GET_ASSETS = 'resolvers/Query.getAssets.ts';
 const BATCH_GET = 'resolvers/functions/batchGetAssets.ts';
 const RETRY = 'resolvers/functions/retryUnprocessedAssets.ts';
@@ -268,6 +269,51 @@ describe('tag items: putAssetTags and removeAssetTags', () => {
     expect(run(COMPLETE, 'response', { caller: 'iam', stash: {}, result: ready }).stash['tagChange']).toEqual({ owner: USER_A, assetId: ID, createdAt: CREATED_AT, put: ['a', 'b'], remove: [], expiresAt: null });
     expect(run(COMPLETE, 'response', { caller: 'iam', stash: {}, result: { ...pending, status: 'REJECTED' } }).stash['tagChange']).toBeUndefined();
     expect(run(MARK, 'response', { stash: { owner: USER_A, id: ID }, result: { ...pending, status: 'DELETING' } }).stash['tagChange']).toEqual({ owner: USER_A, assetId: ID, createdAt: CREATED_AT, put: [], remove: ['a', 'b'], expiresAt: null });
+  });
+});
+
+describe('updateAsset: checkTagExpiry (a completion racing the tag write)', () => {
+  const pendingChange = { owner: USER_A, assetId: ID, createdAt: CREATED_AT, put: ['sun', 'sea'], remove: ['trip'], expiresAt: 1741068067 };
+  const UPDATED = assetItem({ status: 'PENDING', tags: ['sun', 'sea'], version: 4 });
+
+  it('reads the asset again (consistent read) only when tag items were written with a TTL', () => {
+    expect(summary(run(CHECK_EXPIRY, 'request', { stash: { tagChange: pendingChange }, prev: UPDATED })).value).toEqual({
+      operation: 'GetItem',
+      key: { id: { S: ID } },
+      consistentRead: true,
+    });
+    for (const change of [{ ...pendingChange, expiresAt: null }, { ...pendingChange, put: [] }]) {
+      const outcome = run(CHECK_EXPIRY, 'request', { stash: { tagChange: change }, prev: UPDATED });
+      expect(summary(outcome).earlyReturn).toEqual({ value: UPDATED });
+      // The rewrite step after it then has nothing to do.
+      expect(outcome.stash['tagChange']).toEqual({ ...change, put: [], remove: [] });
+    }
+    expect(summary(run(CHECK_EXPIRY, 'request', { stash: {}, prev: UPDATED })).earlyReturn).toEqual({ value: UPDATED });
+  });
+
+  it('plans a rewrite without the TTL of the written tags the asset still carries once it is READY', () => {
+    const nowReady = assetItem({ status: 'READY', tags: ['sun', 'boat'], version: 4, expiresAt: undefined });
+    const outcome = run(CHECK_EXPIRY, 'response', { stash: { tagChange: pendingChange }, prev: UPDATED, result: nowReady });
+    expect(summary(outcome).value).toEqual(UPDATED);
+    expect(outcome.stash['tagChange']).toEqual({ ...pendingChange, put: ['sun'], remove: [], expiresAt: null });
+    // ... which putAssetTags then writes as the items of a READY asset.
+    expect(summary(run(PUT_TAGS, 'request', { stash: { tagChange: outcome.stash['tagChange'] }, prev: UPDATED })).value).toEqual({
+      operation: 'BatchPutItem',
+      tables: { [ASSET_TAGS_TABLE]: [{ ...tagKey(USER_A, 'sun'), assetId: { S: ID } }] },
+    });
+  });
+
+  it('plans nothing while the asset is PENDING, or when it is gone, REJECTED or DELETING (its items expire with it)', () => {
+    for (const result of [UPDATED, null, { ...UPDATED, status: 'REJECTED' }, { ...UPDATED, status: 'DELETING' }]) {
+      const outcome = run(CHECK_EXPIRY, 'response', { stash: { tagChange: pendingChange }, prev: UPDATED, result });
+      expect(summary(outcome).value).toEqual(UPDATED);
+      expect(summary(run(PUT_TAGS, 'request', { stash: { tagChange: outcome.stash['tagChange'] }, prev: UPDATED })).earlyReturn).toEqual({ value: UPDATED });
+    }
+  });
+
+  it('surfaces a read error', () => {
+    const error = { message: 'Throughput exceeds the current capacity', type: 'DynamoDB:ProvisionedThroughputExceededException' };
+    expect(summary(run(CHECK_EXPIRY, 'response', { stash: { tagChange: pendingChange }, prev: UPDATED, result: null, error })).error).toEqual({ message: error.message, errorType: error.type });
   });
 });
 
