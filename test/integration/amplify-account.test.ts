@@ -27,6 +27,7 @@ import type { ApiDefinition } from '../../api/types.ts';
 import { GetAssetDocument as GetAssetNode } from '../../generated/operations.ts';
 import { amplifyQuery } from '../support/amplify-documents.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { getUser } from '../support/cognito-get-user.ts';
 import { rejectionOf } from '../support/rejection.ts';
 
 /** Self sign-up (confirmed at once), e-mail sign-in, MFA off: the account calls without challenges in the way. */
@@ -56,16 +57,6 @@ const NEW_PASSWORD = 'Battery-Staple-7?';
 function loggedCode(logs: readonly string[], email: string): string {
   const codes = logs.map((line) => (line.includes(`verification code for ${email}: `) ? line.slice(-6) : null)).filter((code): code is string => code !== null);
   return codes.at(-1) ?? '';
-}
-
-/** A Cognito JSON call with an access token, as the SDK makes it (to check what the pool says about a token). */
-async function getUser(endpoint: string, accessToken: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.GetUser' },
-    body: JSON.stringify({ AccessToken: accessToken }),
-  });
-  return { status: response.status, body: await response.json() };
 }
 
 /** `getAsset` over plain HTTP with `Authorization: <token>`, as any AppSync client sends it. */

@@ -20,6 +20,7 @@ import { CreateUploadDocument as CreateUploadNode, GetAssetDocument as GetAssetN
 import { putToTicket } from './lib/upload.ts';
 import { createEventQueue, installWebSocketTap, type WebSocketTap } from '../support/websocket-global.ts';
 import { amplifyQuery, amplifyMutation, amplifySubscription } from '../support/amplify-documents.ts';
+import { getUser } from '../support/cognito-get-user.ts';
 import { rejectionOf } from '../support/rejection.ts';
 
 interface PoolServer {
@@ -80,16 +81,6 @@ const BYTES = Buffer.from('signed in with amplify');
 function present<T>(value: T | null): T {
   if (value === null) throw new Error('expected a value, got null');
   return value;
-}
-
-/** The server's answer to GetUser for an access token (what Cognito checks revocation with). */
-async function getUser(endpoint: string, accessToken: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.GetUser' },
-    body: JSON.stringify({ AccessToken: accessToken }),
-  });
-  return { status: response.status, body: await response.json() };
 }
 
 describe('amplify js v6 auth: sign-up and SRP sign-in', () => {

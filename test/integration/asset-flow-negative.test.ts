@@ -18,14 +18,13 @@ import {
   ListAssetsDocument,
   OnAssetUpdatedDocument,
   type CreateUploadInput,
-  type CreateUploadMutation,
 } from '../../generated/operations.ts';
 import { HOST_ID, REQUEST_ID } from './fixtures/s3-fixtures.ts';
 import { objectStore } from '../support/store-readers.ts';
 import { storeBackedFixture, type StoreBackedTestServer } from '../support/test-server.ts';
 import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
 import { connectRealtime } from '../support/realtime-client.ts';
-import { putToTicket } from './lib/upload.ts';
+import { assetKeyOf, createUpload, putToTicket } from './lib/upload.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
 
 /** Upload tickets that expire after one second, for the expired-ticket test. */
@@ -40,8 +39,6 @@ const BYTES = Buffer.from('hello, asset');
 const SHA256 = createHash('sha256').update(BYTES).digest('base64');
 const ALLOWED = api.assets.allowedContentTypes.join(', ');
 
-type Asset = CreateUploadMutation['createUpload']['asset'];
-type Ticket = NonNullable<CreateUploadMutation['createUpload']['upload']>;
 
 /** AppSync's error object for a resolver error on a root field (docs/APPSYNC-BEHAVIOUR.md#graphql-error-object). */
 function fieldError(field: string, errorType: string, message: string): Record<string, unknown> {
@@ -53,18 +50,6 @@ async function userCaller(assets: StoreBackedTestServer, sub: string): Promise<G
   return createGraphQLCall(assets.server.url, { token: await assets.tokenFor(sub) });
 }
 
-async function createUpload(call: GraphQLCall, input: CreateUploadInput): Promise<{ asset: Asset; ticket: Ticket }> {
-  const result = await call(CreateUploadDocument, { input });
-  if (!result.data) throw new Error(`createUpload failed: ${JSON.stringify(result)}`);
-  const ticket = result.data.createUpload.upload;
-  // Files up to the multipart threshold get one PUT ticket.
-  if (ticket === null) throw new Error(`createUpload answered a multipart upload: ${JSON.stringify(result.data.createUpload)}`);
-  return { asset: result.data.createUpload.asset, ticket };
-}
-
-function keyOf(asset: Asset): string {
-  return `assets/${asset.owner}/${asset.id}/${asset.name}`;
-}
 
 describe('createUpload: input the ticket must not be issued for', () => {
   const valid: CreateUploadInput = { name: 'photo.png', contentType: 'image/png', size: 10 };
@@ -126,9 +111,9 @@ describe('upload: local S3 refuses a PUT that does not match the ticket, and the
     const { asset, ticket } = await createUpload(call, { name: 'photo.png', contentType: 'image/png', size: BYTES.length, checksumSha256: SHA256 });
 
     expect(await putToTicket(ticket, body, overrides)).toEqual(expected);
-    expect(await objectStore(ticket.url).exists(keyOf(asset))).toBe(false);
+    expect(await objectStore(ticket.url).exists(assetKeyOf(asset))).toBe(false);
     expect(await call(GetAssetDocument, { id: asset.id })).toEqual({ data: { getAsset: { ...asset, downloadUrl: null } } });
-    expect(await assets.table.get(asset.id)).toEqual({ ...asset, key: keyOf(asset), expiresAt: expect.any(Number) });
+    expect(await assets.table.get(asset.id)).toEqual({ ...asset, key: assetKeyOf(asset), expiresAt: expect.any(Number) });
   });
 
   test('an expired ticket: 403 AccessDenied "Request has expired"', async ({ shortTickets, expect }) => {
@@ -146,7 +131,7 @@ describe('upload: local S3 refuses a PUT that does not match the ticket, and the
         ServerTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
       }),
     });
-    expect(await objectStore(ticket.url).exists(keyOf(asset))).toBe(false);
+    expect(await objectStore(ticket.url).exists(assetKeyOf(asset))).toBe(false);
     expect(await call(GetAssetDocument, { id: asset.id })).toEqual({ data: { getAsset: { ...asset, downloadUrl: null } } });
   });
 });
@@ -155,12 +140,12 @@ describe('completeUpload: only the backend (IAM) completes, and only what matche
   test('refuses an API-key caller and a user-pool caller with Unauthorized, and the asset stays PENDING', async ({ assets, expect }) => {
     const owner = await userCaller(assets, 'cheater');
     const { asset } = await createUpload(owner, { name: 'claim.txt', contentType: 'text/plain', size: BYTES.length });
-    const input = { key: keyOf(asset), size: BYTES.length, contentType: 'text/plain' };
+    const input = { key: assetKeyOf(asset), size: BYTES.length, contentType: 'text/plain' };
     const refused = { data: { completeUpload: null }, errors: [fieldError('completeUpload', 'Unauthorized', 'Not Authorized to access completeUpload on type Mutation')] };
 
     expect(await createGraphQLCall(assets.server.url, { apiKey: assets.server.apiKey })(CompleteUploadDocument, { input })).toEqual(refused);
     expect(await owner(CompleteUploadDocument, { input })).toEqual(refused);
-    expect(await assets.table.get(asset.id)).toEqual({ ...asset, key: keyOf(asset), expiresAt: expect.any(Number) });
+    expect(await assets.table.get(asset.id)).toEqual({ ...asset, key: assetKeyOf(asset), expiresAt: expect.any(Number) });
   });
 
   test('marks the asset REJECTED when S3 reports another size, and the bytes that arrive later are removed', async ({ assets, expect }) => {
@@ -171,18 +156,18 @@ describe('completeUpload: only the backend (IAM) completes, and only what matche
     const backend = createGraphQLCall(assets.server.url, { iam: { credentials: TEST_CREDENTIALS, region: assets.config.region } });
 
     // The backend reports the object with a size other than the ticket's.
-    const completed = await backend(CompleteUploadDocument, { input: { key: keyOf(asset), size: BYTES.length + 1, contentType: 'text/plain' } });
+    const completed = await backend(CompleteUploadDocument, { input: { key: assetKeyOf(asset), size: BYTES.length + 1, contentType: 'text/plain' } });
     const rejected = { ...asset, status: 'REJECTED', updatedAt: completed.data?.completeUpload?.updatedAt };
     expect(completed).toEqual({ data: { completeUpload: { ...rejected, updatedAt: expect.stringMatching(/Z$/) } } });
     expect(await subscriber.nextData('updated')).toEqual({ type: 'data', id: 'updated', payload: { data: { onAssetUpdated: rejected } } });
     // REJECTED keeps the TTL attribute, so its metadata expires like an unused ticket.
-    expect(await assets.table.get(asset.id)).toEqual({ ...rejected, key: keyOf(asset), expiresAt: expect.any(Number) });
+    expect(await assets.table.get(asset.id)).toEqual({ ...rejected, key: assetKeyOf(asset), expiresAt: expect.any(Number) });
     expect(await owner(GetAssetDocument, { id: asset.id })).toEqual({ data: { getAsset: { ...rejected, downloadUrl: null } } });
 
     // The bytes S3 then accepts find no PENDING asset: the upload-completed Lambda deletes them.
     expect(await putToTicket(ticket, BYTES)).toEqual({ status: 200, error: null });
-    await expect.poll(() => objectStore(ticket.url).exists(keyOf(asset)), { timeout: 10_000 }).toBe(false);
-    expect(await assets.table.get(asset.id)).toEqual({ ...rejected, key: keyOf(asset), expiresAt: expect.any(Number) });
+    await expect.poll(() => objectStore(ticket.url).exists(assetKeyOf(asset)), { timeout: 10_000 }).toBe(false);
+    expect(await assets.table.get(asset.id)).toEqual({ ...rejected, key: assetKeyOf(asset), expiresAt: expect.any(Number) });
     await subscriber.close();
   });
 });

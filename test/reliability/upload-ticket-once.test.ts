@@ -11,13 +11,13 @@
  * Created event, and an asset already READY would come back unchanged, so the log is where it shows).
  */
 import { describe, expect as staticExpect, test as base, type ExpectStatic } from 'vitest';
-import { CreateUploadDocument, GetAssetDocument, OnAssetUpdatedDocument, type CreateUploadInput, type CreateUploadMutation } from '../../generated/operations.ts';
+import { GetAssetDocument, OnAssetUpdatedDocument, type CreateUploadInput } from '../../generated/operations.ts';
 import { HOST_ID, REQUEST_ID, readS3Error } from '../integration/fixtures/s3-fixtures.ts';
 import { createGraphQLCall, type GraphQLCall } from '../support/graphql-client.ts';
 import { connectRealtime } from '../support/realtime-client.ts';
 import { objectStore } from '../support/store-readers.ts';
 import { startTestServer, type StoreBackedTestServer } from '../support/test-server.ts';
-import { putToTicket, ticketHeaders } from '../integration/lib/upload.ts';
+import { assetKeyOf, createUpload, putToTicket, ticketHeaders } from '../integration/lib/upload.ts';
 
 
 const test = base.extend<{ local: StoreBackedTestServer }>({
@@ -31,8 +31,6 @@ const test = base.extend<{ local: StoreBackedTestServer }>({
   ],
 });
 
-type Ticket = NonNullable<CreateUploadMutation['createUpload']['upload']>;
-type Asset = CreateUploadMutation['createUpload']['asset'];
 
 /** No checksum in these tickets: without one, only the write-once condition stops other bytes of the signed length. */
 const FIRST = Buffer.from('first bytes, kept\n');
@@ -55,18 +53,6 @@ async function userCaller(local: StoreBackedTestServer, sub: string): Promise<Gr
   return createGraphQLCall(local.server.url, { token: await local.issuer.mintToken({ sub }) });
 }
 
-async function createUpload(call: GraphQLCall, input: CreateUploadInput): Promise<{ asset: Asset; ticket: Ticket }> {
-  const result = await call(CreateUploadDocument, { input });
-  if (!result.data) throw new Error(`createUpload failed: ${JSON.stringify(result)}`);
-  const ticket = result.data.createUpload.upload;
-  // Files up to the multipart threshold get one PUT ticket.
-  if (ticket === null) throw new Error(`createUpload answered a multipart upload: ${JSON.stringify(result.data.createUpload)}`);
-  return { asset: result.data.createUpload.asset, ticket };
-}
-
-function keyOf(asset: Asset): string {
-  return `assets/${asset.owner}/${asset.id}/${asset.name}`;
-}
 
 /** How many times the API has evaluated completeUpload for the asset `id` (its first pipeline function reads the item by id). */
 function completionsOf(local: StoreBackedTestServer, id: string): number {
@@ -88,7 +74,7 @@ describe('upload ticket: writes once', () => {
   test('the first PUT makes the asset READY; a second PUT with the same ticket answers 412 PreconditionFailed and keeps the bytes, the asset and the single completion', async ({ local, expect }) => {
     const call = await userCaller(local, 'once-user');
     const { asset, ticket } = await createUpload(call, INPUT);
-    const key = keyOf(asset);
+    const key = assetKeyOf(asset);
     expect(ticket.headers).toEqual([
       { name: 'content-type', value: 'text/plain' },
       { name: 'content-length', value: String(FIRST.length) },
@@ -142,14 +128,14 @@ describe('upload ticket: writes once', () => {
         HostId: expect.stringMatching(HOST_ID),
       },
     });
-    expect(await objectStore(ticket.url).exists(keyOf(asset))).toBe(false);
+    expect(await objectStore(ticket.url).exists(assetKeyOf(asset))).toBe(false);
     expect(await call(GetAssetDocument, { id: asset.id })).toEqual({ data: { getAsset: { ...asset, downloadUrl: null } } });
   });
 
   test('of two concurrent PUTs with one ticket, exactly one stores its bytes and completes the asset; the other is refused', async ({ local, expect }) => {
     const call = await userCaller(local, 'race-user');
     const { asset, ticket } = await createUpload(call, INPUT);
-    const key = keyOf(asset);
+    const key = assetKeyOf(asset);
 
     const [first, second] = await Promise.all([putToTicket(ticket, FIRST), putToTicket(ticket, SECOND)]);
 

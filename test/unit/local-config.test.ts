@@ -1,17 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isConfigError } from '../../api/config-error.ts';
 import { DEFAULT_STATE_DIR, DEV_API_KEY, loadConfig } from '../../local/config.ts';
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    if (isConfigError(e)) return e.message;
-    throw e;
-  }
-  return 'no error';
-}
+import { configError } from '../support/config-error.ts';
 
 describe('loadConfig', () => {
   it('has documented defaults and is frozen', () => {

@@ -1,4 +1,6 @@
 /** Sending bytes to an upload ticket, as a client does: one request, with exactly the ticket's headers. */
+import { CreateUploadDocument, type CreateUploadInput, type CreateUploadMutation } from '../../../generated/operations.ts';
+import type { GraphQLCall } from '../../support/graphql-client.ts';
 import { readS3Error } from '../fixtures/s3-fixtures.ts';
 
 export interface Ticket {
@@ -33,4 +35,22 @@ export async function putToTicket(ticket: Ticket, body: Uint8Array | string, ove
 export function singlePutTicket<T extends Ticket>(ticket: T | null | undefined): T {
   if (ticket === null || ticket === undefined) throw new Error('createUpload answered no single-PUT ticket (a multipart upload?)');
   return ticket;
+}
+
+type CreatedAsset = CreateUploadMutation['createUpload']['asset'];
+type SinglePutTicket = NonNullable<CreateUploadMutation['createUpload']['upload']>;
+
+/** `createUpload` of a file up to the multipart threshold: the PENDING asset and its single-PUT ticket; throws on errors. */
+export async function createUpload(call: GraphQLCall, input: CreateUploadInput): Promise<{ asset: CreatedAsset; ticket: SinglePutTicket }> {
+  const result = await call(CreateUploadDocument, { input });
+  if (!result.data) throw new Error(`createUpload failed: ${JSON.stringify(result)}`);
+  const ticket = result.data.createUpload.upload;
+  // Files up to the multipart threshold get one PUT ticket.
+  if (ticket === null) throw new Error(`createUpload answered a multipart upload: ${JSON.stringify(result.data.createUpload)}`);
+  return { asset: result.data.createUpload.asset, ticket };
+}
+
+/** The object key of an asset's bytes: `assets/<owner>/<id>/<name>`. */
+export function assetKeyOf(asset: { readonly owner: string; readonly id: string; readonly name: string }): string {
+  return `assets/${asset.owner}/${asset.id}/${asset.name}`;
 }

@@ -5,20 +5,10 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isConfigError } from '../../../api/config-error.ts';
 import { DEFAULT_STATE_DIR, loadConfig } from '../../../local/config.ts';
 import { announcedOrigin, certificateNames, lanAddresses } from '../../../local/host/public-endpoints.ts';
 import { createHostAllowList } from '../../../local/http/host-allow-list.ts';
-
-function configError(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    if (isConfigError(e)) return e.message;
-    throw e;
-  }
-  return 'no error';
-}
+import { configError } from '../../support/config-error.ts';
 
 describe('config: --public-url and --outputs', () => {
   it('takes --public-url or PUBLIC_URL as an origin and derives the public host from it', () => {
