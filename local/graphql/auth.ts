@@ -40,9 +40,10 @@ function ruleFromDirectives(directives: readonly ConstDirectiveNode[], legacyAut
 }
 
 export interface FieldAuthorizer {
-  /** Whether the caller may resolve `typeName.fieldName`. Unknown fields (introspection) are allowed. */
-  isAllowed(typeName: string, fieldName: string, auth: RequestAuth): boolean;
-  /** `isAllowed` for one field, its rule looked up once: what each field's `resolve` calls per request. */
+  /**
+   * Whether a caller may resolve `typeName.fieldName`, the field's rule looked up once (each field's
+   * `resolve` calls the answer per request). Unknown fields (introspection) are allowed.
+   */
   checkerFor(typeName: string, fieldName: string): (auth: RequestAuth) => boolean;
 }
 
@@ -87,9 +88,6 @@ export function createFieldAuthorizer(api: ApiDefinition, schema: GraphQLSchema)
   }
 
   return {
-    isAllowed: function isFieldAllowed(typeName, fieldName, auth) {
-      return allowedBy(rules.get(typeName)?.get(fieldName), auth);
-    },
     checkerFor: function checkerFor(typeName, fieldName) {
       const rule = rules.get(typeName)?.get(fieldName);
       return function isAllowed(auth) {
