@@ -12,7 +12,7 @@ import { assertClientId, assertPasswordPolicy } from './pool-settings.ts';
 import type { CognitoAction } from './sign-in.ts';
 import { createPasswordVerifier } from './srp.ts';
 import { resolveUserActionContext, type UserActionContext, type UserActionDeps } from './user-action-context.ts';
-import { attributesOf, isEmailAddress } from './user-view.ts';
+import { attributesOf, isEmailAddress, mfaSettingsOf } from './user-view.ts';
 import type { StoredUser } from './user-store.ts';
 import { RULE, requiredString, type WireBody } from './wire.ts';
 
@@ -158,12 +158,7 @@ async function confirmForgotPassword(ctx: AccountContext, body: WireBody): Promi
 async function getUser(ctx: AccountContext, body: WireBody): Promise<unknown> {
   const { tokens } = ctx;
   const user = await tokens.verifyAccessToken(requiredString(body, 'AccessToken', RULE.TOKEN));
-  const totp = user.softwareToken?.verified === true && user.softwareToken.enabled;
-  return {
-    Username: user.username,
-    UserAttributes: attributesOf(user),
-    ...(totp ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] } : {}),
-  };
+  return { Username: user.username, UserAttributes: attributesOf(user), ...mfaSettingsOf(user) };
 }
 
 async function globalSignOut(ctx: AccountContext, body: WireBody): Promise<unknown> {

@@ -1,6 +1,7 @@
 /**
  * Administrator actions (IAM-signed; handler.ts checks the SigV4 signature first): AdminCreateUser,
- * AdminSetUserPassword, AdminResetUserPassword, AdminDeleteUser, AdminAddUserToGroup and ListUsers.
+ * AdminSetUserPassword, AdminResetUserPassword, AdminDeleteUser, AdminAddUserToGroup and ListUsers
+ * (AdminGetUser and the attribute actions are admin-attribute-actions.ts).
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html
  * (and the pages of the other actions). Admin actions always say when a user does not exist.
@@ -47,12 +48,14 @@ interface AdminContext extends UserActionContext {
   readonly policy: PoolSettings['definition']['passwordPolicy'];
 }
 
-function readPool(ctx: AdminContext, body: WireBody): void {
+/** Checks `UserPoolId` against the pool. */
+export function readPool(ctx: UserActionContext, body: WireBody): void {
   const { settings } = ctx;
   assertUserPoolId(settings, requiredString(body, 'UserPoolId', RULE.USER_POOL_ID));
 }
 
-function existingUser(ctx: AdminContext, body: WireBody): StoredUser {
+/** The user `Username` names (username, sub or e-mail address), or UserNotFoundException. */
+export function existingUser(ctx: UserActionContext, body: WireBody): StoredUser {
   const { store } = ctx;
   const user = store.findUser(requiredString(body, 'Username', RULE.USERNAME));
   if (user === null) throw new CognitoError(COGNITO_ERROR_TYPE.USER_NOT_FOUND, COGNITO_ERROR_MESSAGE.USER_NOT_FOUND);

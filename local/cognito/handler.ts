@@ -20,7 +20,18 @@ import { MAX_BODY_BYTES, parseWireBody } from './wire.ts';
 export const COGNITO_PATH = '/cognito-idp/';
 export const COGNITO_TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 /** The actions that need IAM (SigV4) credentials. */
-export const ADMIN_ACTIONS: ReadonlySet<string> = new Set(['AdminCreateUser', 'AdminSetUserPassword', 'AdminResetUserPassword', 'AdminDeleteUser', 'AdminAddUserToGroup', 'AdminInitiateAuth', 'ListUsers']);
+export const ADMIN_ACTIONS: ReadonlySet<string> = new Set([
+  'AdminCreateUser',
+  'AdminSetUserPassword',
+  'AdminResetUserPassword',
+  'AdminDeleteUser',
+  'AdminAddUserToGroup',
+  'AdminInitiateAuth',
+  'AdminGetUser',
+  'AdminUpdateUserAttributes',
+  'AdminDeleteUserAttributes',
+  'ListUsers',
+]);
 /** Requests per second before TooManyRequestsException (Cognito's default UserAuthentication quota is 120). @default 120 */
 export const DEFAULT_REQUESTS_PER_SECOND = 120;
 

@@ -9,6 +9,7 @@ import type { LocalIssuer } from '../auth/local-issuer.ts';
 import type { AwsCredentials } from '../config.ts';
 import { createAccountActions } from './account-actions.ts';
 import { createAdminActions } from './admin-actions.ts';
+import { createAdminAttributeActions } from './admin-attribute-actions.ts';
 import { createAttributeActions } from './attribute-actions.ts';
 import { createChallengeSessions } from './challenge-sessions.ts';
 import { COGNITO_PATH, createCognitoHandler } from './handler.ts';
@@ -83,6 +84,7 @@ export function createLocalUserPool(deps: LocalUserPoolDeps, options: LocalUserP
     ...createAccountActions({ settings, store, tokens, log: deps.log, now }),
     ...createMfaActions({ settings, store, sessions, tokens, now }),
     ...createAdminActions({ settings, store, tokens, log: deps.log, now }),
+    ...createAdminAttributeActions({ settings, store, tokens, log: deps.log, now }),
     ...createProfileActions({ settings, store, tokens, log: deps.log, now }),
     ...createAttributeActions({ settings, store, tokens, log: deps.log, now }),
   };

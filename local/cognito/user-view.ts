@@ -31,6 +31,15 @@ export function toUserType(user: StoredUser, attributesToGet?: readonly string[]
   };
 }
 
+/**
+ * GetUser's and AdminGetUser's MFA members: the user's TOTP once verified and enabled, else none (the
+ * pool has no SMS MFA, and the deprecated SMS-only `MFAOptions` is never set).
+ */
+export function mfaSettingsOf(user: StoredUser): { readonly PreferredMfaSetting?: 'SOFTWARE_TOKEN_MFA'; readonly UserMFASettingList?: readonly ['SOFTWARE_TOKEN_MFA'] } {
+  const totp = user.softwareToken?.verified === true && user.softwareToken.enabled;
+  return totp ? { PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA', UserMFASettingList: ['SOFTWARE_TOKEN_MFA'] } : {};
+}
+
 /** A simple e-mail shape check (Cognito: "Invalid email address format."). */
 export function isEmailAddress(value: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
