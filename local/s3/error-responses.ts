@@ -22,17 +22,39 @@ export function sendError(res: ServerResponse, error: unknown, requestId: string
 
 /**
  * Node's HTTP parser failed: most often the client closed its side before Content-Length bytes
- * arrived. S3 answers that with 400 IncompleteBody; node's default would be a bare 400.
+ * arrived. S3 answers that with 400 IncompleteBody, and headers that did not arrive in time
+ * (`headersTimeout`, `listener-limits.ts`) with 400 RequestTimeout; node's default would be a bare 400.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  const s3Error =
-    error.code === 'HPE_INVALID_EOF_STATE'
-      ? new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.')
-      : new S3Error('BadRequest', 'An error occurred when parsing the HTTP request.');
+  endSocketWithS3Error(socket, s3ErrorOfClientError(error.code));
+}
+
+function s3ErrorOfClientError(code: string | undefined): S3Error {
+  switch (code) {
+    case 'HPE_INVALID_EOF_STATE':
+      return new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return requestTimeoutError();
+    default:
+      return new S3Error('BadRequest', 'An error occurred when parsing the HTTP request.');
+  }
+}
+
+/** S3's answer to a request whose bytes stopped coming (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
+export function requestTimeoutError(): S3Error {
+  return new S3Error('RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.');
+}
+
+/** A request that stopped before its headers were complete: no response object exists yet, so the answer goes on the socket. */
+export function answerRequestTimeout(socket: Duplex): void {
+  endSocketWithS3Error(socket, requestTimeoutError());
+}
+
+function endSocketWithS3Error(socket: Duplex, s3Error: S3Error): void {
   const requestId = createRequestId();
   const body = formatS3ErrorXml(s3Error, requestId, createHostId());
   socket.end(

@@ -10,7 +10,9 @@
  * CORS comes from the options, and each created object is announced as S3's EventBridge "Object
  * Created" event, after the response. Multipart uploads are answered by the front itself
  * (`multipart-routes.ts`: parts stream to disk, completion is checked as S3 checks it, one event on
- * completion), and GetObject ranges are resolved here as S3 resolves them (`byte-range.ts`).
+ * completion), and GetObject ranges are resolved here as S3 resolves them (`byte-range.ts`). The
+ * front's own loopback port closes silent or stalled connections and caps their number
+ * (`listener-limits.ts`).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, type Server, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -26,6 +28,7 @@ import { createKeyLocks } from './conditional-writes.ts';
 import { ConfinedFilesystemStore } from './confined-store.ts';
 import { createCorsRule } from './cors.ts';
 import { answerClientError, refuseForeignHost, sendError } from './error-responses.ts';
+import { applyS3ListenerLimits, assertS3ListenerLimits, DEFAULT_S3_LISTENER_LIMITS, type S3ListenerLimits } from './listener-limits.ts';
 import { type ObjectFiles, createMultipartRoutes } from './multipart-routes.ts';
 import { type MultipartStore, createMultipartStore } from './multipart-store.ts';
 import { type EventDispatcher, createEventDispatcher, createSequencer, type ObjectCreatedEvent } from './object-created-events.ts';
@@ -66,6 +69,11 @@ export interface S3StoreOptions {
   readonly abortIncompleteMultipartUploadAfterDays?: number;
   /** @default 3600000 (hourly) */
   readonly lifecycleCheckMs?: number;
+  /**
+   * Silence, header, keep-alive and connection bounds of the front's own loopback port (`endpoint`).
+   * Under `mount`, the other server's own limits apply. @default DEFAULT_S3_LISTENER_LIMITS
+   */
+  readonly listenerLimits?: S3ListenerLimits;
 }
 
 export interface S3Store {
@@ -86,6 +94,7 @@ export interface S3Store {
 }
 
 export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
+  const listenerLimits = assertS3ListenerLimits(options.listenerLimits ?? DEFAULT_S3_LISTENER_LIMITS);
   const now = options.now ?? (() => new Date());
   const workDir = await mkdtemp(join(tmpdir(), 'asset-api-s3-'));
   const objectsDir = options.dataDir ?? join(workDir, 'objects');
@@ -122,6 +131,7 @@ export async function startS3Store(options: S3StoreOptions): Promise<S3Store> {
     handleS3Request(deps, req, res).catch((error: unknown) => sendError(res, error, 'unknown', 'unknown'));
   });
   server.on('clientError', answerClientError);
+  applyS3ListenerLimits(server, listenerLimits);
   const port = await listenOnLoopback(server);
   let closing: Promise<void> | undefined;
   return {
