@@ -74,12 +74,14 @@ export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
       const cpuPerId = async (run: () => Promise<LoadResult>, idsPerRequest: number) => {
         const [before, storeBefore, start] = [await ours.cpuMicros(), await stack.store.cpuMicros(), performance.now()];
         const measured = await run();
-        const storeShare = (await stack.store.cpuMicros() - storeBefore) / 1000 / (performance.now() - start);
-        return { ...measured, storeShare, cpuMicrosPerId: (await ours.cpuMicros() - before) / Math.max(1, (measured.total + measured.warmupTotal) * idsPerRequest) };
+        const storeMicros = (await stack.store.cpuMicros()) - storeBefore;
+        const storeShare = storeMicros / 1000 / (performance.now() - start);
+        const ids = Math.max(1, (measured.total + measured.warmupTotal) * idsPerRequest);
+        return { ...measured, storeShare, storeMicrosPerId: storeMicros / ids, generatorMicrosPerId: measured.generatorCpuMicros / ids, cpuMicrosPerId: (await ours.cpuMicros() - before) / ids };
       };
       const single = await cpuPerId(() => load(singleRequest), 1);
       const batch = await cpuPerId(() => load(batchRequest), BATCH_IDS);
-      context.log(`  getAsset: ${Math.round(single.requestsPerSecond)} req/s, ${Math.round(single.cpuMicrosPerId)} µs server CPU/id (${single.failed} failed); getAssets(${BATCH_IDS}): ${Math.round(batch.requestsPerSecond)} req/s, ${Math.round(batch.cpuMicrosPerId)} µs server CPU/id (${batch.failed} failed); store busy ${Math.round(single.storeShare * 100)} % / ${Math.round(batch.storeShare * 100)} % of a core`);
+      context.log(`  getAsset: ${Math.round(single.requestsPerSecond)} req/s, ${Math.round(single.cpuMicrosPerId)} µs server CPU/id (${single.failed} failed); getAssets(${BATCH_IDS}): ${Math.round(batch.requestsPerSecond)} req/s, ${Math.round(batch.cpuMicrosPerId)} µs server CPU/id (${batch.failed} failed); store busy ${Math.round(single.storeShare * 100)} % / ${Math.round(batch.storeShare * 100)} % of a core, ${Math.round(single.storeMicrosPerId)} / ${Math.round(batch.storeMicrosPerId)} µs store CPU/id, ${Math.round(single.generatorMicrosPerId)} / ${Math.round(batch.generatorMicrosPerId)} µs load-generator CPU/id`);
       const failures = single.failed + batch.failed > 0 ? `failed answers: getAsset ${single.failed}, getAssets ${batch.failed}` : undefined;
       list.add({
         name: `getAssets(${BATCH_IDS}) ids/s vs ${BATCH_IDS} getAsset, ${CONNECTIONS} conns`,
@@ -88,7 +90,7 @@ export async function benchMetadata(context: BenchContext): Promise<Figure[]> {
         baselineName: 'getAsset, one id per request',
         baseline: single.requestsPerSecond,
         goal: { op: '>=', ratio: 10 },
-        note: `the store process was busy ${Math.round(single.storeShare * 100)} % / ${Math.round(batch.storeShare * 100)} % of a core (getAsset / getAssets windows)${failures === undefined ? '' : `; ${failures}`}`,
+        note: `the store process was busy ${Math.round(single.storeShare * 100)} % / ${Math.round(batch.storeShare * 100)} % of a core, its CPU per id ${Math.round(single.storeMicrosPerId)} / ${Math.round(batch.storeMicrosPerId)} µs, the load generator's ${Math.round(single.generatorMicrosPerId)} / ${Math.round(batch.generatorMicrosPerId)} µs (getAsset / getAssets windows)${failures === undefined ? '' : `; ${failures}`}`,
       });
       list.add({ name: `getAssets(${BATCH_IDS}) p50 vs getAsset p50`, unit: 'ms', ours: batch.p50Ms, baselineName: 'getAsset', baseline: single.p50Ms });
       list.add({ name: `getAssets(${BATCH_IDS}) server CPU per id vs getAsset`, unit: 'µs', ours: batch.cpuMicrosPerId, baselineName: 'getAsset', baseline: single.cpuMicrosPerId });

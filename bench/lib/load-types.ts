@@ -9,6 +9,8 @@ export interface LoadResult {
   readonly warmupTotal: number;
   /** Transport errors, timeouts, non-2xx answers and answers with GraphQL `errors`. */
   readonly failed: number;
+  /** CPU time of the load generator over the warm-up and the measured window (µs); 0 when the worker does not report it. */
+  readonly generatorCpuMicros: number;
 }
 
 export interface HttpLoadSpec {

@@ -30,6 +30,7 @@ async function drive(durationSeconds: number, latencies: number[] | null) {
   return instance;
 }
 
+const cpuAtStart = process.cpuUsage();
 const warmup = spec.warmupSeconds > 0 ? await drive(spec.warmupSeconds, null) : null;
 const latencies: number[] = [];
 const result = await drive(spec.durationSeconds, latencies);
@@ -40,5 +41,6 @@ const out: LoadResult = {
   total: result.requests.total,
   warmupTotal: warmup?.requests.total ?? 0,
   failed: result.errors + result.timeouts + result.non2xx + result.mismatches,
+  generatorCpuMicros: ((used) => used.user + used.system)(process.cpuUsage(cpuAtStart)),
 };
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -30,6 +30,7 @@ function runWorker(script: string, spec: HttpLoadSpec | SdkLoadSpec): Promise<Lo
             total: parsed.total ?? 0,
             warmupTotal: parsed.warmupTotal ?? 0,
             failed: parsed.failed ?? 0,
+            generatorCpuMicros: parsed.generatorCpuMicros ?? 0,
           });
         } catch {
           reject(new Error(`${script}: no result line in its output:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));

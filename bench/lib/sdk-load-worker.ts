@@ -72,6 +72,7 @@ async function drive(durationSeconds: number, latencies: number[] | null): Promi
   return { total, failed, seconds: (performance.now() - start) / 1000 };
 }
 
+const cpuAtStart = process.cpuUsage();
 const warmup = spec.warmupSeconds > 0 ? await drive(spec.warmupSeconds, null) : null;
 const latencies: number[] = [];
 const run = await drive(spec.durationSeconds, latencies);
@@ -83,5 +84,6 @@ const out: LoadResult = {
   total: run.total,
   warmupTotal: warmup?.total ?? 0,
   failed: run.failed,
+  generatorCpuMicros: ((used) => used.user + used.system)(process.cpuUsage(cpuAtStart)),
 };
 process.stdout.write(`${JSON.stringify(out)}\n`);
