@@ -17,6 +17,29 @@ type Operation = (request: Record<string, unknown>, call: DataSourceCall) => Pro
 
 type StoredItem = Readonly<Record<string, AttributeValue>>;
 
+/**
+ * Items by the values of one set of key names. A lone string value (every asset key is one) is
+ * looked up by its text in `byString`, without building a text for it; any other value, and a
+ * several-name key, by its `attributeValueKey` text(s) in `byText`. The two maps never share a
+ * lookup, so the texts of one cannot be mistaken for the other's.
+ */
+interface KeyIndex {
+  readonly names: readonly string[];
+  readonly byString: Map<string, StoredItem>;
+  readonly byText: Map<string, StoredItem>;
+}
+
+/**
+ * The `S` of a value that is only a string, or undefined. Exactly the values whose `attributeValueKey`
+ * is `{"S":…}`: a member left undefined does not count, as JSON.stringify leaves it out.
+ */
+function loneString(value: AttributeValue): string | undefined {
+  const text = value.S;
+  if (typeof text !== 'string') return undefined;
+  for (const key in value) if (key !== 'S' && Object.hasOwn(value, key) && Reflect.get(value, key) !== undefined) return undefined;
+  return text;
+}
+
 /** The values of `names` in `map` as one text (`attributeValueKey` of each); null when one is missing. */
 function identityOf(map: StoredItem, names: readonly string[]): string | null {
   const parts: string[] = [];
@@ -28,27 +51,48 @@ function identityOf(map: StoredItem, names: readonly string[]): string | null {
   return JSON.stringify(parts);
 }
 
+/** Where `map`'s values of `index.names` are (or go) in `index`: a map and its key; null when one is missing. */
+function slotOf(index: KeyIndex, map: StoredItem): { readonly table: Map<string, StoredItem>; readonly key: string } | null {
+  const { names } = index;
+  if (names.length === 1) {
+    const value = map[names[0] as string];
+    if (value === undefined) return null;
+    const text = loneString(value);
+    return text === undefined ? { table: index.byText, key: attributeValueKey(value) } : { table: index.byString, key: text };
+  }
+  const identity = identityOf(map, names);
+  return identity === null ? null : { table: index.byText, key: identity };
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * For each key, the first of `found` whose attributes named in the key all equal the key's (as
  * `sameAttributeValue` compares them), or undefined. Each item is indexed once per set of key names
  * (one for a table's keys), so matching 100 keys costs 100 lookups instead of up to 10,000 comparisons.
  */
 function matchKeys(keys: readonly AttributeMap[], found: readonly StoredItem[]): (StoredItem | undefined)[] {
-  const indexes = new Map<string, Map<string, StoredItem>>();
+  const indexes: KeyIndex[] = [];
+  let last: KeyIndex | undefined;
   return keys.map((key) => {
     const names = Object.keys(key);
-    const signature = JSON.stringify(names);
-    let index = indexes.get(signature);
+    // Keys of one table name the same attributes: the previous key's index is nearly always the one.
+    let index = last !== undefined && sameNames(last.names, names) ? last : indexes.find((candidate) => sameNames(candidate.names, names));
     if (index === undefined) {
-      index = new Map();
+      index = { names, byString: new Map(), byText: new Map() };
       for (const item of found) {
-        const identity = identityOf(item, names);
-        if (identity !== null && !index.has(identity)) index.set(identity, item);
+        const slot = slotOf(index, item);
+        if (slot !== null && !slot.table.has(slot.key)) slot.table.set(slot.key, item);
       }
-      indexes.set(signature, index);
+      indexes.push(index);
     }
-    const identity = identityOf(key, names);
-    return identity === null ? undefined : index.get(identity);
+    last = index;
+    const slot = slotOf(index, key);
+    return slot === null ? undefined : slot.table.get(slot.key);
   });
 }
 

@@ -12,7 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ConfigError } from '../../api/config-error.ts';
-import { DYNAMODB_TARGET_PREFIX, encodeBinary, parseJson, serviceError } from './dynamodb-json-protocol.ts';
+import { DYNAMODB_TARGET_PREFIX, parseJson, serviceError, stringifyRequest } from './dynamodb-json-protocol.ts';
 import { resolveRetryPolicy, runWithRetries, type RetryPolicy } from './dynamodb-retry.ts';
 import { createDynamoDBSigner, type DynamoDBEndpoint } from './dynamodb-signer.ts';
 import type { DynamoDBOperationName, DynamoDBOperations, DynamoDBTransport } from './dynamodb-transport.ts';
@@ -103,7 +103,7 @@ export function createDynamoDBHttpTransport(options: DynamoDBTransportOptions): 
 
   return {
     send: async function sendDynamoDB<K extends DynamoDBOperationName>(operation: K, input: DynamoDBOperations[K][0]): Promise<DynamoDBOperations[K][1]> {
-      const body = JSON.stringify(input, encodeBinary);
+      const body = stringifyRequest(input);
       const target = `${DYNAMODB_TARGET_PREFIX}${operation}`;
       return (await runWithRetries(retry, () => attempt(target, body))) as DynamoDBOperations[K][1];
     },

@@ -23,6 +23,30 @@ export function encodeBinary(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
 }
 
+/** Deeper than any request; beyond it the replacer is used (and JSON.stringify reports a cycle itself). */
+const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * Whether `value` holds bytes or a `toJSON` anywhere. Without either, `encodeBinary` returns every
+ * value it is given unchanged, so plain JSON.stringify writes the same text without calling it
+ * once per member (a 100-key BatchGetItem has several hundred members).
+ */
+function needsBinaryEncoding(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > MAX_PLAIN_DEPTH || value instanceof Uint8Array || typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (needsBinaryEncoding(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) if (needsBinaryEncoding((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+/** A request body: JSON with `B`/`BS` bytes as base64 (`encodeBinary`). */
+export function stringifyRequest(input: unknown): string {
+  return needsBinaryEncoding(input, 0) ? JSON.stringify(input, encodeBinary) : JSON.stringify(input);
+}
+
 /** Turns base64 `B` and `BS` members of attribute values back into bytes, as the SDK returns them. */
 function decodeBinary(value: unknown): void {
   if (Array.isArray(value)) {

@@ -89,7 +89,9 @@ export function fromAttributeValue(value: AttributeValue): unknown {
 
 export function fromAttributeMap(map: Readonly<Record<string, AttributeValue>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(map)) out[k] = fromAttributeValue(v);
+  // for…in + hasOwn visits the own enumerable keys in Object.entries order without building the
+  // entry pairs (one batch of 100 items would allocate over a thousand of them).
+  for (const k in map) if (Object.hasOwn(map, k)) out[k] = fromAttributeValue(map[k] as AttributeValue);
   return out;
 }
 

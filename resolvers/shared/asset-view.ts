@@ -9,7 +9,13 @@ export function toAsset(item: AssetItem): AssetView {
   if (item.version !== undefined && item.version !== null) {
     return item as AssetView;
   }
-  return { ...item, version: 1 };
+  // The same object as `{ ...item, version: 1 }`, built by Object.assign: V8 copies an item of a
+  // dozen members by spread several times slower (getAssets and listAssets convert up to 100).
+  // Only an own `__proto__` member tells the two apart (assign sets the prototype, spread defines it).
+  if (Object.hasOwn(item, '__proto__')) {
+    return { ...item, version: 1 };
+  }
+  return Object.assign({}, item, { version: 1 });
 }
 
 /** `toAsset` for a possibly absent item. */

@@ -28,6 +28,15 @@ describe('getAsset', () => {
     expect(JSON.stringify(nullVersion)).toBe(JSON.stringify({ ...ITEM, version: 1 }));
   });
 
+  it('adds the version to members named like Object.prototype members, __proto__ included, as data', () => {
+    // The attribute names a stored item could have (DynamoDB allows any), in the item's own key order.
+    const item = JSON.parse(JSON.stringify({ ...ITEM, constructor: 'c', toString: 't' }).replace('{', '{"__proto__":{"p":1},')) as Record<string, unknown>;
+    const value = run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: item }).value;
+    expect(JSON.stringify(value)).toBe(`${JSON.stringify(item).slice(0, -1)},"version":1}`);
+    const plain = run(GET, 'response', { args: { id: ID }, stash: { owner: USER_A }, result: { ...ITEM, constructor: 'c', toString: 't' } }).value;
+    expect(JSON.stringify(plain)).toBe(JSON.stringify({ ...ITEM, constructor: 'c', toString: 't', version: 1 }));
+  });
+
   it("refuses another owner's asset with Unauthorized", () => {
     expect(summary(run(GET, 'response', { caller: { user: USER_B }, args: { id: ID }, stash: { owner: USER_B }, result: ITEM }))).toEqual({
       value: null,
