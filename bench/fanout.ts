@@ -23,6 +23,8 @@ interface Target {
   readonly url: string;
   readonly realtimeUrl: string;
   readonly apiKey: string;
+  /** What signs `completeUpload` (ours: the server's own backend keys); the simulator takes the test keys. */
+  readonly backendCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 interface FanoutResult {
@@ -93,7 +95,7 @@ async function measureFanout(target: Target, subscribers: number, mutations: num
       await queryData(
         target.url,
         { query: OPERATIONS.completeUpload, variables: { input: { key: asset.key, size: CREATE_UPLOAD_INPUT.size, contentType: CREATE_UPLOAD_INPUT.contentType } } },
-        { iam: { credentials: TEST_CREDENTIALS, region: 'us-east-1' } },
+        { iam: { credentials: target.backendCredentials ?? TEST_CREDENTIALS, region: 'us-east-1' } },
       );
     }
     let timer: NodeJS.Timeout | undefined;

@@ -1,15 +1,16 @@
 /**
- * The processes a bench module measures: the shared store, our server and the peer simulator, each
- * in its own child process, all on 127.0.0.1 and all on the same assets table.
+ * The processes a bench module measures: the shared store, our server (as `npm start` runs it:
+ * `npm-start-host.ts`) and the peer simulator, each in its own child process, all on 127.0.0.1 and
+ * all on the same assets table.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../api/paths.ts';
-import type { OursHostInfo } from '../hosts/ours-host.ts';
 import type { StoreHostInfo } from '../hosts/store-host.ts';
 import type { SimulatorHostInfo } from '../peer/simulator-host.ts';
 import { ASSETS_TABLE_NAME } from './asset-table.ts';
 import { startChildHost, type ChildHost } from './child-host.ts';
+import { startNpmStartHost, type OursHostInfo } from './npm-start-host.ts';
 import { BenchSkipped } from './context.ts';
 
 export interface Stack {
@@ -38,7 +39,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const started: ChildHost<unknown>[] = [store];
   try {
     const [oursStart, simulatorStart] = await Promise.allSettled([
-      options.ours ? startChildHost<OursHostInfo>('bench/hosts/ours-host.ts', { args: ['--store', store.info.endpoint] }) : null,
+      options.ours ? startNpmStartHost({ storeEndpoint: store.info.endpoint }) : null,
       options.simulator
         ? startChildHost<SimulatorHostInfo>('bench/peer/simulator-host.ts', { args: ['--store', store.info.endpoint, '--table', ASSETS_TABLE_NAME] })
         : null,
