@@ -17,6 +17,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect } from 'vitest';
 import { BUCKET, CREDENTIALS, HOST_ID, REQUEST_ID, createS3Client, readS3Error, test } from './fixtures/s3-fixtures.ts';
+import { objectExists } from '../support/object-exists.ts';
 
 const BODY = Buffer.from('hello, asset');
 const BODY_SHA256 = createHash('sha256').update(BODY).digest('base64');
@@ -41,16 +42,6 @@ async function presignUpload(endpoint: string, key: string, options: { expiresIn
 }
 
 const UPLOAD_HEADERS = { 'content-type': 'image/png', 'if-none-match': '*', 'x-amz-checksum-sha256': BODY_SHA256 };
-
-async function exists(client: ReturnType<typeof createS3Client>, key: string): Promise<boolean> {
-  try {
-    await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-    return true;
-  } catch (error) {
-    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
-    throw error;
-  }
-}
 
 const SIGNATURE_MISMATCH = {
   Code: 'SignatureDoesNotMatch',
@@ -95,7 +86,7 @@ describe('s3 verifier: presigned PUT', () => {
       contentType: 'application/xml',
       error: SIGNATURE_MISMATCH,
     });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses an expired URL with 403 AccessDenied "Request has expired"', async ({ s3, expect }) => {
@@ -117,7 +108,7 @@ describe('s3 verifier: presigned PUT', () => {
         HostId: expect.stringMatching(HOST_ID),
       },
     });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses another Content-Type than the signed one with 403 SignatureDoesNotMatch', async ({ s3, expect }) => {
@@ -125,7 +116,7 @@ describe('s3 verifier: presigned PUT', () => {
     const response = await fetch(await presignUpload(s3.endpoint, key), { method: 'PUT', body: BODY, headers: { ...UPLOAD_HEADERS, 'content-type': 'text/html' } });
 
     expect({ status: response.status, error: readS3Error(await response.text()) }).toEqual({ status: 403, error: SIGNATURE_MISMATCH });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses a PUT that leaves out the signed If-None-Match with 403 SignatureDoesNotMatch, which names it empty in the canonical request', async ({ s3, expect }) => {
@@ -137,7 +128,7 @@ describe('s3 verifier: presigned PUT', () => {
       status: 403,
       error: { ...SIGNATURE_MISMATCH, CanonicalRequest: expect.stringMatching(/^PUT\n[^]*\nif-none-match:\nx-amz-checksum-sha256:[^\n]+\n\ncontent-length;content-type;host;if-none-match;x-amz-checksum-sha256\nUNSIGNED-PAYLOAD$/) },
     });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses another Content-Length than the signed one with 403 SignatureDoesNotMatch', async ({ s3, expect }) => {
@@ -146,7 +137,7 @@ describe('s3 verifier: presigned PUT', () => {
     const response = await fetch(await presignUpload(s3.endpoint, key), { method: 'PUT', body: longer, headers: UPLOAD_HEADERS });
 
     expect({ status: response.status, error: readS3Error(await response.text()) }).toEqual({ status: 403, error: SIGNATURE_MISMATCH });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses other bytes of the signed length with 400 BadDigest (the signed x-amz-checksum-sha256)', async ({ s3, expect }) => {
@@ -163,7 +154,7 @@ describe('s3 verifier: presigned PUT', () => {
         HostId: expect.stringMatching(HOST_ID),
       },
     });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses an unknown access key with 403 InvalidAccessKeyId', async ({ s3, expect }) => {
@@ -181,7 +172,7 @@ describe('s3 verifier: presigned PUT', () => {
         HostId: expect.stringMatching(HOST_ID),
       },
     });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses X-Amz-Expires above a week with 400 AuthorizationQueryParametersError', async ({ s3, expect }) => {
@@ -226,7 +217,7 @@ describe('s3 verifier: presigned PUT', () => {
     const response = await fetch(url, { method: 'PUT', body: BODY });
 
     expect({ status: response.status, checksumInUrl: new URL(url).searchParams.get('x-amz-checksum-crc32') }).toEqual({ status: 200, checksumInUrl: 'AAAAAA==' });
-    expect(await exists(s3.client, key)).toBe(true);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(true);
   });
 
   test('answers 400 IncompleteBody when the body ends before Content-Length, and stores nothing', async ({ s3, expect }) => {
@@ -256,7 +247,7 @@ describe('s3 verifier: presigned PUT', () => {
         HostId: expect.stringMatching(HOST_ID),
       },
     });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('refuses an unsigned request with 403 AccessDenied (the bucket is private)', async ({ s3, expect }) => {
@@ -301,7 +292,7 @@ describe('s3 verifier: header-signed requests from @aws-sdk/client-s3', () => {
       head: { ContentLength: head.ContentLength, ContentType: head.ContentType, ETag: head.ETag },
       body,
       listed: listed instanceof S3ServiceException ? { name: listed.name, status: listed.$metadata.httpStatusCode, message: listed.message } : listed,
-      existsAfterDelete: await exists(s3.client, key),
+      existsAfterDelete: await objectExists(s3.client, BUCKET, key),
     }).toEqual({
       putETag: etag,
       head: { ContentLength: BODY.length, ContentType: 'text/plain', ETag: etag },
@@ -326,7 +317,7 @@ describe('s3 verifier: header-signed requests from @aws-sdk/client-s3', () => {
       status: 400,
       message: 'The CRC32 you specified did not match the calculated checksum.',
     });
-    expect(await exists(s3.client, key)).toBe(false);
+    expect(await objectExists(s3.client, BUCKET, key)).toBe(false);
   });
 
   test('answers 403 SignatureDoesNotMatch to a client with the wrong secret key', async ({ s3, expect }) => {

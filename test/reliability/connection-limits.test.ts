@@ -14,6 +14,7 @@ import type { ConnectionLimits } from '../../local/http/connection-limits.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
 import { base64UrlJson } from '../support/realtime-client.ts';
 import { TEST_CREDENTIALS } from '../support/credentials.ts';
+import { drip } from '../support/drip.ts';
 
 const LIMITS: ConnectionLimits = {
   firstByteTimeoutMs: 1000,
@@ -72,16 +73,6 @@ function openRaw(port: number): Promise<RawConnection> {
     const socket = connectTcp(port, '127.0.0.1', () => resolve(watch(socket)));
     socket.once('error', reject);
   });
-}
-
-/** Sends `text` a byte at a time, `everyMs` apart, until the socket closes. */
-function drip(socket: Socket, text: string, everyMs: number): void {
-  let i = 0;
-  const timer = setInterval(() => {
-    if (socket.destroyed || i >= text.length) clearInterval(timer);
-    else socket.write(text[i++] ?? '');
-  }, everyMs);
-  socket.once('close', () => clearInterval(timer));
 }
 
 const TIMEOUT_BODY = JSON.stringify({ errors: [{ errorType: 'BadRequestException', message: 'The request was not received in time.' }] });

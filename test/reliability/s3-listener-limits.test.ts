@@ -13,9 +13,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   PutObjectCommand,
-  S3ServiceException,
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -23,6 +21,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, test as base } from 'vitest';
 import type { S3ListenerLimits } from '../../local/s3/listener-limits.ts';
 import { BUCKET, HOST_ID, REQUEST_ID, createS3Client, readS3Error, startTestStore, type EventLog } from '../integration/fixtures/s3-fixtures.ts';
+import { drip } from '../support/drip.ts';
+import { objectExists } from '../support/object-exists.ts';
 
 const LIMITS: S3ListenerLimits = { idleTimeoutMs: 300, headersTimeoutMs: 1000, keepAliveTimeoutMs: 300, maxConnections: 64 };
 /** The cap test holds connections while it works, so only the cap is small there. */
@@ -81,16 +81,6 @@ function openRaw(port: number): Promise<RawConnection> {
   });
 }
 
-/** Sends `text` a byte at a time, `everyMs` apart, until the socket closes. */
-function drip(socket: Socket, text: string, everyMs: number): void {
-  let i = 0;
-  const timer = setInterval(() => {
-    if (socket.destroyed || i >= text.length) clearInterval(timer);
-    else socket.write(text[i++] ?? '');
-  }, everyMs);
-  socket.once('close', () => clearInterval(timer));
-}
-
 /** Status line, the headers that say how the answer ends, and the S3 error in the body. */
 function describeAnswer(read: string): { status: string | undefined; connection: string | undefined; contentType: string | undefined; error: Record<string, string> } {
   const [head = '', body = ''] = read.split('\r\n\r\n');
@@ -114,16 +104,6 @@ const REQUEST_TIMEOUT = {
 /** The request target and Host of a presigned URL, for raw requests. */
 async function presigned(url: Promise<string>): Promise<URL> {
   return new URL(await url);
-}
-
-async function exists(client: S3Client, key: string): Promise<boolean> {
-  try {
-    await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-    return true;
-  } catch (error) {
-    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
-    throw error;
-  }
 }
 
 /** Writes one request on a kept-alive connection and resolves with its answer's status line and body, once `bodyLength` body bytes arrived. */
@@ -175,7 +155,7 @@ describe('s3 listener limits: silent and stalled clients', () => {
     connection.socket.write(`PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${1024 * 1024}\r\n\r\n`);
     connection.socket.write(randomBytes(64 * 1024));
     const { closed, read } = await connection.outcome;
-    expect({ closed, answer: describeAnswer(read), stored: await exists(s3.client, key), events: s3.log.events.filter((e) => e.detail.object.key === key) }).toEqual({
+    expect({ closed, answer: describeAnswer(read), stored: await objectExists(s3.client, BUCKET, key), events: s3.log.events.filter((e) => e.detail.object.key === key) }).toEqual({
       closed: true,
       answer: REQUEST_TIMEOUT,
       stored: false,

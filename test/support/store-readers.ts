@@ -3,10 +3,11 @@
  * of a DynamoDB table the test owns, and objects of the local bucket.
  */
 import { DynamoDBClient, GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromAttributeMap } from '../../local/datasources/dynamodb-values.ts';
 import { LOCAL_BUCKET_NAME } from '../../local/server.ts';
 import { TEST_CREDENTIALS } from './credentials.ts';
+import { objectExists } from './object-exists.ts';
 
 export interface AssetTable {
   readonly client: DynamoDBClient;
@@ -56,15 +57,7 @@ function s3EndpointOf(presignedUrl: string): string {
 export function objectStore(presignedUrl: string): ObjectStore {
   const client = new S3Client({ endpoint: s3EndpointOf(presignedUrl), region: 'us-east-1', credentials: { ...TEST_CREDENTIALS }, forcePathStyle: true });
   return {
-    exists: async function objectExists(key) {
-      try {
-        await client.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET_NAME, Key: key }));
-        return true;
-      } catch (error) {
-        if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
-        throw error;
-      }
-    },
+    exists: (key) => objectExists(client, LOCAL_BUCKET_NAME, key),
     get: async function getObject(key) {
       const object = await client.send(new GetObjectCommand({ Bucket: LOCAL_BUCKET_NAME, Key: key }));
       return { body: Buffer.from((await object.Body?.transformToByteArray()) ?? []), contentType: object.ContentType ?? null };

@@ -4,24 +4,14 @@
  * and without `email_verified`, the flags, blank values, what may be written, AliasExistsException)
  * and AdminDeleteUserAttributes; and that all three refuse unsigned calls.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeBase32, totpCode } from '../../../local/cognito/totp.ts';
 import { POOL_ID, type CallResult, type PoolFixture } from './pool-fixture.ts';
-import { cognitoError, EMAIL, loggedCode, OK, PASSWORD, passwordSignIn, signedInUser, tokensOf, type SignedInUser } from './signed-in-user.ts';
+import { cognitoError, EMAIL, loggedCode, OK, PASSWORD, passwordSignIn, signedInUsersPerTest, tokensOf } from './signed-in-user.ts';
 
 const NEW_EMAIL = 'lovelace@example.org';
 const CREATED = Date.UTC(2025, 2, 4, 9, 0, 0) / 1000;
-const cleanups: (() => void)[] = [];
-
-async function user(...args: Parameters<typeof signedInUser>): Promise<SignedInUser> {
-  const created = await signedInUser(...args);
-  cleanups.push(() => created.f.dispose());
-  return created;
-}
-
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const { user } = signedInUsersPerTest();
 
 /** A signed admin call in the fixture's pool. */
 function admin(f: PoolFixture, action: string, body: Record<string, unknown>): Promise<CallResult> {

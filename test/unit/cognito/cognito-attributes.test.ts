@@ -7,23 +7,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { USER_STORE_FILE } from '../../../local/cognito/user-store.ts';
 import { CLIENT_ID, createPoolFixture, type PoolFixture } from './pool-fixture.ts';
-import { cognitoError, EMAIL, loggedCode, OK, OPEN_POOL, PASSWORD, passwordSignIn, signedInUser, tokensOf, type SignedInUser } from './signed-in-user.ts';
+import { cognitoError, EMAIL, loggedCode, OK, OPEN_POOL, PASSWORD, passwordSignIn, signedInUsersPerTest, tokensOf } from './signed-in-user.ts';
 
 const NEW_EMAIL = 'lovelace@example.org';
-const cleanups: (() => void)[] = [];
-
-async function user(...args: Parameters<typeof signedInUser>): Promise<SignedInUser> {
-  const created = await signedInUser(...args);
-  cleanups.push(() => created.f.dispose());
-  return created;
-}
-
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const { user, cleanups } = signedInUsersPerTest();
 
 /** GetUser's attributes as a record. */
 async function attributesOf(f: PoolFixture, AccessToken: string): Promise<Record<string, string>> {

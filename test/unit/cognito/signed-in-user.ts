@@ -5,6 +5,7 @@
 import { AmplifyBigInteger, getAuthenticationHelper, getNowString, getSignatureString } from './amplify-srp.ts';
 import { CLIENT_ID, createPoolFixture, type PoolFixture } from './pool-fixture.ts';
 import type { UserPoolDefinition } from '../../../api/types.ts';
+import { afterEach } from 'vitest';
 
 export const PASSWORD = 'Correct-Horse-9!';
 export const EMAIL = 'ada@example.com';
@@ -76,4 +77,23 @@ export function loggedCode(f: PoolFixture, destination: string): string {
   const code = matches.at(-1);
   if (code === undefined) throw new Error(`no verification code logged for ${destination}`);
   return code;
+}
+
+/**
+ * `signedInUser` for the tests of one file: each fixture it makes is disposed after the test that
+ * made it, with whatever else the test pushes on `cleanups` (registers the file's `afterEach`).
+ */
+export function signedInUsersPerTest(): { readonly user: (...args: Parameters<typeof signedInUser>) => Promise<SignedInUser>; readonly cleanups: (() => void)[] } {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return {
+    cleanups,
+    user: async function userForThisTest(...args) {
+      const created = await signedInUser(...args);
+      cleanups.push(() => created.f.dispose());
+      return created;
+    },
+  };
 }
