@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isConfigError } from '../api/config-error.ts';
 import { loadConfig, type Config } from './config.ts';
 import { findUnwritableFolder } from './host/data-dir.ts';
-import { describeStartupFailure, describeUnwritableFolder } from './host/startup-failure.ts';
+import { describeFatalError, describeStartupFailure, describeUnwritableFolder } from './host/startup-failure.ts';
 import { startLocalServer, type LocalServer } from './server.ts';
 import { writeAmplifyOutputsFile } from './host/write-outputs.ts';
 import { isWildcardHost, localInterfaceAddresses } from './http/host-allow-list.ts';
@@ -99,9 +99,12 @@ async function main(): Promise<void> {
   }, SLOW_START_NOTICE_MS);
   slowStart.unref();
 
+  // The embedded DynamoDB store's worker died, before or after "ready": one line and exit code 1,
+  // without waiting for a shutdown whose queued S3 events would only fail against the dead store.
+  const onFatal = (error: Error): void => fail(describeFatalError(error, config.verbose), 1);
   let server: LocalServer;
   try {
-    server = await startLocalServer(config, { log: print });
+    server = await startLocalServer(config, { log: print, onFatal });
   } catch (error) {
     fail(describeStartupFailure(error, context), 1);
   } finally {

@@ -23,7 +23,7 @@ import { createLateBound } from './host/late-bound.ts';
 import { listenOnePort } from './host/listen.ts';
 import { createLocalIdentities, type LocalIdentities } from './host/local-identities.ts';
 import { describeLocalServer, localGraphqlUrl, type LocalServer } from './host/local-server-info.ts';
-import { LOCAL_BUCKET_NAME, prepareTables, startLocalStores, type LocalStores } from './host/local-stores.ts';
+import { closeEmbeddedDynamo, LOCAL_BUCKET_NAME, prepareTables, startEmbeddedDynamo, startLocalStores, type LocalStores } from './host/local-stores.ts';
 import { announcedOrigin, S3_PATH } from './host/public-endpoints.ts';
 import type { SourceWatcher } from './host/watch.ts';
 import { createCorsPolicy } from './http/cors.ts';
@@ -47,6 +47,13 @@ export interface LocalServerHooks {
   readonly log?: (line: string) => void;
   /** The definition to serve. @default api (api/definition.ts) */
   readonly api?: ApiDefinition;
+  /**
+   * A part the server cannot serve without has stopped: the embedded DynamoDB store's worker died
+   * (`local/stores/dynamo-store.ts`), so every table call would fail. Called at most once; the host
+   * decides how to end (`npm start`: one line on stderr, exit code 1).
+   * @default the error is thrown as an uncaught exception
+   */
+  readonly onFatal?: (error: Error) => void;
 }
 
 /** Pause between TTL sweeps (DynamoDB itself deletes expired items within days). */
@@ -85,6 +92,8 @@ interface Started {
   watcher?: SourceWatcher;
   sweeper?: TtlSweeper;
   api?: LocalApi;
+  /** The embedded DynamoDB store from step 0, until `stores` has taken it over. */
+  dynamo?: ReturnType<typeof startEmbeddedDynamo>;
   stores?: LocalStores;
   port?: SamePortServer;
 }
@@ -103,6 +112,7 @@ async function closeStarted(started: Started, onError: (error: unknown) => void)
     () => started.port?.close(),
     () => started.api?.close(),
     () => started.stores?.close(),
+    () => (started.stores === undefined ? closeEmbeddedDynamo(started.dynamo ?? null) : undefined),
   ];
   for (const step of steps) {
     try {
@@ -176,6 +186,9 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
   const mark = createPhaseMarks(log, config.verbose, startedAt);
   const started: Started = {};
   try {
+    // 0. The embedded DynamoDB store's worker, first: its module loading overlaps steps 1 to 3.
+    started.dynamo = startEmbeddedDynamo(config, hooks.onFatal);
+
     // 1. Bundles (skipped when fresh) and the definition check: a mistake fails here, not at the first request.
     const { schema } = buildApi(definition, { force: false });
     try {
@@ -206,7 +219,7 @@ export async function startLocalServer(config: Config, hooks: LocalServerHooks =
     const onEventError = (error: unknown, _event: unknown, attempt: number, givenUp: boolean): void => log(`[error] object-created event, attempt ${attempt}${givenUp ? ' (given up)' : ''}: ${describeError(error)}`);
     const { dataDir, dynamodbEndpoint, s3Endpoint, region, accountId, storeCredentials } = config;
     const storeOptions = { dataDir, dynamodbEndpoint, s3Endpoint, region, accountId, storeCredentials, localCredentials: identities.backendCredentials, bucket: definition.bucket };
-    const stores = await startLocalStores({ onObjectCreated, onEventError }, storeOptions);
+    const stores = await startLocalStores({ onObjectCreated, onEventError, dynamo: started.dynamo }, storeOptions);
     started.stores = stores;
     mark('stores');
 

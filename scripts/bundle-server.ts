@@ -11,9 +11,11 @@
  *   (`api/appsync.graphql`, `local/runtime/sandbox/`, `createRequire` lookups) resolve as from source;
  * - `__dirname` / `__filename` in bundled CommonJS dependencies become that dependency file's own
  *   folder and path, not the bundle's.
- * What cannot be bundled stays external: native addons (dynalite's `classic-level`), esbuild (a binary
- * it spawns), and what the server only loads lazily on a cache miss (ESLint, the AppSync plugin,
- * TypeScript). The bundle therefore holds absolute paths of this checkout; it is a local cache.
+ * What cannot be bundled stays external: native addons (`classic-level`), esbuild (a binary it spawns),
+ * and what the server only loads lazily on a cache miss (ESLint, the AppSync plugin, TypeScript).
+ * dynalite is not in the bundle either: the embedded DynamoDB store's worker thread loads it from
+ * `node_modules` (`local/stores/dynamo-worker-source.ts`). The bundle therefore holds absolute paths
+ * of this checkout; it is a local cache.
  *
  * Next to the bundle, `main.build.json` (`local/host/build-record.mjs`) lists its inputs and outputs
  * for `scripts/start.mjs`'s freshness check.
@@ -36,7 +38,7 @@ export const SERVER_BUILD_RECORD_PATH = join(ROOT, 'dist', 'local', 'main.build.
 
 /** Packages left to Node's resolver at run time. */
 export const SERVER_EXTERNALS = [
-  // Native addons (dynalite's on-disk store).
+  // Native addons (dynalite's on-disk store; dynalite itself runs in a worker, outside the bundle).
   'classic-level',
   'leveldown',
   // A binary with its own JS API; the server loads it when bundles must be rebuilt.
@@ -62,8 +64,9 @@ const LOCATION_PATTERN = /\bimport\.meta\.url\b|\b__dirname\b|\b__filename\b/;
 const FOLDER_REQUIRE_PATTERN = /\brequire\((['"])(\.{1,2}\/[\w./-]*\/)\1\s*\+\s*([\w$]+)\)/g;
 
 /**
- * Appends `.js` to `require('./dir/' + name)` when `dir` holds only `.js` modules (dynalite loads its
- * actions and validations this way), so the bundle's lookup table finds them. Other text is unchanged.
+ * Appends `.js` to `require('./dir/' + name)` when `dir` holds only `.js` modules, so the bundle's
+ * lookup table finds them (dynalite loads its actions this way; it now runs outside the bundle, but a
+ * bundled dependency written the same way would otherwise fail only at run time). Other text is unchanged.
  */
 export function fixFolderRequires(text: string, fileDir: string): string {
   return text.replace(FOLDER_REQUIRE_PATTERN, (whole, quote: string, folder: string, name: string) => {

@@ -8,7 +8,7 @@ import type { ApiDefinition, BucketDefinition } from '../../api/types.ts';
 import type { AwsCredentials } from '../config.ts';
 import type { ObjectCreatedEvent } from '../s3/object-created-events.ts';
 import { startS3Store, type S3Store, type S3StoreOptions } from '../s3/s3-store.ts';
-import { startDynamoStore, type DynamoStore } from '../stores/dynamo-store.ts';
+import { startDynamoStore, type DynamoStore, type DynamoStoreOptions } from '../stores/dynamo-store.ts';
 import { removeOrphanIndexEntries } from '../stores/index-repair.ts';
 import { ensureTables, localTableNames } from '../stores/tables.ts';
 
@@ -19,6 +19,8 @@ export interface LocalStoresDeps {
   /** Receives the embedded bucket's "Object Created" events, in order; a rejection is retried. */
   readonly onObjectCreated: (event: ObjectCreatedEvent) => Promise<void>;
   readonly onEventError: NonNullable<S3StoreOptions['onEventError']>;
+  /** The embedded DynamoDB store, already starting (`startEmbeddedDynamo`); null with a configured endpoint. */
+  readonly dynamo: Promise<DynamoStore> | null;
 }
 
 export interface LocalStoresOptions {
@@ -67,10 +69,30 @@ function startEmbeddedS3(deps: LocalStoresDeps, options: LocalStoresOptions): Pr
   });
 }
 
-/** Starts the embedded stores the options ask for; when one fails, the other is closed again. */
+/**
+ * Starts the embedded DynamoDB store unless an endpoint is configured. Its worker loads dynalite on
+ * a thread of its own (tens of milliseconds), so the server calls this before the rest of its
+ * start-up, which the loading then overlaps, and hands the promise to `startLocalStores`. The
+ * promise is marked handled: a start-up failure surfaces where it is awaited, not as an unhandled
+ * rejection while the server is still busy with earlier steps.
+ */
+export function startEmbeddedDynamo(options: Pick<LocalStoresOptions, 'dataDir' | 'dynamodbEndpoint'>, onCrash: DynamoStoreOptions['onCrash']): Promise<DynamoStore> | null {
+  if (options.dynamodbEndpoint !== null) return null;
+  const starting = startDynamoStore({ ...(options.dataDir === null ? {} : { dataDir: join(options.dataDir, 'dynamodb') }), ...(onCrash === undefined ? {} : { onCrash }) });
+  starting.catch(() => undefined);
+  return starting;
+}
+
+/** Closes a store `startEmbeddedDynamo` started, once it has started (one that failed to start needs nothing). */
+export async function closeEmbeddedDynamo(starting: Promise<DynamoStore> | null): Promise<void> {
+  const store = await starting?.catch(() => null);
+  await store?.close();
+}
+
+/** Takes over the embedded DynamoDB store (`deps.dynamo`) and starts S3 as the options ask; when one fails, the other is closed again. */
 export async function startLocalStores(deps: LocalStoresDeps, options: LocalStoresOptions): Promise<LocalStores> {
   const [dynamoResult, s3Result] = await Promise.allSettled([
-    options.dynamodbEndpoint === null ? startDynamoStore(options.dataDir === null ? {} : { dataDir: join(options.dataDir, 'dynamodb') }) : Promise.resolve(null),
+    deps.dynamo ?? Promise.resolve(null),
     options.s3Endpoint === null ? startEmbeddedS3(deps, options) : Promise.resolve(null),
   ]);
   const dynamo: DynamoStore | null = dynamoResult.status === 'fulfilled' ? dynamoResult.value : null;

@@ -2,6 +2,7 @@
  * The one formatter for start-up failures of `npm start` (STYLE 6): each becomes one line that says
  * what went wrong and what to do, instead of a Node stack trace. `ConfigError`s keep their
  * `Configuration error:` line; anything unexpected keeps its message, and its stack with `--verbose`.
+ * A failure that ends a running server (`describeFatalError`) is told the same way.
  */
 import { isConfigError } from '../../api/config-error.ts';
 import type { FolderCheck } from './data-dir.ts';
@@ -63,4 +64,14 @@ export function describeUnwritableFolder(check: Extract<FolderCheck, { ok: false
   const action = check.step === 'create' ? 'cannot be created' : 'cannot be written';
   const hint = dataDir === null ? 'set TMPDIR to a writable folder, or choose one with --data-dir DIR' : 'choose a folder you can write with --data-dir DIR';
   return `${PREFIX} ${what} ${check.path} ${action} (${check.code}: ${check.reason}); ${hint}.`;
+}
+
+/**
+ * The line for a part the server cannot serve without that stopped (`LocalServerHooks.onFatal`: the
+ * embedded DynamoDB store's worker died). With `--verbose`, the stack of what crashed it follows.
+ */
+export function describeFatalError(error: Error, verbose: boolean): string {
+  const cause = error.cause instanceof Error ? error.cause : error;
+  if (verbose && cause.stack !== undefined) return `${PREFIX} ${error.message}; the server stopped: ${cause.stack}`;
+  return `${PREFIX} ${error.message}; the server stopped (run with --verbose for the stack)`;
 }

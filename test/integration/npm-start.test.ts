@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEV_API_KEY } from '../../local/config.ts';
+import { abortRequestMidBody } from '../support/dynalite-crash.ts';
+import { CAN_LIST_PORTS, listeningPorts } from '../support/listening-ports.ts';
 import { COLD_START_TIMEOUT_MS, copyCheckout, signalGroup, spawnNpmStart, waitForBanner, type CheckoutCopy, type NpmStart, type NpmStartOptions } from '../support/npm-start.ts';
 
 /** A warm start (bundles fresh) takes seconds; this leaves room for a rebuild after a source change. */
@@ -257,5 +259,26 @@ describe('npm start: start-up failures are one line on stderr and exit code 1', 
     });
     signalGroup(first, 'SIGINT');
     expect(await first.exit).toEqual({ code: 0, signal: null });
+  });
+});
+
+/** The embedded DynamoDB store of the server `pid`: its one listening port besides `serverPort` that answers as dynalite does. */
+async function findStoreEndpoint(pid: number, serverPort: number): Promise<string> {
+  for (const port of listeningPorts(pid).filter((p) => p !== serverPort)) {
+    const answer = await fetch(`http://127.0.0.1:${port}/`).then((response) => response.text(), () => '');
+    if (answer.startsWith('healthy: dynamodb')) return `http://127.0.0.1:${port}`;
+  }
+  throw new Error(`no port of process ${pid} answers as dynalite`);
+}
+
+describe('npm start: a crash of the embedded DynamoDB store (its own thread)', () => {
+  it.skipIf(!CAN_LIST_PORTS)('ends the server with one line on stderr and exit code 1', { timeout: START_TIMEOUT_MS }, async () => {
+    const started = start(['--port', '0', '--no-watch', '--no-tls'], { direct: true });
+    const banner = await waitForBanner(started, START_TIMEOUT_MS);
+    await abortRequestMidBody(await findStoreEndpoint(started.child.pid ?? 0, Number(new URL(banner.graphql).port)));
+    expect({ exit: await started.exit, stderr: started.stderr }).toEqual({
+      exit: { code: 1, signal: null },
+      stderr: ['npm start: the embedded DynamoDB store (dynalite) crashed: aborted; the server stopped (run with --verbose for the stack)'],
+    });
   });
 });

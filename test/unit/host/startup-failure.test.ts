@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../api/config-error.ts';
 import { checkWritableFolder } from '../../../local/host/data-dir.ts';
-import { describeStartupFailure } from '../../../local/host/startup-failure.ts';
+import { describeFatalError, describeStartupFailure } from '../../../local/host/startup-failure.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'asset-api-folder-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +52,17 @@ describe('start-up checks: failure lines', () => {
       config: 'Configuration error: --port: bad. Received: x',
       unexpected: 'npm start: start-up failed: something broke (run with --verbose for the stack)',
       verbose: `npm start: start-up failed: ${unexpected.stack ?? ''}`,
+    });
+  });
+});
+
+describe('fatal failures of a running server', () => {
+  it('says which part stopped and that the server stopped, with the stack of its cause only with --verbose', () => {
+    const cause = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    const crash = new Error('the embedded DynamoDB store (dynalite) crashed: aborted', { cause });
+    expect({ plain: describeFatalError(crash, false), verbose: describeFatalError(crash, true) }).toEqual({
+      plain: 'npm start: the embedded DynamoDB store (dynalite) crashed: aborted; the server stopped (run with --verbose for the stack)',
+      verbose: `npm start: the embedded DynamoDB store (dynalite) crashed: aborted; the server stopped: ${cause.stack ?? ''}`,
     });
   });
 });
