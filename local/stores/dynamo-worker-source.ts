@@ -17,7 +17,11 @@
  * worker waits to be terminated; { type: 'closed', error } once dynalite is closed, then it exits.
  * Main → worker: { type: 'close' }.
  * An error thrown later (a crash inside dynalite) is the worker's uncaught exception: it ends the
- * worker, and the main side sees its `error` and `exit` events.
+ * worker, and the main side sees its `error` and `exit` events. One is not a crash: dynalite's
+ * request handler rethrows a request stream's error (`req.on('error', err => { throw err })`), so a
+ * client that hangs up before its body is complete would end the store, where DynamoDB just loses
+ * that request. That error (Node's "aborted", ECONNRESET, on a request) is dropped; any other is
+ * rethrown, which still ends the worker with it.
  */
 export const DYNAMO_WORKER_SOURCE = String.raw`
 'use strict';
@@ -69,6 +73,12 @@ function closeAndExit(server) {
   });
   server.closeIdleConnections();
 }
+
+// A client's hang-up in the middle of a request is not a crash (see the module comment); anything else still is.
+process.on('uncaughtException', (error) => {
+  if (error instanceof Error && error.code === 'ECONNRESET' && error.message === 'aborted') return;
+  throw error;
+});
 
 async function start() {
   const dataDir = workerData.dataDir;

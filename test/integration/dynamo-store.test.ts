@@ -2,7 +2,7 @@
  * The embedded DynamoDB store on a thread of its own (`local/stores/dynamo-store.ts`): it answers
  * while the main thread is blocked, its worker is gone once closed, a crash of its worker reaches
  * `onCrash` (and no longer the process), and start-up failures reject as they did in-thread.
- * Real sockets, real worker threads; the crash is a real one (`test/support/dynalite-crash.ts`).
+ * Real sockets, real worker threads; the crash is a real one, and so is the hang-up the store survives (`test/support/dynalite-crash.ts`).
  */
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { isConfigError } from '../../api/config-error.ts';
 import { startDynamoStore } from '../../local/stores/dynamo-store.ts';
-import { abortRequestMidBody } from '../support/dynalite-crash.ts';
+import { abortRequestMidBody, NULL_BODY_CRASH, sendNullBody } from '../support/dynalite-crash.ts';
 
 /** How long the main thread stays blocked at most; the store answers in milliseconds when it runs elsewhere. */
 const BLOCK_LIMIT_MS = 10_000;
@@ -115,15 +115,31 @@ describe('dynamo store: a crash of its worker', () => {
     const crashes: Error[] = [];
     const before = workerThreadCount();
     const store = await startDynamoStore({ onCrash: (error) => crashes.push(error) });
-    await abortRequestMidBody(store.endpoint);
+    await sendNullBody(store.endpoint);
     await vi.waitFor(() => expect(crashes).toHaveLength(1), { timeout: 10_000, interval: 20 });
     expect(crashes.map((error) => ({ message: error.message, cause: error.cause instanceof Error ? error.cause.message : error.cause }))).toEqual([
-      { message: 'the embedded DynamoDB store (dynalite) crashed: aborted', cause: 'aborted' },
+      { message: `the embedded DynamoDB store (dynalite) crashed: ${NULL_BODY_CRASH}`, cause: NULL_BODY_CRASH },
     ]);
     expect({ port: await tryConnect(store.endpoint), workers: workerThreadCount() - before }).toEqual({ port: 'ECONNREFUSED', workers: 0 });
     await store.close();
     await store.close();
     expect(crashes).toHaveLength(1);
+  });
+});
+
+describe('dynamo store: a client that hangs up mid-request', () => {
+  test('does not end the store: no crash, and the store answers the next request', async () => {
+    const crashes: Error[] = [];
+    const store = await startDynamoStore({ onCrash: (error) => crashes.push(error) });
+    try {
+      await abortRequestMidBody(store.endpoint);
+      // dynalite rethrows the request's "aborted" error on the next turns of its thread; give it time.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const answer = await fetch(`${store.endpoint}/`).then((response) => response.text());
+      expect({ crashes: crashes.map((error) => error.message), answer: answer.startsWith('healthy: dynamodb') }).toEqual({ crashes: [], answer: true });
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEV_API_KEY } from '../../local/config.ts';
-import { abortRequestMidBody } from '../support/dynalite-crash.ts';
+import { NULL_BODY_CRASH, sendNullBody } from '../support/dynalite-crash.ts';
 import { CAN_LIST_PORTS, listeningPorts } from '../support/listening-ports.ts';
 import { COLD_START_TIMEOUT_MS, copyCheckout, signalGroup, spawnNpmStart, waitForBanner, type CheckoutCopy, type NpmStart, type NpmStartOptions } from '../support/npm-start.ts';
 
@@ -275,10 +275,10 @@ describe('npm start: a crash of the embedded DynamoDB store (its own thread)', (
   it.skipIf(!CAN_LIST_PORTS)('ends the server with one line on stderr and exit code 1', { timeout: START_TIMEOUT_MS }, async () => {
     const started = start(['--port', '0', '--no-watch', '--no-tls'], { direct: true });
     const banner = await waitForBanner(started, START_TIMEOUT_MS);
-    await abortRequestMidBody(await findStoreEndpoint(started.child.pid ?? 0, Number(new URL(banner.graphql).port)));
+    await sendNullBody(await findStoreEndpoint(started.child.pid ?? 0, Number(new URL(banner.graphql).port)));
     expect({ exit: await started.exit, stderr: started.stderr }).toEqual({
       exit: { code: 1, signal: null },
-      stderr: ['npm start: the embedded DynamoDB store (dynalite) crashed: aborted; the server stopped (run with --verbose for the stack)'],
+      stderr: [`npm start: the embedded DynamoDB store (dynalite) crashed: ${NULL_BODY_CRASH}; the server stopped (run with --verbose for the stack)`],
     });
   });
 });
