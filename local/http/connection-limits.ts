@@ -49,9 +49,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
 
 /** Checks the limits; throws a `ConfigError` naming the field and the value received. */
 export function assertConnectionLimits(limits: ConnectionLimits): ConnectionLimits {
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || (value as number) <= 0) throw new ConfigError(`connectionLimits.${name}: must be a positive integer. Received: ${String(value)}`);
-  }
+  assertPositiveIntegers(limits, 'connectionLimits');
   // Node refuses a headers timeout longer than the request timeout (`http.createServer`).
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
     throw new ConfigError(`connectionLimits.headersTimeoutMs: must not exceed requestTimeoutMs (${limits.requestTimeoutMs}). Received: ${limits.headersTimeoutMs}`);
@@ -59,9 +57,19 @@ export function assertConnectionLimits(limits: ConnectionLimits): ConnectionLimi
   return limits;
 }
 
-/** How often Node looks for requests over their header or request timeout: often enough that the bound holds within about a quarter. */
-function checkingIntervalMs(limits: ConnectionLimits): number {
-  return Math.max(25, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
+/** Throws a `ConfigError` naming `<prefix>.<member>` for each member of `limits` that is not a positive integer. */
+export function assertPositiveIntegers(limits: object, prefix: string): void {
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || (value as number) <= 0) throw new ConfigError(`${prefix}.${name}: must be a positive integer. Received: ${String(value)}`);
+  }
+}
+
+/**
+ * How often Node looks for requests over their header or request timeout, the smaller of which is
+ * `smallestBoundMs`: often enough that the bound holds within about a quarter.
+ */
+export function checkingIntervalMs(smallestBoundMs: number): number {
+  return Math.max(25, Math.min(1000, Math.floor(smallestBoundMs / 4)));
 }
 
 /**
@@ -74,7 +82,7 @@ export function applyConnectionLimits(server: HttpServer | HttpsServer, limits: 
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   // Node reads this when the checks start (the 'listening' event below); the default is 30 s.
-  (server as HttpServer & { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalMs(limits);
+  (server as HttpServer & { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalMs(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs));
   // The idle timeout bounds a connection that has not begun a request (a silent TLS socket after its
   // handshake). A socket whose request is being answered is left alone: a slow resolver is not idle.
   const answering = new WeakSet<Socket>();

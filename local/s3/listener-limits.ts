@@ -18,8 +18,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ConfigError } from '../../api/config-error.ts';
-import { DEFAULT_CONNECTION_LIMITS } from '../http/connection-limits.ts';
+import { assertPositiveIntegers, checkingIntervalMs, DEFAULT_CONNECTION_LIMITS } from '../http/connection-limits.ts';
 import { answerRequestTimeout, requestTimeoutError, sendError } from './error-responses.ts';
 import { createHostId, createRequestId } from './s3-errors.ts';
 
@@ -50,9 +49,7 @@ export const DEFAULT_S3_LISTENER_LIMITS: S3ListenerLimits = Object.freeze({
 
 /** Checks the limits; throws a `ConfigError` naming the field and the value received. */
 export function assertS3ListenerLimits(limits: S3ListenerLimits): S3ListenerLimits {
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || (value as number) <= 0) throw new ConfigError(`listenerLimits.${name}: must be a positive integer. Received: ${String(value)}`);
-  }
+  assertPositiveIntegers(limits, 'listenerLimits');
   return limits;
 }
 
@@ -76,9 +73,8 @@ export function applyS3ListenerLimits(server: Server, limits: S3ListenerLimits):
   server.requestTimeout = 0;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxConnections = limits.maxConnections;
-  // How often Node looks for headers over their bound (default 30 s): often enough that the bound
-  // holds within about a quarter, as on the public port.
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(25, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)));
+  // Node's own check for headers over their bound runs every 30 s by default; as on the public port.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalMs(limits.headersTimeoutMs);
   server.timeout = limits.idleTimeoutMs;
 
   const states = new WeakMap<Socket, ConnectionState>();
